@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (run as root, or with sudo):
+#   bash installer/setup.sh --demo   install everything, create the demo store, start the app
+#   bash installer/setup.sh --test   install everything (PostgreSQL, Xvfb, poppler… included), run the whole suite
+# Extra arguments after --test go to pytest (e.g. --full for the full torture campaign).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+mode=${1:---demo}; shift || true
+
+APT_PACKAGES=(
+  python3 python3-venv python3-dev gcc
+  libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
+  libxcb-shape0 libxcb-xkb1 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  fonts-noto-core xvfb xauth
+  poppler-utils postgresql iproute2 nftables
+)
+
+install_system() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then echo "setup: system packages present"; return; fi
+  if [ "$(id -u)" -ne 0 ]; then echo "setup: need root for: ${missing[*]}" >&2; exit 1; fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_python() {
+  # Debian 12's interpreter (3.11). PySide6 is pinned to 6.11.3: 6.12 aborts on 3.11 (tests/ui/test_pyside_stress.py).
+  local py=/usr/bin/python3
+  [ -x "$py" ] || py=$(command -v python3)
+  if [ ! -x .venv/bin/python ]; then "$py" -m venv .venv; fi
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
+}
+
+install_system
+install_python
+
+case "$mode" in
+  --demo)
+    DATA=${DESK_DATA_DIR:-$HOME/.local/share/mot-cua-desk/demo}
+    if [ ! -f "$DATA/desk.sqlite3" ]; then .venv/bin/desk-app init --data-dir "$DATA" --demo; fi
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      echo "setup: no display; starting the app on a virtual screen (Xvfb). Set DISPLAY to see it."
+      exec xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/desk-app gui --data-dir "$DATA" "$@"
+    fi
+    exec .venv/bin/desk-app gui --data-dir "$DATA" "$@"
+    ;;
+  --test)
+    export QT_QPA_PLATFORM=offscreen OMP_THREAD_LIMIT=1
+    set +e
+    .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+    rc=$?
+    set -e
+    [ $rc -eq 5 ] && { echo "setup: pytest collected no tests" >&2; exit 1; }
+    exit $rc
+    ;;
+  *) echo "usage: installer/setup.sh --demo|--test [args]" >&2; exit 2 ;;
+esac

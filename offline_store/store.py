@@ -1,0 +1,110 @@
+"""The desk's SQLite database: one file, WAL, synchronous=FULL, migrated on open."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from offline_store.blobs import BlobStore
+from offline_store.migrate import current_version, migrate
+
+DB_NAME = "desk.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection with the durability settings every process must share.
+
+    journal_mode=WAL lets the sync worker write while the GUI reads; synchronous=FULL makes a
+    COMMIT survive a power cut (NORMAL may lose the last transactions in WAL mode); busy_timeout
+    makes a second process wait for the write lock instead of failing.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise sqlite3.OperationalError(f"cannot switch {path} to WAL (got {mode})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Store:
+    """Database + blobs of one desk. Open with ``Store.open(data_dir)``.
+
+    The connection is in autocommit mode; writes go through ``transaction()`` (BEGIN IMMEDIATE,
+    so a write never fails half-way on a lock upgrade). One Store may be shared by threads: the
+    transaction lock serialises them; plain reads outside a transaction are the caller's care.
+    """
+
+    def __init__(self, data_dir: Path, conn: sqlite3.Connection):
+        self.data_dir = Path(data_dir)
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.blobs = BlobStore(self.data_dir / "blobs")
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @classmethod
+    def open(cls, data_dir: Path, *, target_version: int | None = None) -> "Store":
+        """Create or open ``data_dir/desk.sqlite3`` and migrate it to ``target_version`` (head)."""
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        conn = connect(data_dir / DB_NAME)
+        try:
+            migrate(conn, target=target_version)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(data_dir, conn)
+
+    @property
+    def path(self) -> Path:
+        return self.data_dir / DB_NAME
+
+    @property
+    def schema_version(self) -> int:
+        return current_version(self.conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK on any exception. Nested use joins the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.conn
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self.conn
+            except BaseException:
+                self._depth = 0
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
