@@ -24,6 +24,6 @@ def new_op_id() -> str:
 def is_uuid(value: str) -> bool:
     """True if ``value`` is a canonical UUID string (any version)."""
     try:
-        return str(uuid.UUID(value)) == value.lower() and len(value) == 36
+        return str(uuid.UUID(value)) == value
     except (ValueError, AttributeError, TypeError):
         return False

@@ -1,0 +1,5 @@
+"""Services: the only API the faces (ui, cli) use. One function per job; plain args in,
+domain objects out. See README.md."""
+from desk_app.services.context import DeskContext, open_desk
+
+__all__ = ["DeskContext", "open_desk"]

@@ -1,0 +1,578 @@
+"""The printed one-stop forms (Circular 01/2018/TT-VPCP): Mẫu 01 receipt and appointment slip,
+Mẫu 02 supplement request, Mẫu 03 refusal — as A4 PDF bytes.
+
+Why reportlab and not Qt: the CLI, services and tests must print without a Qt application, and
+reportlab embeds a subset of a TrueType font with a ToUnicode map, so the Vietnamese text stays
+searchable and copyable (pdftotext gives back NFC text). Output is deterministic for identical
+input (reportlab's invariant mode, dates taken from the dossier), so a reprint hashes the same.
+"""
+from __future__ import annotations
+
+import io
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from string import Formatter
+from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, KeepTogether, LayoutError, PageTemplate, Paragraph, Spacer, Table,
+    TableStyle,
+)
+
+from desk_app.domain.errors import ValidationError
+from desk_app.domain.models import Delivery, Dossier, Procedure, TimeKind, Unit
+from desk_app.printing import templates
+
+FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONT = "DeskSerif"
+FONT_BOLD = "DeskSerif-Bold"
+FONT_ITALIC = "DeskSerif-Italic"
+CREATOR = "Một Cửa Desk"
+
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+# Control, surrogate, private-use, unassigned and format characters never belong on a form and
+# some of them break the PDF text layer; they are dropped before drawing.
+_DROP_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn", "Cf"})
+
+
+def register_fonts(font_dir: Path = FONT_DIR) -> None:
+    """Register Noto Serif once per process (parsing the TTF files costs ~100 ms)."""
+    global _fonts_ready
+    with _font_lock:
+        if _fonts_ready:
+            return
+        try:
+            pdfmetrics.registerFont(TTFont(FONT, str(font_dir / "NotoSerif-Regular.ttf")))
+            pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_dir / "NotoSerif-Bold.ttf")))
+            pdfmetrics.registerFont(TTFont(FONT_ITALIC, str(font_dir / "NotoSerif-Italic.ttf")))
+        except Exception as exc:  # reportlab raises TTFError / OSError / struct errors
+            raise ValidationError(
+                "form_font_missing",
+                f"Không nạp được phông chữ Noto Serif trong {font_dir}: {exc}",
+                f"Cannot load the Noto Serif fonts from {font_dir}: {exc}", font_dir=str(font_dir),
+            ) from exc
+        # No bold-italic file ships: bold italic falls back to bold.
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                      boldItalic=FONT_BOLD)
+        _fonts_ready = True
+
+
+def clean(value: object, *, multiline: bool = False) -> str:
+    """NFC text without characters that cannot be printed; newlines kept only when asked."""
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    out = []
+    for ch in text:
+        if ch in "\r\n\t":
+            out.append("\n" if (multiline and ch == "\n") else " ")
+        elif unicodedata.category(ch) not in _DROP_CATEGORIES:
+            out.append(ch)
+    cleaned = "".join(out)
+    if multiline:
+        return "\n".join(" ".join(line.split()) for line in cleaned.split("\n")).strip()
+    return " ".join(cleaned.split())
+
+
+def _pad_vi(n: int, *, month: bool = False) -> str:
+    """Decree 30/2020: days below 10 and the months 1 and 2 are written with a leading zero."""
+    if month:
+        return f"{n:02d}" if n < 3 else str(n)
+    return f"{n:02d}" if n < 10 else str(n)
+
+
+def date_values(at: datetime) -> dict[str, str]:
+    return {"day": _pad_vi(at.day), "month": _pad_vi(at.month, month=True), "year": str(at.year),
+            "hour": f"{at.hour:02d}", "minute": f"{at.minute:02d}"}
+
+
+def format_money(amount: int) -> str:
+    """Vietnamese grouping: 1.250.000."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def place_of(unit: Unit) -> str:
+    """"UBND xã Tân Phong" -> "Tân Phong": the place name of the date line."""
+    name = clean(unit.name)
+    low = name.lower()
+    for prefix in ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd"):
+        if low.startswith(prefix):
+            name = name[len(prefix):].strip()
+            low = name.lower()
+            break
+    for level in ("thị trấn", "đặc khu", "phường", "xã", "tỉnh", "thành phố"):
+        if low.startswith(level + " "):
+            return name[len(level):].strip()
+    return name
+
+
+def lookup_target(code: str, url: str | None) -> str | None:
+    """The look-up address for one dossier: ``{code}`` in the URL is replaced, else ?code= is added."""
+    if not url:
+        return None
+    url = url.strip()
+    if "{code}" in url:
+        return url.replace("{code}", quote(code, safe=""))
+    return f"{url}{'&' if '?' in url else '?'}code={quote(code, safe='')}"
+
+
+def _markup(template: str, values: Mapping[str, str], bold: Iterable[str] = ()) -> str:
+    """Fill a template into Paragraph markup: literal text escaped, chosen values in bold."""
+    bold = set(bold)
+    parts: list[str] = []
+    for literal, field, _spec, _conv in Formatter().parse(template):
+        parts.append(escape(literal))
+        if field is None:
+            continue
+        value = escape(values.get(field, ""))
+        parts.append(f"<b>{value}</b>" if field in bold and value else value)
+    return "".join(parts)
+
+
+class Rule(Flowable):
+    """A short centred horizontal line (the rule under the unit name and under the motto)."""
+
+    def __init__(self, width: float, thickness: float = 0.6) -> None:
+        super().__init__()
+        self.rule_width = width
+        self.thickness = thickness
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._avail = avail_width
+        return avail_width, 4.0
+
+    def draw(self) -> None:
+        width = min(self.rule_width, self._avail)
+        x0 = (self._avail - width) / 2
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(x0, 1.0, x0 + width, 1.0)
+
+
+class QrCode(Flowable):
+    """A QR code drawn as vector rectangles (sharp at any printer resolution)."""
+
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        self.payload = payload
+        self.size = size
+        self.qr = segno.make(payload, error="m", micro=False)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        border = 4
+        rows = [list(r) for r in self.qr.matrix]
+        n = len(rows) + 2 * border
+        module = self.size / n
+        path = self.canv.beginPath()
+        for r, row in enumerate(rows):
+            y = self.size - (r + border + 1) * module
+            c = 0
+            while c < len(row):
+                if row[c]:
+                    start = c
+                    while c < len(row) and row[c]:
+                        c += 1
+                    path.rect((start + border) * module, y, (c - start) * module, module)
+                else:
+                    c += 1
+        self.canv.setFillColor(colors.black)
+        self.canv.drawPath(path, stroke=0, fill=1)
+
+
+class _Styles:
+    def __init__(self, page: Mapping[str, Any]) -> None:
+        body = float(page["font_size"])
+        head = float(page["header_font_size"])
+        note = float(page["note_font_size"])
+        lead = 1.22
+        self.body = ParagraphStyle("body", fontName=FONT, fontSize=body, leading=body * lead,
+                                   alignment=TA_JUSTIFY, spaceAfter=1)
+        self.body_left = ParagraphStyle("body_left", parent=self.body, alignment=TA_LEFT)
+        self.indent = ParagraphStyle("indent", parent=self.body, leftIndent=8 * mm)
+        self.head = ParagraphStyle("head", fontName=FONT, fontSize=head, leading=head * 1.2,
+                                   alignment=TA_CENTER)
+        self.head_bold = ParagraphStyle("head_bold", parent=self.head, fontName=FONT_BOLD)
+        self.date = ParagraphStyle("date", parent=self.head, fontName=FONT_ITALIC,
+                                   fontSize=body, leading=body * lead)
+        self.title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=float(page["title_font_size"]),
+                                    leading=float(page["title_font_size"]) * 1.3, alignment=TA_CENTER,
+                                    spaceAfter=1 * mm)
+        self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
+        self.center_italic = ParagraphStyle("center_italic", parent=self.center, fontName=FONT_ITALIC)
+        self.center_bold = ParagraphStyle("center_bold", parent=self.center, fontName=FONT_BOLD)
+        self.cell = ParagraphStyle("cell", fontName=FONT, fontSize=body - 1,
+                                   leading=(body - 1) * lead, alignment=TA_LEFT)
+        self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
+        self.cell_head = ParagraphStyle("cell_head", parent=self.cell_center, fontName=FONT_BOLD)
+        self.note = ParagraphStyle("note", fontName=FONT_ITALIC, fontSize=note, leading=note * lead,
+                                   alignment=TA_JUSTIFY)
+        self.note_head = ParagraphStyle("note_head", parent=self.note, fontName=FONT_BOLD)
+        self.qr_caption = ParagraphStyle("qr_caption", fontName=FONT, fontSize=7.5, leading=9,
+                                         alignment=TA_CENTER)
+
+
+def _fit_size(text: str, font: str, size: float, width: float, floor: float = 8.0) -> float:
+    """Shrink a single header line (national title, motto) until it fits its column."""
+    while size > floor and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.25
+    return size
+
+
+def _values(dossier: Dossier, unit: Unit, procedure: Procedure, clerk_name: str,
+            tpl: Mapping[str, Any], printed_at: datetime, lookup: str | None) -> dict[str, str]:
+    common = tpl["common"]
+    fmt = common["format"]
+    blank = fmt["blank"]
+    a = dossier.applicant
+
+    def or_blank(v: object) -> str:
+        return clean(v) or blank
+
+    province = clean(unit.province_name)
+    values: dict[str, str] = {
+        "province": province, "province_upper": province.upper(),
+        "unit_name": clean(unit.name), "unit_name_upper": clean(unit.name).upper(),
+        "unit_code": clean(unit.code), "unit_address": clean(unit.address),
+        "code": clean(dossier.code), "receipt_no": clean(dossier.receipt_no),
+        "number": clean(dossier.receipt_no) or blank,
+        "applicant_name": or_blank(a.full_name), "applicant_address": or_blank(a.address),
+        "applicant_phone": or_blank(a.phone), "applicant_email": or_blank(a.email),
+        "applicant_id_number": or_blank(a.id_number), "on_behalf_of": clean(dossier.on_behalf_of),
+        "procedure_name": or_blank(dossier.procedure_name or procedure.name),
+        "procedure_code": clean(dossier.procedure_code or procedure.code),
+        "sets": f"{max(dossier.sets, 0):02d}", "clerk_name": clean(clerk_name),
+        "delivery_address": or_blank(dossier.delivery_address or a.address),
+        "lookup_site": clean(lookup or ""),
+    }
+    values["place"] = clean(common["header"]["place"]) or place_of(unit)
+    values.update(date_values(printed_at))
+
+    dt = fmt["datetime"]
+    values["received_at"] = templates.fill(dt, date_values(dossier.received_at))
+    values["due_at"] = templates.fill(dt, date_values(dossier.due_at)) if dossier.due_at else blank
+
+    kinds = common["time_kinds"]
+    if procedure.time_kind == TimeKind.IMMEDIATE:
+        limit = kinds["immediate"]
+    elif procedure.time_kind == TimeKind.SAME_DAY:
+        if procedure.cutoff:
+            hh, _, mm_ = procedure.cutoff.partition(":")
+            cutoff = templates.fill(fmt["time"], {"hour": hh.strip().zfill(2),
+                                                  "minute": (mm_.strip() or "0").zfill(2)})
+            limit = templates.fill(kinds["same_day"], {"cutoff": cutoff})
+        else:
+            limit = kinds["same_day_no_cutoff"]
+    elif procedure.time_kind == TimeKind.CALENDAR_DAYS:
+        limit = templates.fill(kinds["calendar_days"], {"days": f"{procedure.time_days:02d}"})
+    else:
+        limit = templates.fill(kinds["working_days"], {"days": f"{procedure.time_days:02d}"})
+    values["time_limit"] = limit
+
+    deliv = common["delivery"]
+    values["delivery"] = templates.fill(
+        deliv["post"] if dossier.delivery == Delivery.POST else deliv["desk"], values)
+
+    if dossier.fee_amount > 0:
+        fee = templates.fill(fmt["money"], {"amount": format_money(dossier.fee_amount)})
+    else:
+        fee = fmt["fee_free"]
+    values["fee"] = fee
+    note = clean(dossier.fee_note)
+    values["fee_note"] = f" ({note})" if note else ""
+
+    book, sep, serial = clean(dossier.logbook_no).partition("/")
+    if not sep:
+        book, serial = "", book
+    values["logbook_book"] = book.strip() or blank
+    values["logbook_serial"] = serial.strip() or blank
+    return values
+
+
+def split_note(note: str) -> tuple[list[str], str]:
+    """A supplement note: one request per line; a line starting "Lý do:" carries the reason."""
+    items: list[str] = []
+    reasons: list[str] = []
+    for line in clean(note, multiline=True).split("\n"):
+        line = line.strip().lstrip("-•*+ ").strip()
+        if not line:
+            continue
+        low = line.lower()
+        if low.startswith(("lý do", "ly do", "lí do", "reason")):
+            _, _, rest = line.partition(":")
+            reasons.append(rest.strip() if rest.strip() else line)
+        else:
+            items.append(line)
+    return items, " ".join(reasons)
+
+
+def _header(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, frame_w: float) -> Table:
+    h = tpl["common"]["header"]
+    head_size = st.head.fontSize
+    left_w, right_w = frame_w * 0.42, frame_w * 0.58
+    left: list[Flowable] = []
+    # Each header line is shrunk (down to a floor) to stay on one line; past that it wraps.
+    def line(template: str, style: ParagraphStyle, font: str, floor: float) -> None:
+        text = templates.fill(template, values).strip()
+        if text:
+            size = _fit_size(text, font, head_size, left_w - 4, floor=floor)
+            left.append(Paragraph(_markup(template, values),
+                                  ParagraphStyle(f"h{len(left)}", parent=style, fontSize=size,
+                                                 leading=head_size * 1.2)))
+
+    if values.get("province") or "{province" not in h["parent_line"]:
+        line(h["parent_line"], st.head, FONT, 10.0)
+    line(h["unit_line"], st.head_bold, FONT_BOLD, 10.0)
+    line(h["sub_unit_line"], st.head_bold, FONT_BOLD, 9.0)
+    above_rule = len(left)
+    left.append(Rule(min(30 * mm, left_w * 0.5)))
+    left.append(Spacer(1, 1.5 * mm))
+    number = templates.fill(h["number_line"], values)
+    n_size_left = _fit_size(number, FONT, head_size, left_w - 4, floor=9.0)
+    left.append(Paragraph(_markup(h["number_line"], values),
+                          ParagraphStyle("number", parent=st.head, fontSize=n_size_left)))
+
+    nation = templates.fill(h["nation_line"], values)
+    motto = templates.fill(h["motto_line"], values)
+    usable = right_w - 4
+    n_size = _fit_size(nation, FONT_BOLD, head_size, usable)
+    m_size = _fit_size(motto, FONT_BOLD, head_size + 0.5, usable)
+    right: list[Flowable] = [
+        Paragraph(_markup(h["nation_line"], values),
+                  ParagraphStyle("nation", parent=st.head_bold, fontSize=n_size, leading=n_size * 1.25)),
+        Paragraph(_markup(h["motto_line"], values),
+                  ParagraphStyle("motto", parent=st.head_bold, fontSize=m_size, leading=m_size * 1.25)),
+        Rule(pdfmetrics.stringWidth(motto, FONT_BOLD, m_size)),
+        # Keep the date line level with the number line when the left column has 3 lines.
+        Spacer(1, 1.5 * mm + st.head.leading * max(above_rule - 2, 0)),
+        Paragraph(_markup(h["date_line"], values), st.date),
+    ]
+    table = Table([[left, right]], colWidths=[left_w, right_w])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def _title_block(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles) -> list[Flowable]:
+    common, form = tpl["common"], tpl["form"]
+    story: list[Flowable] = [Spacer(1, 4 * mm), Paragraph(_markup(form["title"], values), st.title),
+                             Paragraph(_markup(common["labels"]["code"], values, bold={"code"}), st.center)]
+    copy_note = form.get("copy_note", "")
+    if isinstance(copy_note, str) and copy_note.strip():
+        story.append(Paragraph(_markup(copy_note, values), st.center_italic))
+    story.append(Spacer(1, 2 * mm))
+    return story
+
+
+def _applicant_block(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, frame_w: float,
+                     qr_payload: str, has_url: bool, *, request_first: bool = False) -> list[Flowable]:
+    """Who submitted what, with the QR code beside it (saves a row: the slip stays one page)."""
+    common = tpl["common"]
+    lab = common["labels"]
+    rows: list[Flowable] = [Paragraph(_markup(lab["unit_desk"], values), st.body_left),
+                            Paragraph(_markup(lab["applicant"], values, bold={"applicant_name"}), st.body_left)]
+    if values.get("on_behalf_of"):
+        rows.append(Paragraph(_markup(lab["on_behalf_of"], values), st.body_left))
+    request = Paragraph(_markup(lab["request"], values, bold={"procedure_name"}), st.body_left)
+    if request_first:
+        rows.append(request)
+    rows.append(Paragraph(_markup(lab["address"], values), st.body_left))
+    rows.append(Paragraph(_markup(lab["contact"], values), st.body_left))
+    if not request_first:
+        rows.append(request)
+    qr_size = float(common["page"]["qr_size_mm"]) * mm
+    caption = common["qr"]["caption_url"] if has_url else common["qr"]["caption_code"]
+    qr_cell = [QrCode(qr_payload, qr_size), Paragraph(escape(caption), st.qr_caption)]
+    side = qr_size + 3 * mm
+    table = Table([[rows, qr_cell]], colWidths=[frame_w - side, side], splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return [table]
+
+
+def _components_table(dossier: Dossier, tpl: Mapping[str, Any], values: Mapping[str, str],
+                      st: _Styles, frame_w: float) -> Flowable:
+    form = tpl["form"]
+    forms_lbl = tpl["common"]["component_forms"]
+    heads = list(form["components_columns"]) + ["", "", "", ""]
+    data: list[list[Any]] = [[Paragraph(escape(clean(h)), st.cell_head) for h in heads[:4]]]
+    for i, comp in enumerate(sorted(dossier.components, key=lambda c: c.seq), start=1):
+        data.append([
+            Paragraph(str(i), st.cell_center),
+            Paragraph(escape(clean(comp.name) or values.get("blank", "")), st.cell),
+            Paragraph(escape(clean(forms_lbl.get(getattr(comp.form, "value", str(comp.form)), str(comp.form)))),
+                      st.cell_center),
+            Paragraph(f"{max(comp.quantity, 0):02d}", st.cell_center),
+        ])
+    if len(data) == 1:
+        data.append(["", Paragraph(escape(form["components_empty"]), st.cell), "", ""])
+    widths = [11 * mm, frame_w - 11 * mm - 42 * mm - 20 * mm, 42 * mm, 20 * mm]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _signatures(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, frame_w: float,
+                left_name: str, right_name: str) -> Table:
+    form = tpl["form"]
+    hint = tpl["common"]["labels"]["signature_hint"]
+
+    def column(title: str, name: str) -> list[Flowable]:
+        if not title.strip():
+            return []
+        return [Paragraph(_markup(title, values), st.center_bold),
+                Paragraph(_markup(hint, values), st.center_italic),
+                Spacer(1, 12 * mm),
+                Paragraph(escape(name), st.center_bold)]
+
+    table = Table([[column(form["signature_left"], left_name), column(form["signature_right"], right_name)]],
+                  colWidths=[frame_w / 2, frame_w / 2])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+    return table
+
+
+def _story(kind: str, dossier: Dossier, tpl: Mapping[str, Any], values: dict[str, str], st: _Styles,
+           frame_w: float, qr_payload: str, has_url: bool) -> list[Flowable]:
+    form = tpl["form"]
+    blank = tpl["common"]["format"]["blank"]
+    values = {**values, "blank": blank}
+    story: list[Flowable] = [_header(tpl, values, st, frame_w)]
+    story += _title_block(tpl, values, st)
+
+    if kind == "01":
+        story += _applicant_block(tpl, values, st, frame_w, qr_payload, has_url)
+        story.append(Paragraph(_markup(form["components_heading"], values), st.body))
+        story.append(_components_table(dossier, tpl, values, st, frame_w))
+        story.append(Spacer(1, 2 * mm))
+        for key, bold in (("sets", ()), ("time_limit", ()), ("received", ("received_at",)),
+                          ("due", ("due_at",)), ("delivery", ()), ("fee", ("fee",))):
+            story.append(Paragraph(_markup(form[key], values, bold=bold), st.body))
+        tail = [Paragraph(_markup(form["logbook"], values), st.body), Spacer(1, 3 * mm),
+                _signatures(tpl, values, st, frame_w, values["applicant_name"] if values["applicant_name"] != blank else "",
+                            values["clerk_name"])]
+        story.append(KeepTogether(tail))
+        notes = [Paragraph(_markup(form["notes_heading"], values), st.note_head)]
+        hint = templates.fill(form["lookup_hint"], values) if values.get("lookup_site") else ""
+        for note in form["notes"]:
+            notes.append(Paragraph("- " + _markup(note, {**values, "lookup_hint": hint}), st.note))
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(KeepTogether(notes))
+    elif kind == "02":
+        story += _applicant_block(tpl, values, st, frame_w, qr_payload, has_url, request_first=True)
+        items, reason = split_note(dossier.note)
+        story.append(Paragraph(_markup(form["requests_heading"], values), st.body))
+        for i, item in enumerate(items or [blank], start=1):
+            story.append(Paragraph(f"{i}. {escape(item)}", st.indent))
+        story.append(Paragraph(_markup(form["reason"], {**values, "reason": reason or blank}), st.body))
+        story.append(Paragraph(_markup(form["once"], values), st.body))
+        phone = clean(form["contact_phone"])
+        part = templates.fill(form["contact_phone_part"], {"contact_phone": phone}) if phone else ""
+        story.append(Paragraph(_markup(form["contact_help"], {**values, "contact_phone_part": part,
+                                                              "contact_phone": phone}), st.body))
+        story.append(Spacer(1, 4 * mm))
+        story.append(KeepTogether([_signatures(tpl, values, st, frame_w, "", values["clerk_name"])]))
+    else:
+        story += _applicant_block(tpl, values, st, frame_w, qr_payload, has_url)
+        story.append(Paragraph(_markup(form["refusal_intro"], values), st.body))
+        reason_lines = [line for line in clean(dossier.note, multiline=True).split("\n") if line.strip()]
+        for line in reason_lines or [blank]:
+            story.append(Paragraph(escape(line), st.indent))
+        story.append(Paragraph(_markup(form["closing"], values), st.body))
+        story.append(Spacer(1, 4 * mm))
+        story.append(KeepTogether([_signatures(tpl, values, st, frame_w, "", values["clerk_name"])]))
+    return story
+
+
+def _default_printed_at(kind: str, dossier: Dossier) -> datetime:
+    """The slip's date: receipt time for Mẫu 01, the latest event for 02/03 (deterministic)."""
+    if kind != "01" and dossier.events:
+        return max(e.at for e in dossier.events)
+    return dossier.received_at
+
+
+def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, clerk_name: str,
+           template_dir: Path | None = None, lookup_url: str | None = None,
+           printed_at: datetime | None = None) -> bytes:
+    """Render form ``kind`` ("01" | "02" | "03") for ``dossier`` as A4 PDF bytes.
+
+    ``lookup_url`` (else ``unit.lookup_url``) goes into the QR code with the dossier code; without
+    one the QR carries the code alone. Raises ValidationError for a bad kind or template.
+    """
+    kind = str(kind).zfill(2) if str(kind).isdigit() else str(kind)
+    tpl = templates.load(kind, template_dir)
+    register_fonts()
+    page = tpl["common"]["page"]
+    left, right = float(page["margin_left_mm"]) * mm, float(page["margin_right_mm"]) * mm
+    top, bottom = float(page["margin_top_mm"]) * mm, float(page["margin_bottom_mm"]) * mm
+    frame_w = A4[0] - left - right
+    st = _Styles(page)
+
+    code = clean(dossier.code)
+    target = lookup_target(code, lookup_url if lookup_url is not None else unit.lookup_url)
+    at = printed_at or _default_printed_at(kind, dossier)
+    values = _values(dossier, unit, procedure, clerk_name, tpl, at, target)
+    if target:
+        values["lookup_site"] = clean(lookup_url if lookup_url is not None else unit.lookup_url)
+    title = clean(templates.fill(tpl["form"]["title"], values))
+    page_fmt = tpl["common"]["format"]["page_number"]
+
+    def later_pages(canvas: Any, doc: Any) -> None:
+        # Decree 30/2020: page numbers from the second page on, centred in the top margin.
+        canvas.saveState()
+        canvas.setFont(FONT, 11)
+        canvas.drawCentredString(left + frame_w / 2, A4[1] - top / 2,
+                                 templates.fill(page_fmt, {"page": str(doc.page)}))
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+        title=f"{title} — {code}", author=clean(unit.name), subject=code, creator=CREATOR,
+        producer=CREATOR, keywords=clean(dossier.procedure_code), invariant=1, lang="vi-VN",
+        initialFontName=FONT, initialFontSize=float(page["font_size"]),
+    )
+    # Frame without inner padding: the margins above are the document's real margins.
+    frame = Frame(left, bottom, frame_w, A4[1] - top - bottom, leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
+                          PageTemplate(id="later", frames=[frame], onPage=later_pages)])
+    story = _story(kind, dossier, tpl, values, st, frame_w, target or code, bool(target))
+    try:
+        doc.build(story)
+    except LayoutError as exc:
+        raise ValidationError(
+            "form_layout_overflow",
+            "Nội dung hồ sơ quá dài, không thể dàn trang mẫu in; hãy rút gọn trường dài nhất.",
+            f"The dossier's text is too long to lay out on the form: {exc}", kind=kind, code=code,
+        ) from exc
+    return buf.getvalue()

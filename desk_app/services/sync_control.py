@@ -1,0 +1,188 @@
+"""Sync as the faces see it: what waits and why, the badge numbers, and "sync now".
+
+The GUI calls :func:`sync_once_async` from its qasync loop (the engine is plain asyncio + httpx);
+the CLI runs :func:`run_forever` as ``desk-app sync`` or :func:`sync_once` for ``--once``.
+Reads here go through the caller's store; the engine opens its own connection on its own
+thread, so a long upload never blocks the window.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from desk_app.services.context import DeskContext
+from desk_app.sync import reasons as sync_reasons
+from desk_app.sync.api import Credentials
+from desk_app.sync.engine import GOODPUT_KEY, LAST_SYNC_KEY, EngineConfig, SyncEngine, SyncReport
+from desk_app.sync.feed import CURSOR_KEY
+from offline_store import outbox, repo
+
+# Used for the estimate until a real upload has been measured: a modest 3G uplink (1 Mbit/s).
+DEFAULT_GOODPUT_BPS = 125_000
+PER_RECORD_SECONDS = 0.05
+
+STATE_LABELS = {
+    "queued": ("Đang chờ gửi", "Queued"),
+    "sending": ("Đang gửi", "Sending"),
+    "awaiting": ("Đã gửi, chờ xác nhận", "Sent, awaiting confirmation"),
+    "done": ("Đã đồng bộ", "Synced"),
+    "needs_attention": ("Cần xử lý", "Needs attention"),
+}
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    pending: int
+    bytes: int
+    eta_minutes: float
+    last_sync: datetime | None
+    needs_attention: int
+    by_state: dict[str, int]
+    goodput_bps: float | None
+
+    def badge(self) -> str:
+        """The status-bar text: "N hồ sơ chờ gửi · X MB · ~Y phút"."""
+        mb = self.bytes / 1_000_000
+        return f"{self.pending} hồ sơ chờ gửi · {mb:.1f} MB · ~{max(1, round(self.eta_minutes))} phút"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["last_sync"] = self.last_sync.isoformat() if self.last_sync else None
+        d["badge"] = self.badge()
+        return d
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    item_id: int
+    code: str                    # MaHoSo ('' for deferred jobs)
+    kind: str
+    lane: str
+    state: str
+    state_vi: str
+    state_en: str
+    attempts: int
+    next_attempt_at: str
+    bytes_total: int
+    bytes_sent: int
+    percent: int
+    reason_code: str
+    reason_vi: str
+    reason_en: str
+    clerk: str
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _parse_utc(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        return None
+
+
+def summary(ctx: DeskContext) -> SyncSummary:
+    """Pending count, bytes left, a time estimate from measured goodput, last successful sync."""
+    s = outbox.summary(ctx.store)
+    conn = ctx.store.conn
+    goodput = float(repo.get_sync_state(conn, GOODPUT_KEY, "0") or 0) or None
+    eta_s = s["bytes"] / (goodput or DEFAULT_GOODPUT_BPS) + s["pending"] * PER_RECORD_SECONDS
+    return SyncSummary(pending=int(s["pending"]), bytes=int(s["bytes"]), eta_minutes=eta_s / 60,
+                       last_sync=_parse_utc(repo.get_sync_state(conn, LAST_SYNC_KEY)),
+                       needs_attention=int(s["needs_attention"]), by_state=dict(s["by_state"]),
+                       goodput_bps=goodput)
+
+
+def queue(ctx: DeskContext, *, include_done: bool = False) -> list[QueueRow]:
+    """Every item not yet synced (and why it waits), oldest first."""
+    states = None if include_done else ("queued", "sending", "awaiting", "needs_attention")
+    rows = []
+    for it in outbox.items(ctx.store, states=states):
+        why = sync_reasons.parse_stored(it.last_error) if it.last_error else {"code": "", "vi": "", "en": ""}
+        vi, en = STATE_LABELS.get(it.state, (it.state, it.state))
+        pct = 100 if it.state == "done" else (int(100 * it.bytes_sent / it.bytes_total) if it.bytes_total else 0)
+        rows.append(QueueRow(item_id=it.id, code=str(it.payload.get("MaHoSo", "")), kind=it.kind,
+                             lane=it.lane, state=it.state, state_vi=vi, state_en=en,
+                             attempts=it.attempts, next_attempt_at=it.next_attempt_at,
+                             bytes_total=it.bytes_total, bytes_sent=it.bytes_sent, percent=min(100, pct),
+                             reason_code=why["code"], reason_vi=why["vi"], reason_en=why["en"],
+                             clerk=it.clerk, created_at=it.created_at))
+    return rows
+
+
+def retry(ctx: DeskContext, item_id: int) -> None:
+    """The clerk pressed "gửi lại" on an item that needs attention."""
+    outbox.requeue(ctx.store, item_id)
+
+
+def engine_config(data_dir: Path, server: str, credentials: Credentials | None, **options: Any) -> EngineConfig:
+    known = {k: v for k, v in options.items() if k in EngineConfig.__dataclass_fields__ and v is not None}
+    return EngineConfig(data_dir=Path(data_dir), server=server, credentials=credentials, **known)
+
+
+async def sync_once_async(ctx: DeskContext | Path, server: str, credentials: Credentials | None, *,
+                          on_event: Callable[[dict], Any] | None = None, **options: Any) -> SyncReport:
+    """Push what is ready, pull the feed, return the report (for the GUI's "Đồng bộ ngay")."""
+    data_dir = ctx.data_dir if isinstance(ctx, DeskContext) else Path(ctx)
+    engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event)
+    await engine.start()
+    try:
+        return await engine.run_once()
+    finally:
+        await engine.close()
+
+
+def sync_once(ctx: DeskContext | Path, server: str, credentials: Credentials | None, **options: Any) -> SyncReport:
+    """Blocking variant for the CLI and scripts (never call from a running event loop)."""
+    return asyncio.run(sync_once_async(ctx, server, credentials, **options))
+
+
+async def run_forever(data_dir: Path, server: str, credentials: Credentials | None, *,
+                      stop: asyncio.Event, on_event: Callable[[dict], Any] | None = None,
+                      **options: Any) -> SyncReport:
+    """The long-running relay until ``stop`` is set (SIGTERM in ``desk-app sync``)."""
+    engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event)
+    await engine.start()
+    watcher = asyncio.create_task(stop.wait())
+    runner = asyncio.create_task(engine.run())
+    try:
+        await asyncio.wait([watcher, runner], return_when=asyncio.FIRST_COMPLETED)
+        engine.stop()
+        return await runner
+    finally:
+        watcher.cancel()
+        await engine.close()
+
+
+def diagnostics(ctx: DeskContext) -> dict[str, Any]:
+    """Everything support needs to understand a stuck desk, without personal data."""
+    conn = ctx.store.conn
+    s = summary(ctx)
+    rows = queue(ctx)
+    attention = [r.to_dict() for r in rows if r.state == "needs_attention"][:50]
+    oldest = min((r.created_at for r in rows), default=None)
+    lock = Path(ctx.data_dir) / "sync.lock"
+    holder = lock.read_text().strip() if lock.exists() else ""
+    return {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "desk_no": ctx.desk_no, "unit_code": ctx.unit_code,
+        "schema_version": ctx.store.schema_version,
+        "summary": s.to_dict(),
+        "oldest_pending_created_at": oldest,
+        "feed_cursor": repo.get_sync_state(conn, CURSOR_KEY, "0"),
+        "needs_attention": attention,
+        "recent_errors": sorted({r.reason_code for r in rows if r.reason_code}),
+        "sync_lock_pid": holder,
+        "python": sys.version.split()[0], "platform": platform.platform(),
+        "pid": os.getpid(),
+    }

@@ -1,0 +1,149 @@
+"""The unit feed: every change to this unit's dossiers, applied to the local store.
+
+A feed item carries a record in the national vocabulary; we map it to the store's dossier columns
+and hand it to ``offline_store.repo.apply_feed_record`` (insert with origin='feed', or update
+when the version is newer; older or equal versions are skipped, so replays are harmless).
+The cursor moves in the same transaction as the rows it covers: a crash between pages replays at
+most one page, never skips one.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from offline_store import repo
+
+VN_TZ = timezone(timedelta(hours=7))
+CURSOR_KEY = "feed_cursor"
+REJECTED_KEY = "feed_rejected"
+
+# national TrangThaiHoSo -> desk status (used only when the record has no ``status``)
+_STATUS_FROM_CODE = {1: "received", 2: "received", 3: "refused", 4: "in_process",
+                     5: "waiting_supplement", 6: "in_process", 7: "withdrawn", 8: "in_process",
+                     9: "result_ready", 10: "returned"}
+
+
+def _fold(text: str) -> str:
+    try:
+        from desk_app.domain.text import fold
+    except ImportError:  # pragma: no cover - the domain module is part of the app
+        return text.lower()
+    return fold(text)
+
+
+def ts14_to_iso(value: Any) -> str | None:
+    """``yyyyMMddHHmmss`` (Vietnam local time) -> ISO-8601 with +07:00; None stays None."""
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("timestamp must be text yyyyMMddHHmmss")
+    dt = datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=VN_TZ)
+    return dt.isoformat(timespec="seconds")
+
+
+def _text(rec: dict, key: str, required: bool = False) -> str:
+    value = rec.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise ValueError(f"feed record field {key} must be text, got {type(value).__name__}")
+    return value
+
+
+def _int(value: Any, default: int) -> int:
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"expected an integer, got {type(value).__name__}")
+    return int(value)
+
+
+_STATUSES = frozenset(_STATUS_FROM_CODE.values()) | {"supplemented"}
+
+
+def record_to_row(item: dict) -> dict:
+    """Map one feed item (``{record_id, version, origin_desk, SoBienNhan, record}``) to dossier
+    columns. Raises ValueError/KeyError/TypeError on a record it cannot trust (the engine turns
+    that into a ``bad_response`` fault and leaves the cursor where it was)."""
+    rec = item["record"]
+    if not isinstance(rec, dict):
+        raise TypeError("feed record must be an object")
+    code = _text(rec, "MaHoSo", required=True)
+    status = rec.get("status") or _STATUS_FROM_CODE.get(_int(rec.get("TrangThaiHoSo"), 2), "received")
+    if status not in _STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    name = _text(rec, "ChuHoSo")
+    id_number = _text(rec, "MaDoiTuong")
+    phone = _text(rec, "phone")
+    proc_name = _text(rec, "TenTTHC")
+    unit = _text(rec, "DonViXuLy")
+    desk = _int(rec.get("desk") or item.get("origin_desk"), 0)
+    received = ts14_to_iso(_text(rec, "NgayTiepNhan", required=True))
+    return {
+        "record_id": item["record_id"],
+        "code": code,
+        "unit_code": unit,
+        "desk_no": int(desk),
+        "procedure_code": _text(rec, "MaTTHC"),
+        "procedure_name": proc_name,
+        "applicant_name": name,
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "applicant_address": _text(rec, "address"),
+        "on_behalf_of": _text(rec, "on_behalf_of"),
+        "delivery": "post" if (rec.get("delivery") == "post" or rec.get("HinhThuc") == 3) else "desk",
+        "delivery_address": _text(rec, "delivery_address"),
+        "fee_amount": _int(rec.get("fee_amount"), 0),
+        "fee_note": _text(rec, "fee_note"),
+        "sets": _int(rec.get("sets"), 1),
+        "received_at": received,
+        "due_at": ts14_to_iso(rec.get("NgayHenTra")),
+        "status": status,
+        "clerk": _text(rec, "clerk"),
+        "receipt_no": _text(rec, "receipt_no"),
+        "logbook_no": _text(rec, "logbook_no"),
+        "note": _text(rec, "note"),
+        "version": _int(item["version"], 1),
+        "server_receipt_no": item.get("SoBienNhan") or rec.get("SoBienNhan") or "",
+        "search_folded": " ".join(_fold(x) for x in (code, name, id_number, phone, proc_name) if x),
+    }
+
+
+def apply_page(conn: Any, items: list[dict], next_cursor: str) -> dict[str, Any]:
+    """Apply one page and move the cursor (inside the caller's transaction).
+
+    An item whose record cannot be trusted is skipped and remembered (``feed_rejected`` in
+    sync_state, shown in diagnostics) instead of blocking every later change of the unit.
+    """
+    counts: dict[str, Any] = {"inserted": 0, "updated": 0, "skipped": 0, "rejected": []}
+    for item in items:
+        try:
+            row = record_to_row(item)
+        except (KeyError, TypeError, ValueError) as exc:
+            counts["rejected"].append({"seq": item.get("seq"), "record_id": item.get("record_id"),
+                                       "error": str(exc)[:200]})
+            continue
+        outcome = repo.apply_feed_record(conn, row)
+        counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome == "inserted":
+            mine = repo.get_dossier_by_record_id(conn, row["record_id"])
+            if mine is not None:
+                repo.insert_event(conn, int(mine["id"]), from_status=None, to_status=row["status"],
+                                  actor=row["clerk"] or "feed", role="system",
+                                  at=row["received_at"] or datetime.now(VN_TZ).isoformat(timespec="seconds"),
+                                  note="feed")
+                comps = [c for c in item["record"].get("components") or [] if isinstance(c, dict)
+                         and isinstance(c.get("seq"), int) and isinstance(c.get("name"), str)
+                         and c.get("form") in ("original", "copy", "certified_copy")]
+                if comps:
+                    repo.insert_components(conn, int(mine["id"]), comps)
+    if counts["rejected"]:
+        old = json.loads(repo.get_sync_state(conn, REJECTED_KEY, "[]") or "[]")
+        repo.set_sync_state(conn, REJECTED_KEY, json.dumps((old + counts["rejected"])[-100:], ensure_ascii=False))
+    repo.set_sync_state(conn, CURSOR_KEY, str(next_cursor))
+    return counts
+
+
+def get_cursor(conn: Any) -> str:
+    return repo.get_sync_state(conn, CURSOR_KEY, "0") or "0"

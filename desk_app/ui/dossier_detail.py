@@ -1,0 +1,183 @@
+"""One dossier in full: fields, components, attachments, events, sync state, reprint buttons.
+
+Read-only view of ``dossiers.get``; the reprint buttons render Mẫu 01/02/03 from the stored
+dossier through ``services.receipt`` (never from what a form once showed).
+"""
+from __future__ import annotations
+
+from desk_app.domain.errors import DeskError
+from desk_app.domain.models import Dossier
+from desk_app.services import receipt
+from desk_app.services.context import DeskContext
+from desk_app.ui import dialogs, i18n, labels, receipt_preview
+from desk_app.ui.qt import (
+    QAbstractTableModel,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """A small read-only table of pre-formatted strings (components, attachments, events)."""
+
+    def __init__(self, headers: list[str], rows: list[list[str]], parent=None) -> None:
+        super().__init__(parent)
+        self._headers = headers
+        self._rows = rows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return self._headers[section] if 0 <= section < len(self._headers) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            row = self._rows[index.row()]
+            return row[index.column()] if 0 <= index.column() < len(row) else None
+        return None
+
+
+def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    return view
+
+
+class DossierDetail(QDialog):
+    def __init__(self, ctx: DeskContext, dossier: Dossier, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dossier = dossier
+        self.preview_dialog = None
+        self.setObjectName("dossierDetail")
+        self.setWindowTitle(self.tr("Dossier %1").replace("%1", dossier.code))
+        d = dossier
+        self.message = QLabel(self)
+        self.message.setObjectName("detailMessage")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        rows = [
+            (self.tr("Dossier code:"), d.code),
+            (self.tr("Procedure:"), f"{d.procedure_code} · {d.procedure_name}"),
+            (self.tr("Applicant:"), f"{d.applicant.full_name} · {d.applicant.id_number}"),
+            (self.tr("Address:"), d.applicant.address),
+            (self.tr("Phone:"), d.applicant.phone),
+            (self.tr("On behalf of:"), d.on_behalf_of),
+            (self.tr("Received:"), labels.when(d.received_at)),
+            (self.tr("Due:"), labels.when(d.due_at)),
+            (self.tr("Status:"), labels.status_label(d.status)),
+            (self.tr("Result delivered:"), labels.delivery_label(d.delivery)
+             + (f" — {d.delivery_address}" if d.delivery_address else "")),
+            (self.tr("Fee:"), labels.money(d.fee_amount) + (f" — {d.fee_note}" if d.fee_note else "")),
+            (self.tr("Clerk:"), d.clerk),
+            (self.tr("Sync:"), labels.sync_label(d)),
+        ]
+        if d.note:
+            rows.append((self.tr("Note:"), d.note))
+        self.values: list[QLabel] = []
+        for title, value in rows:
+            label = QLabel(value, self)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            form.addRow(title, label)
+            self.values.append(label)
+        self.sync_value = self.values[12]
+        self.sync_value.setObjectName("syncState")
+
+        tabs = QTabWidget(self)
+        self.components_model = RowsModel(
+            [self.tr("No."), self.tr("Component"), self.tr("Form"), self.tr("Qty")],
+            [[str(c.seq), c.name, labels.form_label(c.form), str(c.quantity)] for c in d.components], self)
+        self.attachments_model = RowsModel(
+            [self.tr("File"), self.tr("Kind"), self.tr("Size"), self.tr("SHA-256")],
+            [[a.filename, a.kind, f"{a.size:,}".replace(",", "."), a.sha256[:16] + "…"] for a in d.attachments],
+            self)
+        self.events_model = RowsModel(
+            [self.tr("Time"), self.tr("By"), self.tr("From"), self.tr("To"), self.tr("Note")],
+            [[labels.when(e.at), e.actor, labels.status_label(e.from_status) if e.from_status else "",
+              labels.status_label(e.to_status), e.note] for e in d.events], self)
+        tabs.addTab(_table(self.components_model, self), self.tr("Components (%1)").replace("%1", str(len(d.components))))
+        tabs.addTab(_table(self.attachments_model, self), self.tr("Files (%1)").replace("%1", str(len(d.attachments))))
+        tabs.addTab(_table(self.events_model, self), self.tr("History (%1)").replace("%1", str(len(d.events))))
+
+        buttons = QHBoxLayout()
+        self.reprint_buttons: dict[str, QPushButton] = {}
+        for kind, text in (("01", self.tr("Reprint form 01 (receipt)")),
+                           ("02", self.tr("Print form 02 (supplement)")),
+                           ("03", self.tr("Print form 03 (refusal)"))):
+            b = QPushButton(text, self)
+            b.setObjectName(f"reprint{kind}")
+            b.setAutoDefault(False)
+            b.clicked.connect(lambda _=False, k=kind: self.reprint(k))
+            buttons.addWidget(b)
+            self.reprint_buttons[kind] = b
+        self.pdf_button = QPushButton(self.tr("Save PDF…"), self)
+        self.pdf_button.setAutoDefault(False)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf("01"))
+        buttons.addWidget(self.pdf_button)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        buttons.addWidget(close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(tabs, 1)
+        layout.addLayout(buttons)
+        self.resize(900, 640)
+
+    def _render(self, kind: str) -> bytes | None:
+        try:
+            return receipt.render(self.ctx, self.dossier.code, kind)
+        except DeskError as exc:
+            self.message.setStyleSheet("color: #b3261e;")
+            self.message.setText(i18n.error_text(exc))
+            return None
+
+    def reprint(self, kind: str) -> None:
+        pdf = self._render(kind)
+        if pdf is not None:
+            title = self.tr("Print preview — form %1 — %2").replace("%1", kind).replace("%2", self.dossier.code)
+            self.preview_dialog = receipt_preview.preview(self, pdf, title)
+
+    def save_pdf(self, kind: str) -> None:
+        pdf = self._render(kind)
+        if pdf is None:
+            return
+        target = dialogs.save_file(self, self.tr("Save receipt as PDF"), f"{self.dossier.code}-mau{kind}.pdf",
+                                   self.tr("PDF (*.pdf)"))
+        if target is not None:
+            try:
+                target.write_bytes(pdf)
+            except OSError as exc:
+                self.message.setText(self.tr("Could not write %1: %2").replace("%1", str(target))
+                                     .replace("%2", exc.strerror or ""))

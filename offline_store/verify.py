@@ -1,0 +1,80 @@
+"""Whole-store consistency check: what `desk-app verify` and the diagnostics export run."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from offline_store.audit import verify_chain
+
+if TYPE_CHECKING:
+    from offline_store.store import Store
+
+# Dossiers created at the desk whose first status is a desk decision (refusal, supplement request)
+# are recorded but never queued as "received" (see desk_app/services/intake.py).
+DESK_DECISION_STATUSES = ("refused", "waiting_supplement")
+
+
+@dataclass
+class VerifyReport:
+    ok: bool = True
+    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    def add(self, name: str, ok: bool, detail: str = "") -> None:
+        self.checks.append((name, ok, detail))
+        self.ok = self.ok and ok
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok,
+                "checks": [{"name": n, "ok": o, "detail": d} for n, o, d in self.checks]}
+
+
+def _ids(rows: list) -> str:
+    shown = ", ".join(str(r[0]) for r in rows[:10])
+    return shown + (f" … (+{len(rows) - 10})" if len(rows) > 10 else "")
+
+
+def verify(store: "Store", *, blobs: bool = True) -> VerifyReport:
+    """Run every check; never raises for a finding (findings are the report)."""
+    rep = VerifyReport()
+    conn = store.conn
+    res = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    rep.add("integrity_check", res == ["ok"], "; ".join(res[:5]))
+
+    fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    rep.add("foreign_keys", not fk, "; ".join(f"{tuple(r)}" for r in fk[:5]))
+
+    if blobs:
+        bad: list[str] = []
+        rows = conn.execute("SELECT DISTINCT sha256 FROM attachments").fetchall()
+        for (sha,) in rows:
+            if not store.blobs.verify(sha):
+                bad.append(sha)
+        rep.add("attachments_blobs", not bad,
+                f"{len(rows)} blob(s) checked" + (f"; missing/corrupt: {', '.join(bad[:5])}"
+                                                  if bad else ""))
+
+    problems = verify_chain(conn)
+    n_audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    rep.add("audit_chain", not problems, "; ".join(problems[:5]) or f"{n_audit} row(s) linked")
+
+    no_event = conn.execute("SELECT code FROM dossiers d WHERE NOT EXISTS"
+                            " (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id)"
+                            " AND d.origin = 'local'").fetchall()
+    rep.add("dossier_events", not no_event,
+            f"without an event: {_ids(no_event)}" if no_event else "")
+
+    no_audit = conn.execute("SELECT code FROM dossiers d WHERE d.origin = 'local' AND NOT EXISTS"
+                            " (SELECT 1 FROM audit_log a WHERE a.entity = 'dossier'"
+                            " AND a.entity_id = d.record_id)").fetchall()
+    rep.add("dossier_audit", not no_audit,
+            f"without an audit row: {_ids(no_audit)}" if no_audit else "")
+
+    marks = ",".join("?" * len(DESK_DECISION_STATUSES))
+    no_outbox = conn.execute(
+        "SELECT code FROM dossiers d WHERE d.origin = 'local' AND NOT EXISTS"
+        " (SELECT 1 FROM outbox o WHERE o.dossier_id = d.id) AND NOT EXISTS"
+        " (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id AND e.from_status IS NULL"
+        f"  AND e.to_status IN ({marks}))", DESK_DECISION_STATUSES).fetchall()
+    rep.add("dossier_outbox", not no_outbox,
+            f"without an outbox item: {_ids(no_outbox)}" if no_outbox else "")
+    return rep

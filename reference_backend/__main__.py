@@ -1,0 +1,130 @@
+"""CLI: serve, add-desk, export, set-status, cleanup (``python -m reference_backend --help``)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+
+from .common import ApiError, Settings
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, required=True, help="attachments, secret key, SQLite file")
+    p.add_argument("--database-url", default=os.environ.get("REFBACK_DATABASE_URL"),
+                   help="e.g. postgresql+psycopg://user@host:port/db (default: SQLite in --data-dir)")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m reference_backend",
+                                 description="Provincial reference back end for Một Cửa Desk")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", help="run the HTTP server")
+    _common(s)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8080, help="0 = pick a free port (printed)")
+    s.add_argument("--max-upload-mb", type=float, default=200.0)
+    s.add_argument("--max-chunk-mb", type=float, default=16.0)
+    s.add_argument("--upload-expiry-seconds", type=float, default=24 * 3600.0)
+    s.add_argument("--cleanup-interval", type=float, default=600.0)
+    s.add_argument("--idempotency-days", type=float, default=90.0)
+    s.add_argument("--access-ttl", type=int, default=3600)
+    s.add_argument("--catalog", type=Path, default=None, help="catalog JSON (default <data-dir>/catalog.json)")
+    s.add_argument("--log-level", default="warning")
+    a = sub.add_parser("add-desk", help="create or update a desk account")
+    _common(a)
+    a.add_argument("--unit", required=True)
+    a.add_argument("--user", required=True)
+    a.add_argument("--password-env", required=True, help="name of the environment variable holding the password")
+    a.add_argument("--desk", type=int, default=1)
+    e = sub.add_parser("export", help="every record and attachment, hashes recomputed from disk")
+    _common(e)
+    e.add_argument("--json", action="store_true", help="JSON on stdout (the only format)")
+    t = sub.add_parser("set-status", help="change a dossier's status on the processing side")
+    _common(t)
+    t.add_argument("--code", required=True, help="MaHoSo")
+    t.add_argument("--status", type=int, required=True, help="TrangThaiHoSo 1..10")
+    t.add_argument("--unit", default=None)
+    t.add_argument("--note", default="")
+    c = sub.add_parser("cleanup", help="release expired uploads and idempotency keys past retention")
+    _common(c)
+    c.add_argument("--idempotency-days", type=float, default=90.0)
+    c.add_argument("--upload-expiry-seconds", type=float, default=24 * 3600.0)
+    return ap
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import build_app
+
+    if args.idempotency_days < 90:
+        print("--idempotency-days must be at least 90 (the contract keeps keys >= 90 days)", file=sys.stderr)
+        return 2
+    settings = Settings(
+        data_dir=args.data_dir, database_url=args.database_url,
+        max_upload_bytes=int(args.max_upload_mb * 1024 * 1024), max_chunk_bytes=int(args.max_chunk_mb * 1024 * 1024),
+        upload_expiry_seconds=args.upload_expiry_seconds, cleanup_interval_seconds=args.cleanup_interval,
+        idempotency_days=args.idempotency_days, access_ttl_seconds=args.access_ttl, catalog_path=args.catalog)
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    sock.listen(1024)
+    port = sock.getsockname()[1]
+
+    def ready() -> None:
+        print(f"listening on http://{args.host}:{port}", flush=True)
+
+    app = build_app(settings, on_ready=ready)
+    config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_keep_alive=30,
+                            limit_concurrency=512, server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=getattr(args, "log_level", "warning").upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.cmd == "serve":
+        return serve(args)
+    from .db import Database
+    db = Database(args.data_dir, args.database_url)
+    db.create_all()
+    try:
+        if args.cmd == "add-desk":
+            from .auth import add_desk
+            password = os.environ.get(args.password_env)
+            if not password:
+                print(f"environment variable {args.password_env} is empty or unset", file=sys.stderr)
+                return 2
+            add_desk(db, unit_code=args.unit, username=args.user, password=password, desk=args.desk)
+            print(f"desk account {args.user} (unit {args.unit}, desk {args.desk}) saved")
+        elif args.cmd == "export":
+            from .export import export
+            report = export(db, args.data_dir)
+            json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+            return 0 if report["ok"] else 1
+        elif args.cmd == "set-status":
+            from .records import RecordService, load_item_validator
+            out = RecordService(db, load_item_validator()).set_status(args.code, args.status, args.unit, args.note)
+            print(json.dumps(out, ensure_ascii=False))
+        elif args.cmd == "cleanup":
+            from .uploads import cleanup
+            s = Settings(data_dir=args.data_dir, database_url=args.database_url,
+                         idempotency_days=args.idempotency_days, upload_expiry_seconds=args.upload_expiry_seconds)
+            print(json.dumps(cleanup(db, s)))
+    except ApiError as e:
+        print(f"{e.vi} / {e.en}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

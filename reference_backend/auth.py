@@ -1,0 +1,113 @@
+"""Desk accounts (argon2id) and stateless HMAC-signed bearer tokens.
+
+Tokens are signed rather than stored so every request is checked without a database round trip;
+the key lives in ``<data-dir>/secret.key`` (0600) so tokens survive restarts.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .common import ApiError
+from .db import Database, accounts
+
+_hasher = PasswordHasher()  # argon2id with the library's current defaults
+# Verified against when the user does not exist, so a wrong user name costs the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    unit_code: str
+    desk: int
+
+
+def load_secret(data_dir: Path) -> bytes:
+    path = Path(data_dir) / "secret.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+            f.flush()
+            os.fsync(f.fileno())
+    return path.read_bytes()
+
+
+def add_desk(db: Database, *, unit_code: str, username: str, password: str, desk: int) -> None:
+    """Create or replace a desk account (password stored as an argon2id hash)."""
+    row = {"unit_code": unit_code, "desk": desk, "password_hash": _hasher.hash(password),
+           "created_at": time.time()}
+    with db.write() as conn:
+        done = conn.execute(sa.update(accounts).where(accounts.c.username == username).values(**row))
+        if done.rowcount == 0:
+            conn.execute(sa.insert(accounts).values(username=username, **row))
+
+
+def check_password(db: Database, username: str, password: str) -> Principal:
+    with db.read() as conn:
+        row = conn.execute(sa.select(accounts).where(accounts.c.username == username)).first()
+    try:
+        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        row = None
+    if row is None:
+        raise ApiError(401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu",
+                       "Wrong user name or password")
+    return Principal(row.username, row.unit_code, int(row.desk))
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def _unb64(s: str) -> bytes:
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+class TokenSigner:
+    def __init__(self, secret: bytes, access_ttl: int, refresh_ttl: int) -> None:
+        self.secret, self.access_ttl, self.refresh_ttl = secret, access_ttl, refresh_ttl
+
+    def _sign(self, payload: dict) -> str:
+        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        mac = hmac.new(self.secret, body.encode(), hashlib.sha256).digest()
+        return f"{body}.{_b64(mac)}"
+
+    def issue(self, p: Principal) -> dict:
+        now = int(time.time())
+        base = {"u": p.username, "unit": p.unit_code, "desk": p.desk, "n": secrets.token_hex(8)}
+        return {
+            "access_token": self._sign({**base, "k": "a", "exp": now + self.access_ttl}),
+            "refresh_token": self._sign({**base, "k": "r", "exp": now + self.refresh_ttl}),
+            "token_type": "Bearer",
+            "expires_in": self.access_ttl,
+            "unit_code": p.unit_code,
+            "desk": p.desk,
+        }
+
+    def verify(self, token: str, kind: str) -> Principal:
+        try:
+            body, mac = token.split(".")
+            good = hmac.new(self.secret, body.encode(), hashlib.sha256).digest()
+            if not hmac.compare_digest(good, _unb64(mac)):
+                raise ValueError("mac")
+            payload = json.loads(_unb64(body))
+            if payload["k"] != kind or payload["exp"] < time.time():
+                raise ValueError("kind/exp")
+            return Principal(str(payload["u"]), str(payload["unit"]), int(payload["desk"]))
+        except (ValueError, KeyError, TypeError, UnicodeError, json.JSONDecodeError):
+            raise ApiError(401, "invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn",
+                           "Invalid or expired token",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None

@@ -1,0 +1,276 @@
+"""Record push (idempotent, versioned, attachment-checked), the unit feed, status and admin changes.
+
+Each item is its own transaction: an accepted item is committed before the batch answers, and
+one bad item cannot undo or block the others.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .auth import Principal
+from .common import ApiError, canonical_json
+from .db import Database, blobs, feed, idempotency, receipt_counters, records, unit_counters
+
+log = logging.getLogger("reference_backend.records")
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# The desk's finer status <-> national TrangThaiHoSo codes (see openapi.yaml info.description).
+STATUS_TO_CODE = {"received": 2, "in_process": 4, "waiting_supplement": 5, "supplemented": 4,
+                  "result_ready": 9, "returned": 10, "refused": 3, "withdrawn": 7}
+CODE_TO_STATUS = {2: "received", 3: "refused", 4: "in_process", 5: "waiting_supplement",
+                  7: "withdrawn", 9: "result_ready", 10: "returned"}
+
+
+def openapi_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "resources" / "api" / "openapi.yaml"
+
+
+def load_item_validator(path: Path | None = None) -> jsonschema.Draft202012Validator:
+    """Validate items against the OpenAPI document itself, so the server cannot drift from it."""
+    doc = yaml.safe_load((path or openapi_path()).read_text(encoding="utf-8"))
+    schema = {"$ref": "#/components/schemas/BatchItem", "components": doc["components"]}
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _result(op_id: str, status: str, **extra: Any) -> dict:
+    return {"op_id": op_id, "status": status, **{k: v for k, v in extra.items() if v is not None}}
+
+
+def _rejected(op_id: str, code: str, vi: str, en: str, details: dict | None = None) -> dict:
+    err: dict = {"code": code, "message": f"{vi} / {en}"}
+    if details:
+        err["details"] = details
+    return _result(op_id, "rejected", error=err)
+
+
+def _valid_ts(s: str | None) -> bool:
+    if s is None:
+        return True
+    try:
+        dt.datetime.strptime(s, "%Y%m%d%H%M%S")
+        return True
+    except ValueError:
+        return False
+
+
+class RecordService:
+    def __init__(self, db: Database, validator: jsonschema.Draft202012Validator) -> None:
+        self.db, self.validator = db, validator
+
+    # ---- push -------------------------------------------------------------------------------
+    def push_batch(self, who: Principal, items: list) -> list[dict]:
+        return [self.push_item(who, item) for item in items]
+
+    def push_item(self, who: Principal, item: Any) -> dict:
+        op_id = item.get("op_id") if isinstance(item, dict) else None
+        op_id = op_id if isinstance(op_id, str) and 0 < len(op_id) <= 128 else ""
+        problem = self._check(who, item)
+        if problem is not None:
+            log.warning("rejected op %r: %s", op_id, problem["error"]["code"])
+            return {**problem, "op_id": op_id}
+        fingerprint = hashlib.sha256(canonical_json(
+            {k: item[k] for k in ("kind", "record_id", "base_version", "record")}).encode()).hexdigest()
+        for attempt in range(5):
+            try:
+                return self._apply(who, item, fingerprint)
+            except IntegrityError:
+                # A concurrent identical op (or a racing create) won; the retry sees its row.
+                log.info("integrity race on op %s, retry %d", op_id, attempt + 1)
+            except OperationalError as exc:  # SQLite busy / PostgreSQL serialization: retry
+                log.warning("operational error on op %s: %s", op_id, exc)
+                if attempt == 4:
+                    raise
+        raise ApiError(503, "busy", "Máy chủ đang bận, vui lòng thử lại", "Server busy, retry",
+                       headers={"Retry-After": "1"})
+
+    def _check(self, who: Principal, item: Any) -> dict | None:
+        """Validation that needs no database; returns a rejected result or None."""
+        errors = sorted(self.validator.iter_errors(item), key=lambda e: list(e.path))[:5]
+        if errors:
+            return _rejected("", "invalid", "Bản ghi không hợp lệ", "Invalid record",
+                             {"problems": [f"{'/'.join(map(str, e.path))}: {e.message}"[:300]
+                                           for e in errors]})
+        rec = item["record"]
+        if rec["record_id"] != item["record_id"]:
+            return _rejected("", "invalid", "record_id của bản ghi không khớp",
+                             "record.record_id differs from the item's record_id")
+        if (item["kind"] == "dossier.create") != (item["base_version"] is None):
+            return _rejected("", "invalid", "base_version phải rỗng khi tạo mới và có khi cập nhật",
+                             "base_version must be null for create and set for update")
+        if not (_valid_ts(rec["NgayTiepNhan"]) and _valid_ts(rec.get("NgayHenTra"))):
+            return _rejected("", "invalid", "Ngày không tồn tại", "Date does not exist")
+        if rec["DonViXuLy"] != who.unit_code or not rec["MaHoSo"].startswith(who.unit_code + "-"):
+            return _rejected("", "unit_mismatch", "Hồ sơ không thuộc đơn vị của tài khoản này",
+                             "The dossier belongs to another unit")
+        return None
+
+    def _attachments(self, rec: dict) -> dict[str, int | None]:
+        want: dict[str, int | None] = {}
+        for a in rec.get("TaiLieuNop", []):
+            want.setdefault(a["TepDinhKemId"], a["KichThuoc"])
+        for d in rec.get("DanhSachGiayToKetQua", []) or []:
+            if d.get("TepDinhKemId"):
+                want.setdefault(d["TepDinhKemId"], None)
+        return want
+
+    def _apply(self, who: Principal, item: dict, fingerprint: str) -> dict:
+        op_id, rec, unit = item["op_id"], item["record"], who.unit_code
+        now = time.time()
+        with self.db.write() as conn:
+            feed_seq = self.db.lock_unit(conn, unit)
+            prior = conn.execute(sa.select(idempotency).where(
+                idempotency.c.unit_code == unit, idempotency.c.op_id == op_id)).first()
+            if prior is not None:
+                if prior.fingerprint == fingerprint:
+                    return {**json.loads(prior.result_json), "status": "replayed"}
+                return _result(op_id, "idempotency_mismatch", error={
+                    "code": "idempotency_mismatch",
+                    "message": "op_id đã dùng cho nội dung khác / op_id already used with a different body"})
+            want = self._attachments(rec)
+            have = {r.sha256: int(r.size) for r in conn.execute(sa.select(blobs.c.sha256, blobs.c.size).where(
+                blobs.c.unit_code == unit, blobs.c.sha256.in_(list(want))))} if want else {}
+            missing = [s for s in want if s not in have]
+            if missing:
+                return _result(op_id, "missing_attachments", missing=missing, error={
+                    "code": "missing_attachments",
+                    "message": "Tệp đính kèm chưa được tải lên đầy đủ / Attachments not uploaded yet"})
+            wrong = [s for s, size in want.items() if size is not None and have[s] != size]
+            if wrong:
+                return _rejected(op_id, "attachment_size_mismatch", "Kích thước tệp không khớp",
+                                 "Attachment size does not match the uploaded file", {"sha256": wrong})
+            current = conn.execute(sa.select(records).where(records.c.record_id == item["record_id"])).first()
+            if current is not None and current.unit_code != unit:
+                return _rejected(op_id, "unit_mismatch", "Hồ sơ không thuộc đơn vị của tài khoản này",
+                                 "The dossier belongs to another unit")
+            if item["kind"] == "dossier.create":
+                if current is not None:
+                    return _result(op_id, "conflict", current=self._current(current), error={
+                        "code": "record_exists",
+                        "message": "Hồ sơ đã có trên máy chủ / The record already exists on the server"})
+                dup = conn.execute(sa.select(records.c.record_id).where(
+                    records.c.unit_code == unit, records.c.ma_ho_so == rec["MaHoSo"])).first()
+                if dup is not None:
+                    return _rejected(op_id, "duplicate_code", "Mã hồ sơ đã được dùng cho hồ sơ khác",
+                                     "MaHoSo already used by another record", {"record_id": dup.record_id})
+                so_bien_nhan = self._next_receipt_no(conn, unit)
+                version = 1
+            else:
+                if current is None:
+                    return _rejected(op_id, "not_found", "Không tìm thấy hồ sơ để cập nhật",
+                                     "No such record to update")
+                if item["base_version"] != current.version:
+                    return _result(op_id, "conflict", current=self._current(current), error={
+                        "code": "version_conflict",
+                        "message": "Hồ sơ đã được thay đổi ở nơi khác / The record changed elsewhere"})
+                if rec["MaHoSo"] != current.ma_ho_so:
+                    return _rejected(op_id, "invalid", "Không được đổi mã hồ sơ", "MaHoSo cannot change")
+                so_bien_nhan = current.so_bien_nhan
+                version = current.version + 1
+            stored = {**rec, "SoBienNhan": so_bien_nhan}
+            text = canonical_json(stored)
+            row = {"unit_code": unit, "ma_ho_so": rec["MaHoSo"], "so_bien_nhan": so_bien_nhan,
+                   "version": version, "trang_thai": rec["TrangThaiHoSo"], "record_json": text,
+                   "origin_desk": who.desk, "updated_at": now}
+            if current is None:
+                conn.execute(sa.insert(records).values(record_id=item["record_id"], created_at=now, **row))
+            else:
+                conn.execute(sa.update(records).where(records.c.record_id == item["record_id"]).values(**row))
+            self._append_feed(conn, unit, feed_seq, item["record_id"], version, who.desk, so_bien_nhan, text, now)
+            result = _result(op_id, "accepted", record_id=item["record_id"], SoBienNhan=so_bien_nhan,
+                             version=version)
+            conn.execute(sa.insert(idempotency).values(unit_code=unit, op_id=op_id, fingerprint=fingerprint,
+                                                       result_json=canonical_json(result), created_at=now))
+        return result
+
+    def _append_feed(self, conn: sa.Connection, unit: str, feed_seq: int, record_id: str, version: int,
+                     desk: int | None, so_bien_nhan: str, text: str, now: float) -> None:
+        seq = feed_seq + 1
+        conn.execute(sa.update(unit_counters).where(unit_counters.c.unit_code == unit).values(feed_seq=seq))
+        conn.execute(sa.insert(feed).values(unit_code=unit, seq=seq, record_id=record_id, version=version,
+                                            origin_desk=desk, so_bien_nhan=so_bien_nhan, record_json=text,
+                                            created_at=now))
+
+    def _next_receipt_no(self, conn: sa.Connection, unit: str) -> str:
+        """SoBienNhan = <unit>-<year>-<seq>, counted per unit and (server's local) year."""
+        year = dt.datetime.now(VN).year
+        conn.execute(self.db.insert_ignore(receipt_counters, unit_code=unit, year=year, last_seq=0))
+        cond = (receipt_counters.c.unit_code == unit) & (receipt_counters.c.year == year)
+        last = conn.execute(sa.select(receipt_counters.c.last_seq).where(cond)).scalar_one() + 1
+        conn.execute(sa.update(receipt_counters).where(cond).values(last_seq=last))
+        return f"{unit}-{year}-{last:06d}"
+
+    @staticmethod
+    def _current(row: Any) -> dict:
+        return {"record_id": row.record_id, "version": int(row.version), "SoBienNhan": row.so_bien_nhan,
+                "record": json.loads(row.record_json)}
+
+    # ---- reads ------------------------------------------------------------------------------
+    def feed_page(self, who: Principal, cursor: int, limit: int) -> dict:
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(feed).where(feed.c.unit_code == who.unit_code, feed.c.seq > cursor)
+                                .order_by(feed.c.seq).limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        items = [{"seq": int(r.seq), "record_id": r.record_id, "version": int(r.version),
+                  "origin_desk": r.origin_desk, "SoBienNhan": r.so_bien_nhan,
+                  "record": json.loads(r.record_json)} for r in rows]
+        return {"items": items, "next_cursor": str(items[-1]["seq"] if items else cursor), "has_more": more}
+
+    def status(self, who: Principal, ma_ho_so: str) -> dict:
+        with self.db.read() as conn:
+            r = conn.execute(sa.select(records).where(records.c.unit_code == who.unit_code,
+                                                      records.c.ma_ho_so == ma_ho_so)).first()
+        if r is None:
+            raise ApiError(404, "not_found", "Không tìm thấy hồ sơ", "No such dossier in this unit")
+        rec = json.loads(r.record_json)
+        out = {"MaHoSo": r.ma_ho_so, "TrangThaiHoSo": int(r.trang_thai), "version": int(r.version),
+               "SoBienNhan": r.so_bien_nhan, "record_id": r.record_id,
+               "updated_at": dt.datetime.fromtimestamp(r.updated_at, VN).isoformat(timespec="seconds")}
+        if isinstance(rec.get("status"), str):
+            out["status"] = rec["status"]
+        return out
+
+    # ---- processing side ----------------------------------------------------------------------
+    def set_status(self, ma_ho_so: str, code: int, unit_code: str | None = None, note: str = "") -> dict:
+        """A change made on the province's side: new version, feed entry with origin_desk null."""
+        if not 1 <= code <= 10:
+            raise ApiError(400, "invalid_status", "Mã trạng thái phải từ 1 đến 10",
+                           "Status code must be 1..10")
+        q = sa.select(records).where(records.c.ma_ho_so == ma_ho_so)
+        if unit_code:
+            q = q.where(records.c.unit_code == unit_code)
+        now = time.time()
+        with self.db.write() as conn:
+            found = conn.execute(q).all()
+            if len(found) != 1:
+                raise ApiError(404, "not_found", "Không tìm thấy đúng một hồ sơ với mã này",
+                               f"{len(found)} records with this MaHoSo")
+            r = found[0]
+            feed_seq = self.db.lock_unit(conn, r.unit_code)
+            r = conn.execute(sa.select(records).where(records.c.id == r.id)).one()  # re-read under the lock
+            rec = copy.deepcopy(json.loads(r.record_json))
+            rec["TrangThaiHoSo"] = code
+            if code in CODE_TO_STATUS:
+                rec["status"] = CODE_TO_STATUS[code]
+            if note:
+                rec["note"] = note
+            version = r.version + 1
+            text = canonical_json(rec)
+            conn.execute(sa.update(records).where(records.c.id == r.id).values(
+                version=version, trang_thai=code, record_json=text, origin_desk=None, updated_at=now))
+            self._append_feed(conn, r.unit_code, feed_seq, r.record_id, version, None, r.so_bien_nhan, text, now)
+        return {"MaHoSo": ma_ho_so, "TrangThaiHoSo": code, "version": version, "record_id": r.record_id}

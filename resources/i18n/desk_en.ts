@@ -1,0 +1,739 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ComponentsModel</name>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Component</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <source>Scanned files</source>
+        <translation>Scanned files</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>required</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+</context>
+<context>
+    <name>Delivery</name>
+    <message>
+        <source>At the one-stop desk</source>
+        <translation>At the one-stop desk</translation>
+    </message>
+    <message>
+        <source>By public postal service</source>
+        <translation>By public postal service</translation>
+    </message>
+</context>
+<context>
+    <name>DossierDetail</name>
+    <message>
+        <source>Dossier %1</source>
+        <translation>Dossier %1</translation>
+    </message>
+    <message>
+        <source>Dossier code:</source>
+        <translation>Dossier code:</translation>
+    </message>
+    <message>
+        <source>Procedure:</source>
+        <translation>Procedure:</translation>
+    </message>
+    <message>
+        <source>Applicant:</source>
+        <translation>Applicant:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <source>On behalf of:</source>
+        <translation>On behalf of:</translation>
+    </message>
+    <message>
+        <source>Received:</source>
+        <translation>Received:</translation>
+    </message>
+    <message>
+        <source>Due:</source>
+        <translation>Due:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Result delivered:</source>
+        <translation>Result delivered:</translation>
+    </message>
+    <message>
+        <source>Fee:</source>
+        <translation>Fee:</translation>
+    </message>
+    <message>
+        <source>Clerk:</source>
+        <translation>Clerk:</translation>
+    </message>
+    <message>
+        <source>Sync:</source>
+        <translation>Sync:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Component</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Components (%1)</source>
+        <translation>Components (%1)</translation>
+    </message>
+    <message>
+        <source>Files (%1)</source>
+        <translation>Files (%1)</translation>
+    </message>
+    <message>
+        <source>History (%1)</source>
+        <translation>History (%1)</translation>
+    </message>
+    <message>
+        <source>Reprint form 01 (receipt)</source>
+        <translation>Reprint form 01 (receipt)</translation>
+    </message>
+    <message>
+        <source>Print form 02 (supplement)</source>
+        <translation>Print form 02 (supplement)</translation>
+    </message>
+    <message>
+        <source>Print form 03 (refusal)</source>
+        <translation>Print form 03 (refusal)</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <source>Print preview — form %1 — %2</source>
+        <translation>Print preview — form %1 — %2</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>Save receipt as PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Could not write %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>DossierTableModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sync</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Unexpected error: %1. Nothing typed was lost; please try again or call IT support.</source>
+        <translation>Unexpected error: %1. Nothing typed was lost; please try again or call IT support.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Could not write %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Form</name>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Certified copy</source>
+        <translation>Certified copy</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeForm</name>
+    <message>
+        <source>New intake</source>
+        <translation>New intake</translation>
+    </message>
+    <message>
+        <source>No procedure chosen yet.</source>
+        <translation>No procedure chosen yet.</translation>
+    </message>
+    <message>
+        <source>1. Procedure (Alt+1)</source>
+        <translation>1. Procedure (Alt+1)</translation>
+    </message>
+    <message>
+        <source>Scan the QR on the ID card (USB reader), or type and press Enter</source>
+        <translation>Scan the QR on the ID card (USB reader), or type and press Enter</translation>
+    </message>
+    <message>
+        <source>QR from image…</source>
+        <translation>QR from image…</translation>
+    </message>
+    <message>
+        <source>12 digits</source>
+        <translation>12 digits</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy</source>
+        <translation>dd/mm/yyyy</translation>
+    </message>
+    <message>
+        <source>Organisation or authorised person, if any</source>
+        <translation>Organisation or authorised person, if any</translation>
+    </message>
+    <message>
+        <source>2. Applicant (Alt+2)</source>
+        <translation>2. Applicant (Alt+2)</translation>
+    </message>
+    <message>
+        <source>CCCD QR:</source>
+        <translation>CCCD QR:</translation>
+    </message>
+    <message>
+        <source>ID number:</source>
+        <translation>ID number:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Sex:</source>
+        <translation>Sex:</translation>
+    </message>
+    <message>
+        <source>Date of birth:</source>
+        <translation>Date of birth:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>Email:</translation>
+    </message>
+    <message>
+        <source>On behalf of:</source>
+        <translation>On behalf of:</translation>
+    </message>
+    <message>
+        <source>Attach scanned file… (Ctrl+O)</source>
+        <translation>Attach scanned file… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>3. Components (Alt+3) — Space: received, F2: edit form/quantity</source>
+        <translation>3. Components (Alt+3) — Space: received, F2: edit form/quantity</translation>
+    </message>
+    <message>
+        <source>Postal address for the result</source>
+        <translation>Postal address for the result</translation>
+    </message>
+    <message>
+        <source>4. Result delivery and fee (Alt+4)</source>
+        <translation>4. Result delivery and fee (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Result delivered:</source>
+        <translation>Result delivered:</translation>
+    </message>
+    <message>
+        <source>Postal address:</source>
+        <translation>Postal address:</translation>
+    </message>
+    <message>
+        <source>Number of sets:</source>
+        <translation>Number of sets:</translation>
+    </message>
+    <message>
+        <source>Fee due:</source>
+        <translation>Fee due:</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Refuse / ask for supplement…</source>
+        <translation>Refuse / ask for supplement…</translation>
+    </message>
+    <message>
+        <source>Print receipt (Ctrl+P)</source>
+        <translation>Print receipt (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Save PDF… (Ctrl+Shift+S)</source>
+        <translation>Save PDF… (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Next dossier (Ctrl+N)</source>
+        <translation>Next dossier (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>same day (received after %1 → next working day)</source>
+        <translation>same day (received after %1 → next working day)</translation>
+    </message>
+    <message>
+        <source>same day</source>
+        <translation>same day</translation>
+    </message>
+    <message>
+        <source>%1 calendar days</source>
+        <translation>%1 calendar days</translation>
+    </message>
+    <message>
+        <source>%1 working days</source>
+        <translation>%1 working days</translation>
+    </message>
+    <message>
+        <source>Filled from the ID card's QR.</source>
+        <translation>Filled from the ID card's QR.</translation>
+    </message>
+    <message>
+        <source>The reader lost the diacritics; the name stored for this ID number is used.</source>
+        <translation>The reader lost the diacritics; the name stored for this ID number is used.</translation>
+    </message>
+    <message>
+        <source>The reader lost the diacritics; please correct the name as on the card.</source>
+        <translation>The reader lost the diacritics; please correct the name as on the card.</translation>
+    </message>
+    <message>
+        <source>Returning applicant: phone and email filled from the last dossier.</source>
+        <translation>Returning applicant: phone and email filled from the last dossier.</translation>
+    </message>
+    <message>
+        <source>Photo or scan of the ID card</source>
+        <translation>Photo or scan of the ID card</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Date of birth must be dd/mm/yyyy, e.g. 05/09/1990.</source>
+        <translation>Date of birth must be dd/mm/yyyy, e.g. 05/09/1990.</translation>
+    </message>
+    <message>
+        <source>Returning applicant: details filled from the last dossier.</source>
+        <translation>Returning applicant: details filled from the last dossier.</translation>
+    </message>
+    <message>
+        <source>Phone number should be 10 digits, e.g. 0912 345 678.</source>
+        <translation>Phone number should be 10 digits, e.g. 0912 345 678.</translation>
+    </message>
+    <message>
+        <source>Choose the procedure first.</source>
+        <translation>Choose the procedure first.</translation>
+    </message>
+    <message>
+        <source>Scanned files for: %1</source>
+        <translation>Scanned files for: %1</translation>
+    </message>
+    <message>
+        <source>Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</source>
+        <translation>Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read: %1</source>
+        <translation>Cannot read: %1</translation>
+    </message>
+    <message>
+        <source>Choose the procedure: type its code or words of its name, then Enter.</source>
+        <translation>Choose the procedure: type its code or words of its name, then Enter.</translation>
+    </message>
+    <message>
+        <source>Please correct the fields marked in red.</source>
+        <translation>Please correct the fields marked in red.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Saved.</translation>
+    </message>
+    <message>
+        <source>%1 Dossier code: %2 · Due: %3</source>
+        <translation>%1 Dossier code: %2 · Due: %3</translation>
+    </message>
+    <message>
+        <source>Refusal recorded.</source>
+        <translation>Refusal recorded.</translation>
+    </message>
+    <message>
+        <source>Supplement request recorded.</source>
+        <translation>Supplement request recorded.</translation>
+    </message>
+    <message>
+        <source>Print preview — form %1 — %2</source>
+        <translation>Print preview — form %1 — %2</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>Save receipt as PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Could not write %1: %2</translation>
+    </message>
+    <message>
+        <source>PDF saved: %1</source>
+        <translation>PDF saved: %1</translation>
+    </message>
+    <message>
+        <source>Discard this dossier?</source>
+        <translation>Discard this dossier?</translation>
+    </message>
+    <message>
+        <source>What you typed has not been saved. Discard it?</source>
+        <translation>What you typed has not been saved. Discard it?</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Syncing…</source>
+        <translation>Syncing…</translation>
+    </message>
+    <message>
+        <source>Một Cửa Desk — one-stop desk</source>
+        <translation>Một Cửa Desk — one-stop desk</translation>
+    </message>
+    <message>
+        <source>Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)</source>
+        <translation>Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>New intake (Ctrl+N)</source>
+        <translation>New intake (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Print receipt (Ctrl+P)</source>
+        <translation>Print receipt (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Open dossier</source>
+        <translation>Open dossier</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <source>Sync now (F5)</source>
+        <translation>Sync now (F5)</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Export diagnostics…</translation>
+    </message>
+    <message>
+        <source>Server settings…</source>
+        <translation>Server settings…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Dossiers</source>
+        <translation>&amp;Dossiers</translation>
+    </message>
+    <message>
+        <source>&amp;Sync</source>
+        <translation>&amp;Sync</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>%1 · Desk %2 · Clerk: %3</source>
+        <translation>%1 · Desk %2 · Clerk: %3</translation>
+    </message>
+    <message>
+        <source>%1 dossiers shown</source>
+        <translation>%1 dossiers shown</translation>
+    </message>
+    <message>
+        <source>Sync finished.</source>
+        <translation>Sync finished.</translation>
+    </message>
+</context>
+<context>
+    <name>ProcedureFinder</name>
+    <message>
+        <source>Procedure code or words of its name (e.g. khai sinh)</source>
+        <translation>Procedure code or words of its name (e.g. khai sinh)</translation>
+    </message>
+</context>
+<context>
+    <name>RefuseDialog</name>
+    <message>
+        <source>Refuse or ask for supplement</source>
+        <translation>Refuse or ask for supplement</translation>
+    </message>
+    <message>
+        <source>Refuse the dossier (form 03)</source>
+        <translation>Refuse the dossier (form 03)</translation>
+    </message>
+    <message>
+        <source>Ask the applicant to supplement (form 02)</source>
+        <translation>Ask the applicant to supplement (form 02)</translation>
+    </message>
+    <message>
+        <source>Reason, and what exactly is missing or wrong</source>
+        <translation>Reason, and what exactly is missing or wrong</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>Please write the reason: it is printed on the form.</source>
+        <translation>Please write the reason: it is printed on the form.</translation>
+    </message>
+</context>
+<context>
+    <name>ServerSettingsDialog</name>
+    <message>
+        <source>Server settings</source>
+        <translation>Server settings</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unchanged</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>Server address:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>The password is kept in the system keyring, never in the desk's files.</source>
+        <translation>The password is kept in the system keyring, never in the desk's files.</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>In process</source>
+        <translation>In process</translation>
+    </message>
+    <message>
+        <source>Waiting for supplement</source>
+        <translation>Waiting for supplement</translation>
+    </message>
+    <message>
+        <source>Supplemented</source>
+        <translation>Supplemented</translation>
+    </message>
+    <message>
+        <source>Result ready</source>
+        <translation>Result ready</translation>
+    </message>
+    <message>
+        <source>Result returned</source>
+        <translation>Result returned</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Withdrawn</translation>
+    </message>
+</context>
+<context>
+    <name>Sync</name>
+    <message>
+        <source>Saved on this computer</source>
+        <translation>Saved on this computer</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <source>Sending %1%</source>
+        <translation>Sending %1%</translation>
+    </message>
+    <message>
+        <source>Sent, awaiting confirmation</source>
+        <translation>Sent, awaiting confirmation</translation>
+    </message>
+    <message>
+        <source>Synced · receipt %1</source>
+        <translation>Synced · receipt %1</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Synced</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation>unknown reason</translation>
+    </message>
+    <message>
+        <source>Needs attention: %1</source>
+        <translation>Needs attention: %1</translation>
+    </message>
+    <message>
+        <source>%1 dossiers waiting · %2 MB · ~%3 min</source>
+        <translation>%1 dossiers waiting · %2 MB · ~%3 min</translation>
+    </message>
+    <message>
+        <source>Everything sent</source>
+        <translation>Everything sent</translation>
+    </message>
+    <message>
+        <source>%1 need attention</source>
+        <translation>%1 need attention</translation>
+    </message>
+    <message>
+        <source>Last successful sync: never</source>
+        <translation>Last successful sync: never</translation>
+    </message>
+    <message>
+        <source>Last successful sync: %1</source>
+        <translation>Last successful sync: %1</translation>
+    </message>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Export diagnostics</translation>
+    </message>
+</context>
+</TS>

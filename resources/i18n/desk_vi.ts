@@ -1,0 +1,739 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>ComponentsModel</name>
+    <message>
+        <source>Received</source>
+        <translation>Đã nhận</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Thành phần hồ sơ</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Hình thức</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>SL</translation>
+    </message>
+    <message>
+        <source>Scanned files</source>
+        <translation>Tệp scan</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>bắt buộc</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>không bắt buộc</translation>
+    </message>
+</context>
+<context>
+    <name>Delivery</name>
+    <message>
+        <source>At the one-stop desk</source>
+        <translation>Tại Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>By public postal service</source>
+        <translation>Qua dịch vụ bưu chính công ích</translation>
+    </message>
+</context>
+<context>
+    <name>DossierDetail</name>
+    <message>
+        <source>Dossier %1</source>
+        <translation>Hồ sơ %1</translation>
+    </message>
+    <message>
+        <source>Dossier code:</source>
+        <translation>Mã hồ sơ:</translation>
+    </message>
+    <message>
+        <source>Procedure:</source>
+        <translation>Thủ tục:</translation>
+    </message>
+    <message>
+        <source>Applicant:</source>
+        <translation>Người nộp:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Địa chỉ:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Điện thoại:</translation>
+    </message>
+    <message>
+        <source>On behalf of:</source>
+        <translation>Nộp thay cho:</translation>
+    </message>
+    <message>
+        <source>Received:</source>
+        <translation>Tiếp nhận:</translation>
+    </message>
+    <message>
+        <source>Due:</source>
+        <translation>Hẹn trả:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Trạng thái:</translation>
+    </message>
+    <message>
+        <source>Result delivered:</source>
+        <translation>Nơi nhận kết quả:</translation>
+    </message>
+    <message>
+        <source>Fee:</source>
+        <translation>Phí, lệ phí:</translation>
+    </message>
+    <message>
+        <source>Clerk:</source>
+        <translation>Cán bộ tiếp nhận:</translation>
+    </message>
+    <message>
+        <source>Sync:</source>
+        <translation>Đồng bộ:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Ghi chú:</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>STT</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Thành phần hồ sơ</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Hình thức</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>SL</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Dung lượng (byte)</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Người thực hiện</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ trạng thái</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Sang trạng thái</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Components (%1)</source>
+        <translation>Thành phần (%1)</translation>
+    </message>
+    <message>
+        <source>Files (%1)</source>
+        <translation>Tệp (%1)</translation>
+    </message>
+    <message>
+        <source>History (%1)</source>
+        <translation>Lịch sử (%1)</translation>
+    </message>
+    <message>
+        <source>Reprint form 01 (receipt)</source>
+        <translation>In lại Mẫu 01 (giấy tiếp nhận)</translation>
+    </message>
+    <message>
+        <source>Print form 02 (supplement)</source>
+        <translation>In Mẫu 02 (yêu cầu bổ sung)</translation>
+    </message>
+    <message>
+        <source>Print form 03 (refusal)</source>
+        <translation>In Mẫu 03 (từ chối)</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Lưu PDF…</translation>
+    </message>
+    <message>
+        <source>Print preview — form %1 — %2</source>
+        <translation>Xem trước khi in — Mẫu %1 — %2</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>Lưu phiếu thành tệp PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Không ghi được %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>DossierTableModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày nhận</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Hẹn trả</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Unexpected error: %1. Nothing typed was lost; please try again or call IT support.</source>
+        <translation>Lỗi không mong đợi: %1. Dữ liệu đã nhập vẫn còn nguyên; hãy thử lại hoặc gọi bộ phận hỗ trợ kỹ thuật.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Không ghi được %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Form</name>
+    <message>
+        <source>Original</source>
+        <translation>Bản chính</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Bản sao</translation>
+    </message>
+    <message>
+        <source>Certified copy</source>
+        <translation>Bản sao có chứng thực</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeForm</name>
+    <message>
+        <source>New intake</source>
+        <translation>Tiếp nhận hồ sơ mới</translation>
+    </message>
+    <message>
+        <source>No procedure chosen yet.</source>
+        <translation>Chưa chọn thủ tục.</translation>
+    </message>
+    <message>
+        <source>1. Procedure (Alt+1)</source>
+        <translation>1. Thủ tục (Alt+1)</translation>
+    </message>
+    <message>
+        <source>Scan the QR on the ID card (USB reader), or type and press Enter</source>
+        <translation>Quét mã QR trên CCCD (đầu đọc USB) rồi Enter</translation>
+    </message>
+    <message>
+        <source>QR from image…</source>
+        <translation>Đọc QR từ ảnh…</translation>
+    </message>
+    <message>
+        <source>12 digits</source>
+        <translation>12 chữ số</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy</source>
+        <translation>ngày/tháng/năm</translation>
+    </message>
+    <message>
+        <source>Organisation or authorised person, if any</source>
+        <translation>Tổ chức hoặc người được ủy quyền (nếu có)</translation>
+    </message>
+    <message>
+        <source>2. Applicant (Alt+2)</source>
+        <translation>2. Người nộp hồ sơ (Alt+2)</translation>
+    </message>
+    <message>
+        <source>CCCD QR:</source>
+        <translation>Quét QR CCCD:</translation>
+    </message>
+    <message>
+        <source>ID number:</source>
+        <translation>Số định danh:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Họ và tên:</translation>
+    </message>
+    <message>
+        <source>Sex:</source>
+        <translation>Giới tính:</translation>
+    </message>
+    <message>
+        <source>Date of birth:</source>
+        <translation>Ngày sinh:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Địa chỉ:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Điện thoại:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>Thư điện tử:</translation>
+    </message>
+    <message>
+        <source>On behalf of:</source>
+        <translation>Nộp thay cho:</translation>
+    </message>
+    <message>
+        <source>Attach scanned file… (Ctrl+O)</source>
+        <translation>Đính kèm tệp scan… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>3. Components (Alt+3) — Space: received, F2: edit form/quantity</source>
+        <translation>3. Thành phần hồ sơ (Alt+3) — Space: đã nhận, F2: sửa hình thức/số lượng</translation>
+    </message>
+    <message>
+        <source>Postal address for the result</source>
+        <translation>Địa chỉ nhận kết quả qua bưu chính</translation>
+    </message>
+    <message>
+        <source>4. Result delivery and fee (Alt+4)</source>
+        <translation>4. Nhận kết quả và phí, lệ phí (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Result delivered:</source>
+        <translation>Nơi nhận kết quả:</translation>
+    </message>
+    <message>
+        <source>Postal address:</source>
+        <translation>Địa chỉ bưu chính:</translation>
+    </message>
+    <message>
+        <source>Number of sets:</source>
+        <translation>Số bộ hồ sơ:</translation>
+    </message>
+    <message>
+        <source>Fee due:</source>
+        <translation>Phí, lệ phí phải nộp:</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Lưu (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Refuse / ask for supplement…</source>
+        <translation>Từ chối / yêu cầu bổ sung…</translation>
+    </message>
+    <message>
+        <source>Print receipt (Ctrl+P)</source>
+        <translation>In giấy tiếp nhận (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Save PDF… (Ctrl+Shift+S)</source>
+        <translation>Lưu PDF… (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Next dossier (Ctrl+N)</source>
+        <translation>Hồ sơ tiếp theo (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>same day (received after %1 → next working day)</source>
+        <translation>trong ngày (nhận sau %1 → ngày làm việc tiếp theo)</translation>
+    </message>
+    <message>
+        <source>same day</source>
+        <translation>trong ngày</translation>
+    </message>
+    <message>
+        <source>%1 calendar days</source>
+        <translation>%1 ngày</translation>
+    </message>
+    <message>
+        <source>%1 working days</source>
+        <translation>%1 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>Filled from the ID card's QR.</source>
+        <translation>Đã điền từ mã QR trên CCCD.</translation>
+    </message>
+    <message>
+        <source>The reader lost the diacritics; the name stored for this ID number is used.</source>
+        <translation>Đầu đọc làm mất dấu tiếng Việt; đã dùng họ tên lưu sẵn theo số định danh này.</translation>
+    </message>
+    <message>
+        <source>The reader lost the diacritics; please correct the name as on the card.</source>
+        <translation>Đầu đọc làm mất dấu tiếng Việt; hãy sửa họ tên đúng như trên thẻ.</translation>
+    </message>
+    <message>
+        <source>Returning applicant: phone and email filled from the last dossier.</source>
+        <translation>Người nộp đã từng nộp hồ sơ: đã điền điện thoại và thư điện tử từ lần trước.</translation>
+    </message>
+    <message>
+        <source>Photo or scan of the ID card</source>
+        <translation>Ảnh chụp hoặc bản scan thẻ CCCD</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
+        <translation>Ảnh (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Date of birth must be dd/mm/yyyy, e.g. 05/09/1990.</source>
+        <translation>Ngày sinh phải theo dạng ngày/tháng/năm, ví dụ 05/09/1990.</translation>
+    </message>
+    <message>
+        <source>Returning applicant: details filled from the last dossier.</source>
+        <translation>Người nộp đã từng nộp hồ sơ: đã điền thông tin từ lần trước.</translation>
+    </message>
+    <message>
+        <source>Phone number should be 10 digits, e.g. 0912 345 678.</source>
+        <translation>Số điện thoại phải có 10 chữ số, ví dụ 0912 345 678.</translation>
+    </message>
+    <message>
+        <source>Choose the procedure first.</source>
+        <translation>Hãy chọn thủ tục trước.</translation>
+    </message>
+    <message>
+        <source>Scanned files for: %1</source>
+        <translation>Tệp scan cho: %1</translation>
+    </message>
+    <message>
+        <source>Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</source>
+        <translation>Bản scan (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read: %1</source>
+        <translation>Không đọc được: %1</translation>
+    </message>
+    <message>
+        <source>Choose the procedure: type its code or words of its name, then Enter.</source>
+        <translation>Hãy chọn thủ tục: gõ mã hoặc vài chữ trong tên thủ tục rồi nhấn Enter.</translation>
+    </message>
+    <message>
+        <source>Please correct the fields marked in red.</source>
+        <translation>Vui lòng sửa các ô có thông báo màu đỏ.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Đã lưu.</translation>
+    </message>
+    <message>
+        <source>%1 Dossier code: %2 · Due: %3</source>
+        <translation>%1 Mã hồ sơ: %2 · Hẹn trả: %3</translation>
+    </message>
+    <message>
+        <source>Refusal recorded.</source>
+        <translation>Đã ghi nhận từ chối.</translation>
+    </message>
+    <message>
+        <source>Supplement request recorded.</source>
+        <translation>Đã ghi nhận yêu cầu bổ sung.</translation>
+    </message>
+    <message>
+        <source>Print preview — form %1 — %2</source>
+        <translation>Xem trước khi in — Mẫu %1 — %2</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>Lưu phiếu thành tệp PDF</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Không ghi được %1: %2</translation>
+    </message>
+    <message>
+        <source>PDF saved: %1</source>
+        <translation>Đã lưu PDF: %1</translation>
+    </message>
+    <message>
+        <source>Discard this dossier?</source>
+        <translation>Bỏ hồ sơ đang nhập?</translation>
+    </message>
+    <message>
+        <source>What you typed has not been saved. Discard it?</source>
+        <translation>Thông tin vừa nhập chưa được lưu. Bỏ đi?</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Syncing…</source>
+        <translation>Đang đồng bộ…</translation>
+    </message>
+    <message>
+        <source>Một Cửa Desk — one-stop desk</source>
+        <translation>Một Cửa Desk — Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)</source>
+        <translation>Tìm: mã hồ sơ, họ tên (có dấu hay không dấu), số định danh, điện thoại  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>New intake (Ctrl+N)</source>
+        <translation>Tiếp nhận mới (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Print receipt (Ctrl+P)</source>
+        <translation>In giấy tiếp nhận (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Open dossier</source>
+        <translation>Mở hồ sơ</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Tìm kiếm</translation>
+    </message>
+    <message>
+        <source>Sync now (F5)</source>
+        <translation>Đồng bộ ngay (F5)</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Xuất thông tin chẩn đoán…</translation>
+    </message>
+    <message>
+        <source>Server settings…</source>
+        <translation>Cài đặt máy chủ…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>&amp;Dossiers</source>
+        <translation>&amp;Hồ sơ</translation>
+    </message>
+    <message>
+        <source>&amp;Sync</source>
+        <translation>Đồng &amp;bộ</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>%1 · Desk %2 · Clerk: %3</source>
+        <translation>%1 · Quầy số %2 · Cán bộ: %3</translation>
+    </message>
+    <message>
+        <source>%1 dossiers shown</source>
+        <translation>Đang hiển thị %1 hồ sơ</translation>
+    </message>
+    <message>
+        <source>Sync finished.</source>
+        <translation>Đồng bộ xong.</translation>
+    </message>
+</context>
+<context>
+    <name>ProcedureFinder</name>
+    <message>
+        <source>Procedure code or words of its name (e.g. khai sinh)</source>
+        <translation>Mã thủ tục hoặc vài chữ trong tên (ví dụ: khai sinh)</translation>
+    </message>
+</context>
+<context>
+    <name>RefuseDialog</name>
+    <message>
+        <source>Refuse or ask for supplement</source>
+        <translation>Từ chối hoặc yêu cầu bổ sung</translation>
+    </message>
+    <message>
+        <source>Refuse the dossier (form 03)</source>
+        <translation>Từ chối tiếp nhận hồ sơ (Mẫu 03)</translation>
+    </message>
+    <message>
+        <source>Ask the applicant to supplement (form 02)</source>
+        <translation>Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)</translation>
+    </message>
+    <message>
+        <source>Reason, and what exactly is missing or wrong</source>
+        <translation>Lý do, và cụ thể giấy tờ nào còn thiếu hoặc chưa đúng</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>Please write the reason: it is printed on the form.</source>
+        <translation>Vui lòng ghi lý do: lý do được in trên phiếu.</translation>
+    </message>
+</context>
+<context>
+    <name>ServerSettingsDialog</name>
+    <message>
+        <source>Server settings</source>
+        <translation>Cài đặt máy chủ</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>giữ nguyên</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>Địa chỉ máy chủ:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>The password is kept in the system keyring, never in the desk's files.</source>
+        <translation>Mật khẩu được lưu trong kho khóa của hệ điều hành, không bao giờ lưu trong tệp dữ liệu của quầy.</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Received</source>
+        <translation>Đã tiếp nhận</translation>
+    </message>
+    <message>
+        <source>In process</source>
+        <translation>Đang xử lý</translation>
+    </message>
+    <message>
+        <source>Waiting for supplement</source>
+        <translation>Chờ bổ sung</translation>
+    </message>
+    <message>
+        <source>Supplemented</source>
+        <translation>Đã bổ sung</translation>
+    </message>
+    <message>
+        <source>Result ready</source>
+        <translation>Có kết quả, chờ trả</translation>
+    </message>
+    <message>
+        <source>Result returned</source>
+        <translation>Đã trả kết quả</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Công dân rút hồ sơ</translation>
+    </message>
+</context>
+<context>
+    <name>Sync</name>
+    <message>
+        <source>Saved on this computer</source>
+        <translation>Đã lưu trên máy</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Chờ gửi</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Đang gửi</translation>
+    </message>
+    <message>
+        <source>Sending %1%</source>
+        <translation>Đang gửi %1%</translation>
+    </message>
+    <message>
+        <source>Sent, awaiting confirmation</source>
+        <translation>Đã gửi, chờ xác nhận</translation>
+    </message>
+    <message>
+        <source>Synced · receipt %1</source>
+        <translation>Đã đồng bộ · số biên nhận %1</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Đã đồng bộ</translation>
+    </message>
+    <message>
+        <source>unknown reason</source>
+        <translation>chưa rõ lý do</translation>
+    </message>
+    <message>
+        <source>Needs attention: %1</source>
+        <translation>Cần xử lý: %1</translation>
+    </message>
+    <message>
+        <source>%1 dossiers waiting · %2 MB · ~%3 min</source>
+        <translation>%1 hồ sơ chờ gửi · %2 MB · ~%3 phút</translation>
+    </message>
+    <message>
+        <source>Everything sent</source>
+        <translation>Đã gửi hết</translation>
+    </message>
+    <message>
+        <source>%1 need attention</source>
+        <translation>%1 cần xử lý</translation>
+    </message>
+    <message>
+        <source>Last successful sync: never</source>
+        <translation>Đồng bộ thành công gần nhất: chưa có</translation>
+    </message>
+    <message>
+        <source>Last successful sync: %1</source>
+        <translation>Đồng bộ thành công gần nhất: %1</translation>
+    </message>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Xuất thông tin chẩn đoán</translation>
+    </message>
+</context>
+</TS>
