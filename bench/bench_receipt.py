@@ -11,6 +11,7 @@ happens once per process, reported separately). Target: save -> PDF on disk p95 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -97,7 +98,9 @@ def main() -> int:
         ("  atomic file write", write_ms),
         ("forms.render alone", alone),
     ]
-    print(f"Receipt benchmark — {args.runs} runs, data in {base}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"Receipt benchmark — {args.runs} runs, data in {base}, load average {load:.1f} "
+          f"on {os.cpu_count()} CPUs (a busy machine inflates p95)")
     print(f"{'step':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name, xs in rows:
         print(f"{name:34} {statistics.median(xs):8.1f} {_pct(xs, 95):8.1f} {max(xs):8.1f}")

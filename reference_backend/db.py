@@ -174,11 +174,14 @@ class Database:
 
     def lock_unit(self, conn: Connection, unit_code: str) -> int:
         """Take the unit's write lock (PostgreSQL row lock) and return its current feed seq."""
-        conn.execute(self.insert_ignore(unit_counters, unit_code=unit_code, feed_seq=0))
         q = sa.select(unit_counters.c.feed_seq).where(unit_counters.c.unit_code == unit_code)
         if not self.is_sqlite:
             q = q.with_for_update()
-        return int(conn.execute(q).scalar_one())
+        seq = conn.execute(q).scalar()
+        if seq is None:  # the unit's first write ever
+            conn.execute(self.insert_ignore(unit_counters, unit_code=unit_code, feed_seq=0))
+            seq = conn.execute(q).scalar_one()
+        return int(seq)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -242,4 +242,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
             raise StorageError("gui_missing", f"Không có giao diện đồ họa ({exc.name}).",
                                f"The desktop interface is not installed ({exc.name}).") from exc
         raise
-    return int(run(Path(data_dir), bool(args.selftest)))
+    import inspect
+
+    extra = {"lang": args.lang} if "lang" in inspect.signature(run).parameters else {}
+    return int(run(Path(data_dir), bool(args.selftest), **extra))

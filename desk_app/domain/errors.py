@@ -18,7 +18,7 @@ class DeskError(Exception):
 
     exit_code: int = 1
 
-    def __init__(self, code: str, vi: str, en: str, **details: Any) -> None:
+    def __init__(self, code: str, vi: str, en: str, /, **details: Any) -> None:
         if not code or not vi or not en:
             raise TypeError("DeskError needs a code and both messages")
         super().__init__(vi)

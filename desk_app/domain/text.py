@@ -68,8 +68,13 @@ _CP1252_HIGH = frozenset("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–�
 
 _ONSETS = "ngh|ng|gh|gi|ch|kh|nh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
 _CODAS = "ng|nh|ch|c|k|m|n|p|t|i|y|o|u"  # k: Đắk Lắk and other minority place names
+_NUCLEI = (
+    "iêu|oai|oao|oay|oeo|uây|uôi|uya|uyê|uyu|ươi|ươu|yêu|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|yê|"
+    "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
+)
 _SYLLABLE = re.compile(
-    rf"^(?:{_ONSETS})?[aăâeêioôơuưy]{{1,3}}(?:{_CODAS})?$", re.IGNORECASE
+    rf"^(?P<onset>{_ONSETS})?(?P<nucleus>{_NUCLEI})(?P<coda>{_CODAS})?$", re.IGNORECASE
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -130,8 +135,13 @@ def _is_viet_word(word: str) -> bool:
     if tones > 1:
         return False
     stripped = "".join(c for c in decomposed if c not in (_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT))
-    base = unicodedata.normalize("NFC", stripped)
-    return bool(_SYLLABLE.match(base))
+    base = unicodedata.normalize("NFC", stripped).lower()
+    m = _SYLLABLE.match(base)
+    if not m:
+        return False
+    if m["coda"] in ("nh", "ch") and m["nucleus"][-1] not in "aêiy":
+        return False
+    return True
 
 
 def _bad_words(s: str) -> int:

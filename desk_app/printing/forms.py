@@ -325,6 +325,7 @@ def _header(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, fram
     head_size = st.head.fontSize
     left_w, right_w = frame_w * 0.42, frame_w * 0.58
     left: list[Flowable] = []
+
     # Each header line is shrunk (down to a floor) to stay on one line; past that it wraps.
     def line(template: str, style: ParagraphStyle, font: str, floor: float) -> None:
         text = templates.fill(template, values).strip()
@@ -455,9 +456,10 @@ def _signatures(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, 
 
     table = Table([[column(form["signature_left"], left_name), column(form["signature_right"], right_name)]],
                   colWidths=[frame_w / 2, frame_w / 2])
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]))
     return table
 
 
@@ -516,7 +518,10 @@ def _story(kind: str, dossier: Dossier, tpl: Mapping[str, Any], values: dict[str
 def _default_printed_at(kind: str, dossier: Dossier) -> datetime:
     """The slip's date: receipt time for Mẫu 01, the latest event for 02/03 (deterministic)."""
     if kind != "01" and dossier.events:
-        return max(e.at for e in dossier.events)
+        try:
+            return max(e.at for e in dossier.events)
+        except TypeError:  # naive and aware times mixed: fall back to the receipt time
+            pass
     return dossier.received_at
 
 
@@ -538,11 +543,12 @@ def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, cle
     st = _Styles(page)
 
     code = clean(dossier.code)
-    target = lookup_target(code, lookup_url if lookup_url is not None else unit.lookup_url)
+    configured = clean(lookup_url if lookup_url is not None else unit.lookup_url)
+    target = lookup_target(code, configured)
+    # The note names the site: the dossier's own page when the URL has {code}, else the portal.
+    site = (target if "{code}" in configured else configured) if target else ""
     at = printed_at or _default_printed_at(kind, dossier)
-    values = _values(dossier, unit, procedure, clerk_name, tpl, at, target)
-    if target:
-        values["lookup_site"] = clean(lookup_url if lookup_url is not None else unit.lookup_url)
+    values = _values(dossier, unit, procedure, clerk_name, tpl, at, site)
     title = clean(templates.fill(tpl["form"]["title"], values))
     page_fmt = tpl["common"]["format"]["page_number"]
 

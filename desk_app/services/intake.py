@@ -11,6 +11,7 @@ NOTHING: the province only learns of dossiers that were actually received. (veri
 """
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ _PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAX_CODE = re.compile(r"^\d{10}(-?\d{3})?$")
 FUTURE_SLACK = timedelta(minutes=10)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def _raise_problems(problems: list[FieldProblem]) -> None:
     if not problems:
         return
     first = problems[0]
+    log.warning("intake refused by validation: %s", "; ".join(f"{p.field}: {p.en}"
+                                                               for p in problems))
     more_vi = f" (và {len(problems) - 1} lỗi khác)" if len(problems) > 1 else ""
     more_en = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     raise ValidationError("intake_invalid", first.vi + more_vi, first.en + more_en,
@@ -313,6 +317,7 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
         if isinstance(exc, sqlite3.Error):
             raise _storage_error(exc) from exc
         raise
+    log.info("%s %s (%s, %d attachment(s))", action, code, proc.code, len(blobs))
     return load(ctx.store.conn, repo.get_dossier(ctx.store.conn, code))
 
 

@@ -380,3 +380,25 @@ def test_concurrent_identical_pushes_store_one_record(server: Server) -> None:
     assert statuses == ["accepted"] + ["conflict"] * 7, statuses
     feed = c.http.get("/api/v1/feed").json()["items"]
     assert [i["record_id"] for i in feed] == [rec["record_id"], rec2["record_id"]]
+
+
+def test_one_batch_with_create_update_and_repeat(server: Server) -> None:
+    """Items of one batch see each other in order: create, update of it, a repeated op, a stale update."""
+    c = server.client()
+    rec = c.record()
+    create = c.item(rec)
+    update = c.item({**rec, "TrangThaiHoSo": 4, "status": "in_process"}, kind="dossier.update", base_version=1)
+    stale = c.item({**rec, "TrangThaiHoSo": 3}, kind="dossier.update", base_version=1)
+    other = c.record()
+    results = c.push(create, update, create, stale, c.item(other))
+    assert [r["status"] for r in results] == ["accepted", "accepted", "replayed", "conflict", "accepted"]
+    assert results[1]["version"] == 2 and results[3]["current"]["version"] == 2
+    assert results[0]["SoBienNhan"] == results[1]["SoBienNhan"] != results[4]["SoBienNhan"]
+    nums = sorted(int(r["SoBienNhan"].rsplit("-", 1)[1]) for r in (results[0], results[4]))
+    assert nums[1] == nums[0] + 1, "receipt numbers have no gaps"
+    st = c.http.get(f"/api/v1/records/{rec['MaHoSo']}/status").json()
+    assert st["version"] == 2 and st["TrangThaiHoSo"] == 4
+    feed = c.http.get("/api/v1/feed").json()["items"]
+    assert [(i["record_id"], i["version"]) for i in feed] == [(rec["record_id"], 1), (rec["record_id"], 2),
+                                                               (other["record_id"], 1)]
+    assert c.push(update)[0]["status"] == "replayed"

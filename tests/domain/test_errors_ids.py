@@ -54,3 +54,11 @@ def test_op_ids_are_distinct_from_record_ids() -> None:
                                    "01A2064D-D808-7CB9-9FDE-65A3BB7DF537"])
 def test_is_uuid_rejects_non_canonical(value) -> None:
     assert ids.is_uuid(value) is False
+
+
+def test_details_may_use_the_names_code_vi_and_en() -> None:
+    """A dossier code is a natural detail; it must not clash with the error code."""
+    e = NotFoundError("dossier_not_found", "Không tìm thấy hồ sơ.", "Dossier not found.",
+                      code="000.23.32.H48-250625-1001", vi="x", en="y")
+    assert e.code == "dossier_not_found"
+    assert e.details == {"code": "000.23.32.H48-250625-1001", "vi": "x", "en": "y"}

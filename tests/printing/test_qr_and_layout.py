@@ -102,3 +102,10 @@ def test_long_notes_flow_onto_more_pages(kind: str, maker) -> None:
     pdf = render(kind, maker(note=note))
     assert int(pdftools.info(pdf)["Pages"]) >= 2
     _assert_inside_margins(pdf)
+
+
+def test_note_names_the_dossier_page_when_url_has_placeholder() -> None:
+    unit = replace(b.UNIT, lookup_url="https://hcc.example.gov.vn/ho-so/{code}")
+    text = pdftools.flat(render("01", unit=unit)).replace(" ", "")
+    assert f"trựctuyếntạihttps://hcc.example.gov.vn/ho-so/{b.CODE}." in text
+    assert "{code}" not in text

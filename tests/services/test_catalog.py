@@ -123,7 +123,7 @@ def test_fuzzed_catalogs_never_corrupt_the_store(ctx, tmp_path_factory, path, va
     try:
         catalog.import_catalog(ctx, f)
     except ValidationError as e:
-        assert e.vi and e.en and e.code.startswith("catalog_") or e.code.startswith("text_")
+        assert e.vi and e.en and e.code.startswith(("catalog_", "text_"))
         assert [(p.code, p.name) for p in catalog.list_procedures(ctx)] == before
     else:
         catalog.import_catalog(ctx, MINI_CATALOG)        # back to the baseline for the next run

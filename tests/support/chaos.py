@@ -15,7 +15,8 @@
 
 The proxy runs its own asyncio loop in a daemon thread so synchronous tests and subprocess
 clients can use it; ``set_mode`` is thread-safe and applies to open connections at once
-(the mode is read per chunk). ``cut`` is one-shot: after aborting it falls back to ``then``.
+(the mode is read per chunk). ``cut`` is one-shot: after aborting it falls back to ``then``
+(with ``then_params``).
 Every random choice comes from ``random.Random(seed)``.
 """
 from __future__ import annotations
@@ -211,7 +212,8 @@ class ChaosProxy:
                             writer.write(data[:room])
                             self._count(direction, room)
                         self.stats.cuts += 1
-                        self._mode, self._params = p.get("then", "pass"), {}
+                        self._mode = p.get("then", "pass")
+                        self._params = dict(p.get("then_params") or {})
                         await self._drop_all()
                         return
                     self._cut_counter += len(data)

@@ -70,9 +70,17 @@ class Desk:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def ready(self) -> bool:
+        """The engine holds the desk's sync lock (its SIGTERM handler is installed by then)."""
+        try:
+            return (self.data / "sync.lock").read_text().strip() == str(self.proc.pid)
+        except (OSError, AttributeError):
+            return False
+
     def terminate(self) -> int | None:
         if self.proc is None:
             return None
+        wait_until(self.ready, 20)
         self.proc.send_signal(signal.SIGTERM)
         try:
             return self.proc.wait(20)
@@ -91,10 +99,14 @@ class Sizes:
     extra_every: int      # receive a new dossier every N steps
 
 
-SMOKE = Sizes(initial=10, with_scans=3, scan_bytes=(400_000, 3_000_000), engine_kills=20, backend_restarts=2,
-              extra_every=4)
-FULL = Sizes(initial=60, with_scans=12, scan_bytes=(400_000, 6_000_000), engine_kills=300, backend_restarts=20,
-             extra_every=5)
+SMOKE = Sizes(initial=10, with_scans=4, scan_bytes=(300_000, 2_500_000), engine_kills=20, backend_restarts=2,
+              extra_every=2)
+FULL = Sizes(initial=60, with_scans=15, scan_bytes=(300_000, 6_000_000), engine_kills=300, backend_restarts=20,
+             extra_every=2)
+# The link's normal state: a few ms per 64 KiB read (about 10 MB/s), so uploads take long enough
+# for kills and cuts to land in the middle of them rather than on an idle desk.
+BASE = {"mode": "delay", "delay": 0.006, "jitter": 0.004}
+BASE_PARAMS = {k: v for k, v in BASE.items() if k != "mode"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -135,6 +147,7 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
     counts = collections.Counter()
     try:
         for d in desks:
+            d.proxy.set_mode(**BASE)
             d.start()
         restarts_left = sizes.backend_restarts
         step = 0
@@ -146,22 +159,23 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
             counts[action] += 1
             # a chaos moment: after a random number of bytes moved, or a random short time
             target = desk.proxy.stats.up_bytes + rng.randint(0, 2_000_000)
-            wait_until(lambda: desk.proxy.stats.up_bytes >= target, rng.uniform(0.1, 1.5))
+            wait_until(lambda: desk.proxy.stats.up_bytes >= target, rng.uniform(0.05, 1.0))
             if action == "kill":
                 desk.kill9()
                 if rng.random() < 0.3:
                     wait_until(lambda: False, rng.uniform(0.05, 0.5))   # stay dead a moment
                 desk.start()
             elif action == "cut":
-                desk.proxy.set_mode("cut", after_bytes=rng.randint(1, 1_500_000), direction=rng.choice(["up", "down"]))
+                desk.proxy.set_mode("cut", after_bytes=rng.randint(1, 1_500_000), direction=rng.choice(["up", "down"]),
+                                    then="delay", then_params=BASE_PARAMS)
             elif action == "blackhole":
                 desk.proxy.set_mode("blackhole")
-                wait_until(lambda: False, rng.uniform(0.5, 2.5))
-                desk.proxy.set_mode("pass")
+                wait_until(lambda: False, rng.uniform(0.3, 1.5))
+                desk.proxy.set_mode(**BASE)
             elif action == "drip":
                 desk.proxy.set_mode("drip", bytes_per_tick=rng.randint(50, 2000), tick=0.02)
-                wait_until(lambda: False, rng.uniform(0.5, 2.0))
-                desk.proxy.set_mode("pass")
+                wait_until(lambda: False, rng.uniform(0.3, 1.2))
+                desk.proxy.set_mode(**BASE)
             elif action == "backend":
                 restarts_left -= 1
                 backend.kill9()
@@ -173,7 +187,7 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
                     d.proxy.set_upstream("127.0.0.1", backend.port)
             if step % sizes.extra_every == 0:   # the clerk keeps working during all this
                 d = rng.choice(desks)
-                size = [rng.randint(*sizes.scan_bytes)] if rng.random() < 0.3 else []
+                size = [rng.randint(*sizes.scan_bytes)] if rng.random() < 0.5 else []
                 d.codes += receive(d.data, 1, seed=seed * 1000 + step, attachment_sizes=size)
             for d in desks:   # an engine that died on its own would be a bug: say so
                 if d.proc is not None and d.proc.poll() is not None:
@@ -235,5 +249,12 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
                 n_att += 1
         assert local_codes(d.data) >= set(created)
     elapsed = time.monotonic() - t0
+    faults = collections.Counter()
+    for d in desks:
+        for line in d.log.read_text(errors="replace").splitlines():
+            if line.startswith(("fault:", "offline:")):
+                faults[line.split(":", 1)[0]] += 1
     print(f"torture ok: {len(created)} dossiers, {n_att} attachments, engine kills "
-          f"{sum(d.kills for d in desks)}, actions {dict(counts)}, chaos {chaos_s:.0f} s, total {elapsed:.0f} s")
+          f"{sum(d.kills for d in desks)}, actions {dict(counts)}, link cuts {sum(d.proxy.stats.cuts for d in desks)}, "
+          f"bytes up {sum(d.proxy.stats.up_bytes for d in desks)}, engine faults {dict(faults)}, "
+          f"chaos {chaos_s:.0f} s, total {elapsed:.0f} s")
