@@ -9,6 +9,10 @@ prefixes, ID and phone numbers), it measures services.dossiers.search and the sa
 directly through sqlite3 on a second connection, and prints p50/p95 and their ratio; finally
 services.intake.receive with fsync (synchronous=FULL, one blob each). Targets: search p95 ≤ 20 ms
 and ≤ 1.5× raw.
+
+Measured on the 2-core dev box (2026-11-23): building 1,000,000 dossiers takes ~130 s (729 MiB);
+search p95 5.7 ms through services vs 4.9 ms raw (1.17×); p50 0.8 vs 0.3 ms (the per-call Python
+overhead dominates sub-millisecond index lookups); `dossier add` p50 2.1 ms, p95 6.5 ms.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from desk_app.domain.models import Applicant, ComponentForm, DossierComponent  # noqa: E402
 from desk_app.domain.text import fold  # noqa: E402
-from desk_app.services import convert, demo, dossiers, intake, open_desk  # noqa: E402
+from desk_app.services import catalog, demo, dossiers, intake, open_desk  # noqa: E402
 from desk_app.services.dossiers import plan_search, search_text  # noqa: E402
 from offline_store import repo  # noqa: E402
 
@@ -47,8 +51,7 @@ def build(data_dir: Path, n: int, seed: int = 7) -> dict:
     demo.init_store(data_dir, demo=False)
     ctx = open_desk(data_dir)
     rng = random.Random(seed)
-    procs = [(p.code, p.name) for p in __import__("desk_app.services.catalog",
-                                                  fromlist=["x"]).list_procedures(ctx)]
+    procs = [(p.code, p.name) for p in catalog.list_procedures(ctx)]
     # ~2,000 working days back from today, a few hundred dossiers a day on up to 9 desks.
     cal = ctx.calendar
     days: list[date] = []
@@ -182,7 +185,7 @@ def bench_search(data_dir: Path, limit: int, rounds: int) -> None:
 
 def bench_add(data_dir: Path, n: int) -> None:
     ctx = open_desk(data_dir)
-    proc = __import__("desk_app.services.catalog", fromlist=["x"]).get_procedure(ctx, "1.004873")
+    proc = catalog.get_procedure(ctx, "1.004873")
     rng = random.Random(3)
     scan = data_dir / "bench-scan.bin"
     ts: list[float] = []

@@ -32,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cleanup-interval", type=float, default=600.0)
     s.add_argument("--idempotency-days", type=float, default=90.0)
     s.add_argument("--access-ttl", type=int, default=3600)
+    s.add_argument("--max-in-flight", type=int, default=256, help="requests in flight before 503 + Retry-After")
     s.add_argument("--catalog", type=Path, default=None, help="catalog JSON (default <data-dir>/catalog.json)")
     s.add_argument("--log-level", default="warning")
     a = sub.add_parser("add-desk", help="create or update a desk account")
@@ -68,7 +69,8 @@ def serve(args: argparse.Namespace) -> int:
         data_dir=args.data_dir, database_url=args.database_url,
         max_upload_bytes=int(args.max_upload_mb * 1024 * 1024), max_chunk_bytes=int(args.max_chunk_mb * 1024 * 1024),
         upload_expiry_seconds=args.upload_expiry_seconds, cleanup_interval_seconds=args.cleanup_interval,
-        idempotency_days=args.idempotency_days, access_ttl_seconds=args.access_ttl, catalog_path=args.catalog)
+        idempotency_days=args.idempotency_days, access_ttl_seconds=args.access_ttl, catalog_path=args.catalog,
+        max_in_flight=args.max_in_flight)
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
@@ -80,7 +82,7 @@ def serve(args: argparse.Namespace) -> int:
 
     app = build_app(settings, on_ready=ready)
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_keep_alive=30,
-                            limit_concurrency=512, server_header=False)
+                            server_header=False, lifespan="on")
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

@@ -7,8 +7,6 @@ import hashlib
 import json
 import logging
 import os
-import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -90,6 +88,30 @@ class FaultMiddleware:
         await self.app(scope, receive, send)
 
 
+class ConcurrencyLimit:
+    """Shed load beyond `limit` requests in flight with 503 + Retry-After (uvicorn's own limit
+    answers 503 without Retry-After, which would break the contract)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit, self.active = app, limit, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit:
+            resp = error_response(ApiError(503, "overloaded", "Máy chủ đang quá tải, vui lòng thử lại sau",
+                                           "Server overloaded, retry later", headers={"Retry-After": "2"}),
+                                  scope["method"] == "HEAD")
+            await resp(scope, receive, send)
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+
 async def read_json(request: Request, limit: int) -> Any:
     """Read a JSON body of at most `limit` bytes (413 beyond), whatever Content-Length claims."""
     cl = request.headers.get("content-length")
@@ -114,7 +136,7 @@ def _str_field(body: Any, name: str, max_len: int) -> str:
     return body[name]
 
 
-def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None) -> Starlette:
+def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None) -> ASGIApp:
     db = Database(settings.data_dir, settings.database_url)
     db.create_all()
     signer = auth.TokenSigner(auth.load_secret(settings.data_dir), settings.access_ttl_seconds,
@@ -179,6 +201,8 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         path = settings.catalog_path or Path(settings.data_dir) / "catalog.json"
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
+            for key in ("units", "procedures", "calendar", "swaps"):
+                data.setdefault(key, [])  # the contract always carries all five keys
         else:
             with db.read() as conn:
                 units = sorted({r.unit_code for r in conn.execute(sa.select(accounts.c.unit_code))})
@@ -345,8 +369,9 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: method_not_allowed})
     app.state.db = db
+    inner: ASGIApp = app
     faults = os.environ.get("REFBACK_FAULTS", "").strip()
     if faults:
         log.warning("fault injection on: %s", faults)
-        return FaultMiddleware(app, Faults(faults))  # type: ignore[return-value]
-    return app
+        inner = FaultMiddleware(app, Faults(faults))
+    return ConcurrencyLimit(inner, settings.max_in_flight)  # type: ignore[return-value]

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from .common import ApiError
 from .db import Database, accounts
 
+UNIT_RE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$")
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
 # Verified against when the user does not exist, so a wrong user name costs the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -47,6 +49,12 @@ def load_secret(data_dir: Path) -> bytes:
 
 def add_desk(db: Database, *, unit_code: str, username: str, password: str, desk: int) -> None:
     """Create or replace a desk account (password stored as an argon2id hash)."""
+    if not UNIT_RE.match(unit_code):
+        raise ApiError(400, "bad_unit", "Mã đơn vị không đúng dạng 000.00.00.H00",
+                       "Unit code must look like 000.23.32.H48")
+    if not 1 <= desk <= 99 or not 0 < len(username) <= 128:
+        raise ApiError(400, "bad_account", "Số quầy phải từ 1 đến 99 và tên đăng nhập không rỗng",
+                       "Desk must be 1..99 and the user name non-empty")
     row = {"unit_code": unit_code, "desk": desk, "password_hash": _hasher.hash(password),
            "created_at": time.time()}
     with db.write() as conn:

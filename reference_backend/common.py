@@ -25,6 +25,7 @@ class Settings:
     access_ttl_seconds: int = 3600
     refresh_ttl_seconds: int = 30 * 24 * 3600
     catalog_path: Path | None = None
+    max_in_flight: int = 256                   # beyond: 503 + Retry-After
 
 
 class ApiError(Exception):

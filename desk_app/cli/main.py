@@ -13,12 +13,11 @@ import logging
 import os
 import sqlite3
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
 from desk_app import __version__
-from desk_app.domain.errors import DeskError, StorageError, ValidationError
+from desk_app.domain.errors import DeskError
 
 log = logging.getLogger("desk_app.cli")
 logging.getLogger("desk_app").addHandler(logging.NullHandler())  # no stderr noise
@@ -247,6 +246,13 @@ def main(argv: list[str] | None = None) -> int:
                      as_json)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:           # a bug: one line for the clerk, the traceback in the log
+        log.exception("unexpected error")
+        if os.environ.get("DESK_APP_DEBUG"):
+            raise
+        return _fail(args.lang, "internal", f"Lỗi nội bộ ({type(exc).__name__}: {exc}); chi tiết"
+                     " trong logs/cli.log.", f"Internal error ({type(exc).__name__}: {exc});"
+                     " details in logs/cli.log.", 1, as_json)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ province code and the cross-check with the birth date and sex — which is why t
 both and cross-checks them here.
 
 The QR on chip cards holds pipe-separated text:
-``id | old 9-digit id (may be empty) | full name | ddmmyyyy | Nam/Nữ | address | issue ddmmyyyy``
-and some card models add fields. Keyboard-wedge scanners often lose diacritics (they type
+``id | old 9-digit id (may be empty) | full name | ddmmyyyy | Nam/Nữ | address | issue ddmmyyyy``;
+some card models add fields and some omit the old-ID field (six fields); scanner software may
+re-format dates as dd/mm/yyyy. Keyboard-wedge scanners often lose diacritics (they type
 keystrokes on a US layout) and some decoders hand back UTF-8 read as Latin-1; both are tolerated.
 The ID number is the key; when diacritics were lost ``diacritics_lost`` tells the UI to prefer
 the stored applicant's name and address.
@@ -197,8 +198,14 @@ def _repair_utf8_as_latin1(s: str) -> str:
     return s
 
 
+def _is_ddmmyyyy(text: str) -> bool:
+    return re.fullmatch(r"[0-9]{8}", re.sub(r"[/.\-]", "", text.strip())) is not None
+
+
 def _parse_date(text: str, what_vi: str, what_en: str, code: str) -> date:
     t = text.strip()
+    if re.fullmatch(r"[0-9]{2}[/.\-][0-9]{2}[/.\-][0-9]{4}", t):
+        t = re.sub(r"[/.\-]", "", t)  # some scanner software re-formats as dd/mm/yyyy
     if not re.fullmatch(r"[0-9]{8}", t):
         raise _err(code,
                    f"{what_vi} trong mã QR không đúng dạng ngàythángnăm (ddmmyyyy): «{t[:20]}».",
@@ -237,6 +244,8 @@ def parse_qr(payload: str, *, today: date | None = None) -> CccdQr:
                    "This looks like a driving-licence QR, not the ID card's QR.")
     fields = s.split("|")
     head = normalise_id_number(fields[0])
+    if len(fields) == 6 and not re.fullmatch(r"[0-9 ]*", fields[1]) and _is_ddmmyyyy(fields[2]):
+        fields.insert(1, "")  # card model without the old-ID field: id|name|dob|sex|address|issue
     if len(fields) < 7:
         if re.fullmatch(r"[0-9]{9}", head):
             raise _err("qr_old_cmnd", "Đây là số CMND 9 số cũ (thẻ cũ không có mã QR); hãy quét "

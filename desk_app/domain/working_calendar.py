@@ -32,6 +32,7 @@ Times are local (+07:00); the result is at the end of office hours (17:00 by def
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -75,6 +76,8 @@ class DueExplanation:
     steps_en: tuple[str, ...]
 
 
+
+
 class WorkingCalendar:
     """A national calendar with a province layer on top; immutable after construction."""
 
@@ -105,25 +108,17 @@ class WorkingCalendar:
         province_work: Mapping[date, str] | None = None,
         end_of_day: time = DEFAULT_END_OF_DAY,
     ) -> WorkingCalendar:
-        """Statutory days from ``holidays.VN`` plus the shipped announced swaps."""
-        import holidays  # imported here: only the default calendar needs it
+        """Statutory days from ``holidays.VN`` plus the shipped announced swaps.
 
-        years = list(years)
-        hol = holidays.VN(years=years, language="vi")
-        off: dict[date, str] = {d: str(n) for d, n in hol.items()}
-        work: dict[date, str] = {
-            d: "Ngày làm bù" for d in getattr(hol, "weekend_workdays", ()) if d.year in years
-        }
-        swaps = load_swaps(Path(swaps_file) if swaps_file else DEFAULT_SWAPS_FILE)
-        for d, reason in swaps["not_off"].items():
-            off.pop(d, None)
-        for d, name in swaps["off"].items():
-            off[d] = name
-            work.pop(d, None)
-        for d, name in swaps["work"].items():
-            work[d] = name
-            off.pop(d, None)
-        return cls(off, work, province_off, province_work, end_of_day=end_of_day)
+        The national layer is cached per (years, swaps file, its modification time): building
+        it takes ~80 ms (lunar calendar) and services call this for every one-off due date."""
+        path = Path(swaps_file) if swaps_file else DEFAULT_SWAPS_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = -1  # load_swaps below reports the missing file clearly
+        off, work = _national_layer(tuple(years), str(path), stamp)
+        return cls(dict(off), dict(work), province_off, province_work, end_of_day=end_of_day)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str]], *,
@@ -254,7 +249,9 @@ class WorkingCalendar:
         en: list[str] = [f"Received at {local:%H:%M} on {local:%Y-%m-%d}."]
 
         if kind in (TimeKind.SAME_DAY, TimeKind.IMMEDIATE):
-            effective = cut
+            # The 15:00 cut-off for same-day work is national (Luật Hộ tịch art. 5(3), NĐ 23/2015
+            # art. 7), so a catalog row that forgot it still gets it.
+            effective = cut if cut is not None else NATIONAL_SAME_DAY_CUTOFF
             if not self.is_working_day(day):
                 start = self.next_working_day(day)
                 vi.append(f"Ngày {day:%d/%m/%Y} là ngày nghỉ: tính từ ngày làm việc tiếp theo "
@@ -341,6 +338,29 @@ def _parse_day(text: str) -> date:
         raise ValidationError(
             "calendar_bad_date", f"Ngày «{text}» không đúng dạng YYYY-MM-DD.",
             f"Date {text!r} is not YYYY-MM-DD.", value=str(text)) from None
+
+
+@lru_cache(maxsize=16)
+def _national_layer(years: tuple[int, ...], path: str,
+                    stamp: int) -> tuple[dict[date, str], dict[date, str]]:
+    """National days off and make-up working days: holidays.VN + the swaps file."""
+    import holidays  # imported here: only the default calendar needs it
+
+    hol = holidays.VN(years=years, language="vi")
+    off: dict[date, str] = {d: str(n) for d, n in hol.items()}
+    work: dict[date, str] = {
+        d: "Ngày làm bù" for d in getattr(hol, "weekend_workdays", ()) if d.year in years
+    }
+    swaps = load_swaps(Path(path))
+    for d in swaps["not_off"]:
+        off.pop(d, None)
+    for d, name in swaps["off"].items():
+        off[d] = name
+        work.pop(d, None)
+    for d, name in swaps["work"].items():
+        work[d] = name
+        off.pop(d, None)
+    return off, work
 
 
 def load_swaps(path: Path) -> dict[str, dict[date, str]]:

@@ -22,6 +22,7 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 SCHEMA_PATH = RESOURCES / "catalog" / "catalog.schema.json"
 DEMO_CATALOG = RESOURCES / "catalog" / "demo_catalog.json"
 _CODE_START = re.compile(r"^\d")
+MAX_CATALOG_BYTES = 20 * 2**20
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ def load_catalog_file(path: Path) -> dict:
     """Read and validate a catalog file; every problem is a ValidationError naming the field."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CATALOG_BYTES:
+            raise _bad("catalog_too_large",
+                       f"Tệp danh mục {path} quá lớn (tối đa {MAX_CATALOG_BYTES // 2**20} MB).",
+                       f"The catalog file {path} is too large (at most"
+                       f" {MAX_CATALOG_BYTES // 2**20} MB).", path=str(path))
         raw = path.read_bytes()
     except OSError as exc:
         raise _bad("catalog_unreadable", f"Không đọc được tệp danh mục {path}: {exc.strerror}.",
@@ -116,6 +122,9 @@ def load_catalog_file(path: Path) -> dict:
                    path=str(path), offset=exc.start)
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _bad("catalog_bad_json", "Tệp danh mục lồng nhau quá sâu, không phải danh mục.",
+                   "The catalog file is nested too deeply to be a catalog.", path=str(path))
     except json.JSONDecodeError as exc:
         raise _bad("catalog_bad_json",
                    f"Tệp danh mục không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}"

@@ -18,7 +18,7 @@ from desk_app.domain.models import DossierStatus, Role
 from desk_app.domain.text import fold
 from desk_app.services import catalog as catalog_svc
 from desk_app.services import convert
-from desk_app.services.context import DeskContext, build_calendar
+from desk_app.services.context import DeskContext
 from desk_app.services.dossiers import load, search_text
 from offline_store import Store, audit, outbox, repo
 from offline_store.clock import iso_utc
@@ -84,9 +84,18 @@ def _national_days(years: range) -> list[dict]:
     return [r for r in cal.to_rows() if r["source"] == "national"]
 
 
-def _resolve_unit(conn, unit_code: str | None, catalog_units: list[dict]) -> str:
+def _check_unit_shape(unit_code: str) -> None:
     from desk_app.domain.dossier_code import is_valid_unit_code
 
+    if not is_valid_unit_code(unit_code):
+        raise ValidationError("unit_code_invalid",
+                              f"Mã đơn vị “{unit_code}” không đúng dạng mã định danh"
+                              " (ví dụ 000.23.32.H48).",
+                              f"Unit code “{unit_code}” is not an identifier code"
+                              " (e.g. 000.23.32.H48).", field="unit", value=unit_code)
+
+
+def _resolve_unit(conn, unit_code: str | None, catalog_units: list[dict]) -> str:
     if unit_code is None:
         current = repo.get_meta(conn, "unit_code")
         if current:
@@ -96,12 +105,7 @@ def _resolve_unit(conn, unit_code: str | None, catalog_units: list[dict]) -> str
                                   "No unit known: pass --unit UNIT_CODE.")
         return catalog_units[0]["code"]
     unit_code = unit_code.strip()
-    if not is_valid_unit_code(unit_code):
-        raise ValidationError("unit_code_invalid",
-                              f"Mã đơn vị “{unit_code}” không đúng dạng mã định danh"
-                              " (ví dụ 000.23.32.H48).",
-                              f"Unit code “{unit_code}” is not an identifier code"
-                              " (e.g. 000.23.32.H48).", field="unit", value=unit_code)
+    _check_unit_shape(unit_code)
     if repo.get_unit(conn, unit_code) is None:
         repo.upsert_unit(conn, {"code": unit_code, "name": f"Đơn vị {unit_code}"})
     return unit_code
@@ -119,6 +123,8 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
 
     t0 = _time.perf_counter()
     serial_block(desk_no)                      # ValidationError for a desk outside 1..9
+    if unit_code is not None:                  # refuse a bad code before touching anything
+        _check_unit_shape(unit_code.strip())
     data_dir = Path(data_dir)
     data = catalog_svc.load_catalog_file(catalog_path or catalog_svc.DEMO_CATALOG)
     store = Store.open(data_dir)

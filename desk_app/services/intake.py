@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -310,13 +311,8 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
             audit.append(conn, actor=clerk, action=action, entity="dossier", entity_id=record_id,
                          detail={"code": code, "status": status.value,
                                  "procedure": proc.code, "attachments": [b[0] for b in blobs]})
-    except DeskError:
-        raise
-    except Exception as exc:   # sqlite3.OperationalError (disk full, read-only, locked)
-        import sqlite3
-        if isinstance(exc, sqlite3.Error):
-            raise _storage_error(exc) from exc
-        raise
+    except sqlite3.Error as exc:   # disk full, read-only, locked beyond busy_timeout
+        raise _storage_error(exc) from exc
     log.info("%s %s (%s, %d attachment(s))", action, code, proc.code, len(blobs))
     return load(ctx.store.conn, repo.get_dossier(ctx.store.conn, code))
 

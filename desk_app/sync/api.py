@@ -238,7 +238,8 @@ class Api:
                 kwargs["content"] = content() if callable(content) else content
             async with self.client.stream(method, url, **kwargs) as resp:
                 declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_body:
+                # a HEAD answer describes the resource (a blob's size), it carries no body
+                if method != "HEAD" and declared and declared.isdigit() and int(declared) > max_body:
                     raise reasons.too_large(max_body)
                 buf = bytearray()
                 async for piece in resp.aiter_bytes():

@@ -83,7 +83,7 @@ class SyncReport:
     acked: int = 0
     retried: int = 0
     needs_attention: int = 0
-    uploaded_bytes: int = 0
+    uploaded_bytes: int = 0          # PATCH body bytes handed to the socket, failed tries included
     skipped_uploads: int = 0
     feed_applied: int = 0
     faults: list[dict] = field(default_factory=list)
@@ -226,6 +226,7 @@ class SyncEngine:
             for t in [stop, *tasks]:
                 t.cancel()
             await asyncio.gather(stop, *tasks, return_exceptions=True)
+        self.report.uploaded_bytes = self.uploader.meter.sent
         self.report.finished_at = iso_utc()
         return self.report
 
@@ -245,6 +246,7 @@ class SyncEngine:
             except reasons.SyncFault as fault:
                 self._note_fault(fault)
         self.report.online = self._online.is_set()
+        self.report.uploaded_bytes = self.uploader.meter.sent
         self.report.finished_at = iso_utc()
         return self.report
 
@@ -543,7 +545,6 @@ class SyncEngine:
             if stats.skipped:
                 self.report.skipped_uploads += 1
             else:
-                self.report.uploaded_bytes += stats.body_bytes
                 if elapsed > 0.5 and stats.body_bytes > 256 * 1024:
                     await self.db.run(self._record_goodput, stats.body_bytes / elapsed)
             done_before += att.size

@@ -37,25 +37,31 @@ class DossierTableModel(QAbstractTableModel):
         self._rows: list[Dossier] = []
         self._exhausted = False
         self._progress: dict[str, int] = {}
+        self._resetting = False
 
     # --- data source -------------------------------------------------------------------------
     def set_source(self, source: Source) -> None:
         """Swap what the list shows (recent ↔ search results) and load its first page."""
+        self._resetting = True
         self.beginResetModel()
         self._source = source
         self._rows = []
         self._exhausted = False
         self.endResetModel()
+        self._resetting = False
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
 
     def reload(self) -> None:
         """Re-read the same source (after a save or a sync), keeping as many rows as shown."""
         wanted = max(len(self._rows), self._page_size)
+        rows = list(self._source(0, wanted))
+        self._resetting = True
         self.beginResetModel()
-        self._rows = list(self._source(0, wanted))
-        self._exhausted = len(self._rows) < wanted
+        self._rows = rows
+        self._exhausted = len(rows) < wanted
         self.endResetModel()
+        self._resetting = False
 
     def set_progress(self, percent_by_code: dict[str, int]) -> None:
         """Upload progress of dossiers being sent (dossier code -> percent), for the sync column."""
@@ -71,8 +77,8 @@ class DossierTableModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self._exhausted:
-            return
+        if parent.isValid() or self._exhausted or self._resetting:
+            return  # views ask for more while a reset is being announced; the caller fetches after
         batch = list(self._source(len(self._rows), self._page_size))
         if len(batch) < self._page_size:
             self._exhausted = True

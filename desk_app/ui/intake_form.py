@@ -321,6 +321,9 @@ class IntakeForm(QDialog):
                  self.refuse_button, self.print_button, self.pdf_button, self.new_button]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self._enter_advances = [self.id_number, self.full_name, self.birth_date, self.sex, self.address,
                                 self.phone, self.email, self.on_behalf, self.delivery,
                                 self.postal_address, self.sets]
@@ -362,6 +365,16 @@ class IntakeForm(QDialog):
         for w in self._enter_advances:
             w.installEventFilter(self)
         self.table.installEventFilter(self)
+
+    def keyPressEvent(self, event) -> None:
+        """Enter never "clicks" a button behind the clerk's back (QDialog's default-button rule)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focus = self.focusWidget()
+            if isinstance(focus, QPushButton) and focus.isEnabled():
+                focus.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \

@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
 
     def set_language(self, lang: str) -> None:
         i18n.install(lang)
+        self.retranslate()  # LanguageChange arrives later as a posted event; the clerk sees it now
         self.language_requested.emit(lang)
 
     def _update_unit_label(self) -> None:
@@ -295,7 +296,14 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(text, 15000)
 
     def _on_sync_finished(self, report) -> None:
-        self.statusBar().showMessage(self.tr("Sync finished."), 10000)
+        """One line: done, or the last reason it could not finish (the engine retries by itself)."""
+        faults = getattr(report, "faults", None) or []
+        if faults:
+            last = faults[-1]
+            reason = last.get("en" if i18n.current_language() == "en" else "vi", "")
+            self.statusBar().showMessage(self.tr("Sync incomplete: %1").replace("%1", reason), 30000)
+        else:
+            self.statusBar().showMessage(self.tr("Sync finished."), 10000)
         self.model.reload()
 
     def closeEvent(self, event) -> None:

@@ -77,11 +77,13 @@ def _printer() -> QPrinter:
 def preview(parent: QWidget | None, pdf: bytes, title: str) -> QPrintPreviewDialog:
     """Open (window-modal, non-blocking) a print preview; its Print button asks for the printer."""
     pages = PdfPages(pdf)
-    dialog = QPrintPreviewDialog(_printer(), parent)
+    printer = _printer()  # the dialog does not own it: keep it alive with the dialog
+    dialog = QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("receiptPreview")
     dialog.setWindowTitle(title)
     dialog.paintRequested.connect(pages.paint)
-    dialog._pages = pages  # keep the document alive as long as the dialog
+    dialog._pages = pages  # keep the document and the printer alive as long as the dialog
+    dialog._printer = printer
     dialog.resize(900, 700)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()

@@ -573,6 +573,10 @@
         <translation>%1 dossiers shown</translation>
     </message>
     <message>
+        <source>Sync incomplete: %1</source>
+        <translation>Sync incomplete: %1</translation>
+    </message>
+    <message>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>

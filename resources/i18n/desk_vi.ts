@@ -573,6 +573,10 @@
         <translation>Đang hiển thị %1 hồ sơ</translation>
     </message>
     <message>
+        <source>Sync incomplete: %1</source>
+        <translation>Đồng bộ chưa xong: %1</translation>
+    </message>
+    <message>
         <source>Sync finished.</source>
         <translation>Đồng bộ xong.</translation>
     </message>

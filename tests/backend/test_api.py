@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
-from tests.backend.refserver import PASSWORD, DeskClient, Server, new_unit
+from tests.backend.refserver import PASSWORD, DeskClient, Server
 
 
 def wait_for(cond, timeout: float = 15.0, what: str = "condition"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import sqlalchemy as sa
@@ -84,3 +85,17 @@ def test_fault_injection_503_with_retry_after(make_server) -> None:
     assert [r.status_code for r in codes] == [200, 503, 200, 503]
     assert codes[1].headers["Retry-After"] == "7" and codes[1].json()["error"]["code"] == "injected_fault"
     assert httpx.options(s.url + "/files/").status_code == 204
+
+
+def test_overload_sheds_with_503_and_retry_after(make_server) -> None:
+    s: Server = make_server(extra=["--max-in-flight", "1"],
+                            env={"REFBACK_FAULTS": "delay_ms=3000,paths=/api/v1/catalog"})
+    c = s.client()
+    with ThreadPoolExecutor(1) as ex:
+        slow = ex.submit(c.http.get, "/api/v1/catalog")
+        shed = wait_for(lambda: (r := httpx.get(s.url + "/api/v1/feed")).status_code == 503 and r,
+                        timeout=10, what="a shed request")
+        assert not slow.done() or slow.result().status_code == 200
+        assert shed.headers["Retry-After"] == "2" and shed.json()["error"]["code"] == "overloaded"
+        assert slow.result().status_code == 200
+    assert c.http.get("/api/v1/feed").status_code == 200

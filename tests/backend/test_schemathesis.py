@@ -1,6 +1,6 @@
 """Property-based conformance: schemathesis generates requests from openapi.yaml and checks that the
 running server answers only documented status codes, bodies that match the response schemas, and
-never a 5xx. Example counts are small so CI stays fast; raise SCHEMATHESIS_EXAMPLES locally."""
+never a 5xx. Example counts are small so CI stays fast; `--full` (or SCHEMATHESIS_EXAMPLES=N) runs more."""
 from __future__ import annotations
 
 import os
@@ -10,14 +10,16 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
+                                               response_schema_conformance, status_code_conformance)
 
 from tests.backend.refserver import Server
 
 DOC = Path(__file__).resolve().parents[2] / "resources" / "api" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
+FULL_EXAMPLES = 200  # with --full
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance,
+          response_headers_conformance]
 
 
 
@@ -35,13 +37,14 @@ def desk_headers(server: Server) -> dict:
 
 
 @pytest.mark.parametrize("label", OPERATIONS)
-def test_server_conforms_to_the_document(server: Server, desk_headers: dict, label: str) -> None:
+def test_server_conforms_to_the_document(server: Server, desk_headers: dict, label: str,
+                                         full_run: bool) -> None:
     api = schemathesis.openapi.from_path(DOC)
     api.config.update(base_url=server.url)
     (op,) = [r.ok() for r in api.get_all_operations() if r.ok().label == label]
 
     @given(case=op.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+    @settings(max_examples=FULL_EXAMPLES if full_run else EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     def run(case) -> None:
         case.call_and_validate(headers=desk_headers, checks=CHECKS, timeout=30)

@@ -149,3 +149,31 @@ def test_gui_selftest_initialises_a_new_desk(desk_app_cmd, tmp_path: Path) -> No
     procs = json.loads(run(desk_app_cmd, "catalog", "list", "--data-dir", str(d),
                            "--json").stdout)
     assert len(procs) >= 25
+
+
+def test_init_demo_json(desk_app_cmd, tmp_path: Path) -> None:
+    d = tmp_path / "demo"
+    rep = json.loads(run(desk_app_cmd, "init", "--data-dir", str(d), "--demo", "--desk", "2",
+                         "--n-dossiers", "60", "--json").stdout)
+    assert (rep["desk_no"], rep["demo_dossiers"], rep["unit_code"]) == (2, 60, UNIT)
+    assert json.loads(run(desk_app_cmd, "verify", "--data-dir", str(d), "--json").stdout)["ok"]
+    rows = json.loads(run(desk_app_cmd, "dossier", "list", "--data-dir", str(d), "--limit", "5",
+                          "--json").stdout)
+    assert len(rows) == 5 and all(r["code"].split("-")[-1].startswith("2") for r in rows)
+
+
+@pytest.mark.parametrize("args", [["--desk", "10"], ["--desk", "0"], ["--unit", "H48"],
+                                  ["--unit", "000.23.32.h48"]])
+def test_init_bad_desk_or_unit_creates_nothing(desk_app_cmd, tmp_path: Path, args) -> None:
+    d = tmp_path / "never"
+    p = run(desk_app_cmd, "init", "--data-dir", str(d), *args, ok=2)
+    assert len(p.stderr.strip().splitlines()) == 1
+    assert not (d / "desk.sqlite3").exists()
+
+
+def test_corrupt_database_is_a_storage_error(desk_app_cmd, tmp_path: Path) -> None:
+    d = tmp_path / "broken"
+    d.mkdir()
+    (d / "desk.sqlite3").write_bytes(b"this is not a database" * 100)
+    p = run(desk_app_cmd, "dossier", "list", "--data-dir", str(d), ok=1)
+    assert len(p.stderr.strip().splitlines()) == 1 and "cơ sở dữ liệu" in p.stderr

@@ -18,6 +18,11 @@ def pytest_configure(config: pytest.Config) -> None:
     fuzz.configure(full)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return (f"domain fuzzing: {fuzz.EXAMPLES['n']} examples per property"
-            + ("" if fuzz.EXAMPLES["full"] else " (smoke size; --full for the long campaign)"))
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Say how big the fuzzing was, and how to run the long campaign."""
+    if fuzz.EXAMPLES["full"]:
+        terminalreporter.write_line(f"domain fuzzing: full size, {fuzz.EXAMPLES['n']} examples "
+                                    "per property")
+    else:
+        terminalreporter.write_line(f"domain fuzzing: smoke size, {fuzz.EXAMPLES['n']} examples "
+                                    f"per property (run with --full for {fuzz.FULL})")

@@ -129,3 +129,12 @@ def test_converter_refuses_what_it_cannot_represent() -> None:
     assert err.value.code == "catalog_bad_procedure" and "1.001193" in err.value.vi
     with pytest.raises(ValidationError):
         catalog_data.unit_from_dict({"name": "x"})
+
+
+def test_a_catalog_may_carry_the_national_swaps() -> None:
+    """GET /api/v1/catalog serves the swaps with the catalog: same entries as vn_swaps.json."""
+    from desk_app.domain.working_calendar import DEFAULT_SWAPS_FILE
+
+    swaps = json.loads(DEFAULT_SWAPS_FILE.read_text(encoding="utf-8"))["swaps"]
+    assert VALIDATOR.is_valid(dict(DEMO, swaps=swaps))
+    assert not VALIDATOR.is_valid(dict(DEMO, swaps=[{"date": "2026-01-02", "kind": "maybe"}]))

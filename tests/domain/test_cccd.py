@@ -248,3 +248,14 @@ def test_parse_qr_never_fails_except_with_a_validation_error(text: str) -> None:
         assert e.vi.strip() and e.en.strip() and e.code
     else:
         assert len(q.id_number) == 12
+
+
+def test_six_field_variant_without_the_old_id() -> None:
+    q = parse_qr("001089012345|Nguyễn Văn An|01021989|Nam|Hà Nội|15082021", today=TODAY)
+    assert q.id_number == GOOD and q.old_id_number == "" and q.full_name == "Nguyễn Văn An"
+    assert q.issue_date == date(2021, 8, 15)
+
+
+def test_dates_reformatted_with_slashes_are_accepted() -> None:
+    q = parse_qr("001089012345||Nguyễn Văn An|01/02/1989|Nam|Hà Nội|15-08-2021", today=TODAY)
+    assert q.birth_date == date(1989, 2, 1) and q.issue_date == date(2021, 8, 15)

@@ -155,8 +155,10 @@ def test_same_day_on_a_day_off_and_on_a_make_up_saturday() -> None:
     assert due_day(at(2026, 2, 13, 9), TimeKind.IMMEDIATE, 0, "15:00") == date(2026, 2, 13)
 
 
-def test_same_day_without_cutoff_is_due_the_same_day_even_late() -> None:
-    assert due_day(at(2026, 3, 4, 16, 30), SD, 0, None) == date(2026, 3, 4)
+def test_same_day_without_cutoff_still_gets_the_national_15h_cutoff() -> None:
+    """A catalog row that forgot "15:00" must not let a 16:30 birth registration be due today."""
+    assert due_day(at(2026, 3, 4, 14, 59), SD, 0, None) == date(2026, 3, 4)
+    assert due_day(at(2026, 3, 4, 16, 30), SD, 0, None) == date(2026, 3, 5)
 
 
 def test_same_day_with_an_extension() -> None:
@@ -352,3 +354,19 @@ def test_province_cutoff_does_not_touch_same_day_procedures() -> None:
     """The province's afternoon cut-off is for other procedures; same-day ones keep 15:00."""
     assert due_day(at(2026, 3, 4, 14, 0), SD, 0, "15:00", province_cutoff="11:30") == date(2026, 3, 4)
     assert due_day(at(2026, 3, 4, 14, 0), CD, 10, None, province_cutoff="11:30") == date(2026, 3, 16)
+
+
+def test_default_is_cached_but_sees_an_updated_swaps_file(tmp_path: Path) -> None:
+    import os
+
+    f = tmp_path / "swaps.json"
+    f.write_text('{"swaps": [{"date": "2026-03-04", "kind": "off", "name": "A"}]}', encoding="utf-8")
+    first = WorkingCalendar.default(swaps_file=f)
+    assert not first.is_working_day(date(2026, 3, 4))
+    first.national_off.clear()  # a caller mutating its copy must not poison the cache
+    assert not WorkingCalendar.default(swaps_file=f).is_working_day(date(2026, 3, 4))
+    f.write_text('{"swaps": [{"date": "2026-03-05", "kind": "off", "name": "B"}]}', encoding="utf-8")
+    st_ = f.stat()
+    os.utime(f, ns=(st_.st_atime_ns, st_.st_mtime_ns + 1_000_000_000))
+    updated = WorkingCalendar.default(swaps_file=f)
+    assert updated.is_working_day(date(2026, 3, 4)) and not updated.is_working_day(date(2026, 3, 5))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def test_import_replaces_atomically(ctx, tmp_path: Path) -> None:
     rep = catalog.import_catalog(ctx, f)
     assert (rep.version, rep.procedures, rep.calendar_days) == ("test-2", 2, 1)
     assert [p.code for p in catalog.list_procedures(ctx)] == ["1.001193", "2.000815"]
-    assert not ctx.calendar.is_working_day(__import__("datetime").date(2026, 11, 27))
+    assert not ctx.calendar.is_working_day(date(2026, 11, 27))
 
 
 def test_demo_catalog_imports(ctx) -> None:
@@ -127,3 +128,11 @@ def test_fuzzed_catalogs_never_corrupt_the_store(ctx, tmp_path_factory, path, va
         assert [(p.code, p.name) for p in catalog.list_procedures(ctx)] == before
     else:
         catalog.import_catalog(ctx, MINI_CATALOG)        # back to the baseline for the next run
+
+
+def test_deeply_nested_json_is_a_validation_error(ctx, tmp_path: Path) -> None:
+    f = tmp_path / "deep.json"
+    f.write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(ValidationError) as ei:
+        catalog.import_catalog(ctx, f)
+    assert ei.value.code == "catalog_bad_json"

@@ -11,7 +11,7 @@ import pytest
 from desk_app.domain.errors import ValidationError
 from desk_app.services import demo, intake, open_desk
 from offline_store import repo
-from tests.services.deskutil import MINI_CATALOG, UNIT, VN, copy_desk, request
+from tests.services.deskutil import MINI_CATALOG, UNIT, VN, request
 
 AT = datetime(2026, 11, 10, 10, 0, tzinfo=VN)
 

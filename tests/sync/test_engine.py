@@ -292,3 +292,31 @@ def test_a_second_engine_on_the_same_desk_is_refused(unit) -> None:
             await a.close()
             await b.api.aclose()
     asyncio.run(main())
+
+
+def test_attachment_larger_than_the_answer_cap_is_recognised_on_the_server(unit) -> None:
+    """HEAD /blobs/{sha} carries the blob's Content-Length; it must not trip the body size cap."""
+    data, user = unit.desk(1)
+    receive(data, 1, attachment_sizes=[3 * 1024 * 1024])
+    rep = sync_control.sync_once(data, unit.backend.url, creds(user), max_body=1024 * 1024)
+    assert rep.acked == 1, rep.faults
+    d2, u2 = unit.desk(2)      # same file on another desk of the unit: crosses the link zero times
+    with Store.open(data) as store:
+        sha = store.conn.execute("SELECT sha256 FROM attachments").fetchone()[0]
+        src = store.blobs.path(sha)
+    receive_same = d2 / "same.pdf"
+    receive_same.write_bytes(src.read_bytes())
+    from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
+    from desk_app.services.catalog import get_procedure
+    from desk_app.services.intake import IntakeRequest, receive as intake_receive
+    from datetime import date
+    with open_desk(d2, create=False) as ctx:
+        proc = get_procedure(ctx, "1.001193")
+        comps = [DossierComponent(seq=c.seq, name=c.name, form=ComponentForm.ORIGINAL, quantity=1)
+                 for c in proc.components]
+        intake_receive(ctx, IntakeRequest(procedure_code="1.001193", components=comps,
+                                          applicant=Applicant("001090123456", "Trần Văn Hai", birth_date=date(1990, 1, 1), sex="Nam"),
+                                          attachments=[(receive_same, comps[0].seq)], clerk="Cán bộ thử"))
+    rep2 = sync_control.sync_once(d2, unit.backend.url, creds(u2), max_body=1024 * 1024)
+    # the server already holds a verified copy: the record is accepted at once, no byte uploaded
+    assert rep2.acked == 1 and rep2.uploaded_bytes == 0 and rep2.sent == 1

@@ -37,6 +37,22 @@ def ctx(desk_dir: Path):
     c.close()
 
 
+def type_text(qtbot, widget, text: str) -> None:
+    """Type like a keyboard with a Vietnamese input method: one key event per character.
+
+    ``qtbot.keyClicks`` maps characters to Qt key codes and asserts on non-ASCII ("ầ"); an IME
+    (Unikey, the Windows Vietnamese keyboard) delivers such letters as key events carrying text.
+    """
+    from desk_app.ui.qt import QApplication, QEvent, QKeyEvent, Qt
+
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
 class KeyCounter:
     """Sends keys through qtbot and counts them, so the clerk-guide figure is measured, not guessed.
 
@@ -51,7 +67,7 @@ class KeyCounter:
         self.log: list[str] = []
 
     def type(self, widget, text: str) -> None:
-        self.qtbot.keyClicks(widget, text)
+        type_text(self.qtbot, widget, text)
         self.clerk += len(text)
         self.log.append(f"type {text!r} ({len(text)})")
 
@@ -86,3 +102,25 @@ def scan_png(tmp_path: Path) -> Path:
     path = tmp_path / "giay-chung-sinh.png"
     img.save(path)
     return path
+
+
+@pytest.fixture
+def window(qtbot, ctx, qloop):
+    """The main window on the demo desk, in Vietnamese; destroyed before the store closes."""
+    from desk_app.ui import i18n
+    from desk_app.ui.main_window import MainWindow
+    from desk_app.ui.qt import QApplication, QEvent
+
+    i18n.install("vi")
+    w = MainWindow(ctx)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    yield w
+    w.sync.timer.stop()
+    for child in (w.intake, w.detail):
+        if child is not None:
+            child.hide()
+    w.hide()
+    w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -39,15 +39,6 @@ def seed_returning_applicant(ctx) -> None:
         components=comps))
 
 
-@pytest.fixture
-def window(qtbot, ctx, qloop):
-    i18n.install("vi")
-    w = MainWindow(ctx)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    return w
 
 
 def test_whole_intake_by_keyboard(qtbot, window, ctx, keys, scan_png, tmp_path, monkeypatch):
