@@ -4,7 +4,7 @@
 
 Builds (or reuses) a store with N dossiers in DIR (default: $TMPDIR/desk-bench-<N>): rows are
 generated in Python and inserted with executemany in transactions of ~50,000 rows (synchronous=OFF
-while building this fixture only), the FTS index filled by its trigger. Then, for a set of realistic queries (folded and unfolded names, code
+while building this fixture only), then the FTS index is rebuilt once. Then, for a set of realistic queries (folded and unfolded names, code
 prefixes, ID and phone numbers), it measures services.dossiers.search and the same SQL run
 directly through sqlite3 on a second connection, and prints p50/p95 and their ratio; finally
 services.intake.receive with fsync (synchronous=FULL, one blob each). Targets: search p95 ≤ 20 ms
@@ -67,6 +67,11 @@ def build(data_dir: Path, n: int, seed: int = 7) -> dict:
     now = "2026-01-01T00:00:00.000000Z"
     # Benchmark fixture only: no fsync per batch (the desk itself always runs synchronous=FULL).
     ctx.store.conn.execute("PRAGMA synchronous = OFF")
+    # Bulk load: the FTS insert trigger is set aside and the index rebuilt once at the end (the
+    # same 'rebuild' migration 0003 runs) — ~5× faster than 10^6 trigger inserts.
+    trigger_sql = ctx.store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                                         " AND name = 'dossiers_fts_ai'").fetchone()[0]
+    ctx.store.conn.execute("DROP TRIGGER dossiers_fts_ai")
     pending: list[dict] = []
     for di, day in enumerate(days):
         count = int(per_day * (di + 1)) - int(per_day * di)
@@ -99,6 +104,11 @@ def build(data_dir: Path, n: int, seed: int = 7) -> dict:
             print(f"  … {written:,} rows, {time.perf_counter() - t0:.0f} s", flush=True)
         if written >= n:
             break
+    t1 = time.perf_counter()
+    with ctx.store.transaction() as conn:
+        conn.execute("INSERT INTO dossier_fts(dossier_fts) VALUES ('rebuild')")
+        conn.execute(trigger_sql)
+    print(f"  full-text index rebuilt in {time.perf_counter() - t1:.0f} s", flush=True)
     ctx.store.conn.execute("PRAGMA synchronous = FULL")
     ctx.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     ctx.store.conn.execute("PRAGMA optimize")
@@ -184,6 +194,8 @@ def bench_search(data_dir: Path, limit: int, rounds: int) -> None:
 
 
 def bench_add(data_dir: Path, n: int) -> None:
+    if n <= 0:
+        return
     ctx = open_desk(data_dir)
     proc = catalog.get_procedure(ctx, "1.004873")
     rng = random.Random(3)

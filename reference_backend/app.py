@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -161,6 +161,10 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
                 if e.status >= 500:
                     log.warning("%s %s -> %d %s", request.method, request.url.path, e.status, e.code)
                 return error_response(e, head)
+            except DataError as e:  # input a database cannot hold: the request is at fault, not the server
+                log.warning("data error on %s %s: %s", request.method, request.url.path, e)
+                return error_response(ApiError(400, "invalid_data", "Dữ liệu không lưu được (ký tự không hợp lệ?)",
+                                               "Data cannot be stored (invalid characters?)"), head)
             except (OperationalError, DBAPIError) as e:
                 log.error("database unavailable: %s", e)
                 return error_response(ApiError(503, "database_unavailable", "Cơ sở dữ liệu tạm thời không sẵn sàng",

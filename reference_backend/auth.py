@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .common import ApiError
+from .common import ApiError, storable_text
 from .db import Database, accounts
 
 UNIT_RE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$")
@@ -64,11 +64,13 @@ def add_desk(db: Database, *, unit_code: str, username: str, password: str, desk
 
 
 def check_password(db: Database, username: str, password: str) -> Principal:
-    with db.read() as conn:
-        row = conn.execute(sa.select(accounts).where(accounts.c.username == username)).first()
+    row = None
+    if storable_text(username):  # a name no database can hold cannot be an account
+        with db.read() as conn:
+            row = conn.execute(sa.select(accounts).where(accounts.c.username == username)).first()
     try:
         _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeError):
         row = None
     if row is None:
         raise ApiError(401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu",

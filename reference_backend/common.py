@@ -45,6 +45,24 @@ class ApiError(Exception):
         return {"error": err}
 
 
+def storable_text(obj: object) -> bool:
+    """True when every string inside can be stored by both databases: no NUL (PostgreSQL refuses
+    it) and valid UTF-8 (JSON may smuggle lone surrogates)."""
+    if isinstance(obj, str):
+        if "\x00" in obj:
+            return False
+        try:
+            obj.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(obj, dict):
+        return all(storable_text(k) and storable_text(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return all(storable_text(v) for v in obj)
+    return True
+
+
 def canonical_json(obj: object) -> str:
     """Stable JSON text used for fingerprints and storage."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

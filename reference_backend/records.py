@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,12 @@ import yaml
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .auth import Principal
-from .common import ApiError, canonical_json
+from .common import ApiError, canonical_json, storable_text
 from .db import Database, blobs, feed, idempotency, receipt_counters, records, unit_counters
 
 log = logging.getLogger("reference_backend.records")
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+MA_HO_SO_RE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4,6}$")
 
 # The desk's finer status <-> national TrangThaiHoSo codes (see openapi.yaml info.description).
 STATUS_TO_CODE = {"received": 2, "in_process": 4, "waiting_supplement": 5, "supplemented": 4,
@@ -114,6 +116,9 @@ class RecordService:
             return _rejected("", "invalid", "Bản ghi không hợp lệ", "Invalid record",
                              {"problems": [f"{'/'.join(map(str, e.path))}: {e.message}"[:300]
                                            for e in errors]})
+        if not storable_text(item):
+            return _rejected("", "invalid", "Văn bản chứa ký tự không hợp lệ (NUL hoặc mã hóa hỏng)",
+                             "Text contains an invalid character (NUL or broken encoding)")
         rec = item["record"]
         if rec["record_id"] != item["record_id"]:
             return _rejected("", "invalid", "record_id của bản ghi không khớp",
@@ -291,6 +296,8 @@ class RecordService:
         return {"items": items, "next_cursor": str(items[-1]["seq"] if items else cursor), "has_more": more}
 
     def status(self, who: Principal, ma_ho_so: str) -> dict:
+        if not MA_HO_SO_RE.match(ma_ho_so):
+            raise ApiError(404, "not_found", "Không tìm thấy hồ sơ", "No such dossier in this unit")
         with self.db.read() as conn:
             r = conn.execute(sa.select(records).where(records.c.unit_code == who.unit_code,
                                                       records.c.ma_ho_so == ma_ho_so)).first()

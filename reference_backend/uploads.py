@@ -28,12 +28,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from .auth import Principal
-from .common import ApiError, Settings, blob_path, fsync_dir, part_path, sha256_file
+from .common import ApiError, Settings, blob_path, fsync_dir, part_path, sha256_file, storable_text
 from .db import Database, blobs, idempotency, uploads
 
 log = logging.getLogger("reference_backend.uploads")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ID_RE = re.compile(r"^[0-9a-f]{32}$")
+IDEM_RE = re.compile(r"^[\x21-\x7e]{1,128}$")
 META_KEY_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
@@ -101,6 +102,9 @@ class UploadService:
         except (ValueError, UnicodeError, binascii.Error):
             raise ApiError(400, "bad_metadata", "Upload-Metadata không hợp lệ", "Malformed Upload-Metadata") from None
         sha = meta.get("sha256", "")
+        if not storable_text(meta) or (idem_key is not None and not IDEM_RE.match(idem_key)):
+            raise ApiError(400, "bad_metadata", "Upload-Metadata hoặc Idempotency-Key chứa ký tự không hợp lệ",
+                           "Upload-Metadata or Idempotency-Key contains invalid characters")
         if not SHA_RE.match(sha) or not meta.get("filename"):
             raise ApiError(400, "bad_metadata", "Thiếu sha256 hoặc filename trong Upload-Metadata",
                            "Upload-Metadata needs filename and sha256 (lowercase hex)")

@@ -155,8 +155,21 @@ def build_parser() -> Parser:
     p.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=c.cmd_gui)
 
+    _lang_anywhere(sub)
     _register_plugins(sub)
     return parser
+
+
+def _lang_anywhere(sub: argparse._SubParsersAction) -> None:
+    """Accept ``--lang`` after the command too (``desk-app search --lang en …``)."""
+    for p in set(sub.choices.values()):
+        nested = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            for n in nested:
+                _lang_anywhere(n)
+        else:
+            p.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
+                           help=argparse.SUPPRESS)
 
 
 def _register_plugins(sub: argparse._SubParsersAction) -> None:

@@ -21,15 +21,13 @@ def iso_local(dt: datetime) -> str:
     return local(dt).isoformat(timespec="seconds")
 
 
-_PLUS7 = timedelta(hours=7)
-
-
 def parse_dt(s: str | None) -> datetime | None:
+    """Stored ISO text -> aware datetime in Vietnam time (+07:00)."""
     if not s:
         return None
+    if s.endswith("+07:00"):                     # stored local time: no conversion (hot path)
+        return datetime.fromisoformat(s)
     dt = datetime.fromisoformat(s.replace("Z", "+00:00") if s.endswith("Z") else s)
-    if dt.tzinfo is not None and dt.utcoffset() == _PLUS7:
-        return dt.replace(tzinfo=VN_TZ)          # stored local time: no conversion needed
     return local(dt)
 
 

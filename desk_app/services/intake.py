@@ -22,7 +22,7 @@ from typing import Literal
 
 from desk_app.domain.errors import DeskError, NotFoundError, ValidationError
 from desk_app.domain.models import (Applicant, Delivery, Dossier, DossierComponent, DossierStatus,
-                                    FeeRule, Procedure, Role)
+                                    Procedure, Role)
 from desk_app.domain.text import fold, nfc
 from desk_app.services import convert
 from desk_app.services.catalog import get_procedure
@@ -144,6 +144,10 @@ def validate(ctx: DeskContext, req: IntakeRequest) -> list[FieldProblem]:
     if req.delivery == Delivery.POST and not req.delivery_address.strip():
         add("delivery_address", "Nhận kết quả qua bưu chính cần địa chỉ nhận.",
             "Delivery by post needs an address.")
+    if not 0 <= req.pages <= 100_000:
+        add("pages", "Số trang phải từ 0 đến 100.000.", "Pages must be 0–100,000.")
+    if not 1 <= req.copies <= 10_000:
+        add("copies", "Số bản phải từ 1 đến 10.000.", "Copies must be 1–10,000.")
     if req.sets < 1:
         add("sets", "Số bộ hồ sơ phải từ 1 trở lên.", "Number of sets must be at least 1.")
     if req.received_at is not None:
@@ -173,26 +177,15 @@ def _raise_problems(problems: list[FieldProblem]) -> None:
 
 def fee_for(ctx: DeskContext | None, procedure: Procedure, pages: int = 0,
             copies: int = 1) -> tuple[int, str]:
-    """Fee in VND and how it was computed (printed on the fee receipt)."""
-    f: FeeRule = procedure.fee
-    copies = max(1, copies)
-    if f.kind == "free":
-        return 0, f.note or "Miễn phí"
-    if f.kind == "per_copy":
-        return f.amount * copies, f"{f.amount:,} đ × {copies} bản".replace(",", ".")
-    if f.kind == "per_page_capped":
-        p = f.params
-        first_pages = int(p.get("first_pages", 2))
-        first_rate = int(p.get("first_rate", f.amount or 2000))
-        rate = int(p.get("next_rate", p.get("rate", 1000)))
-        cap = int(p.get("cap_per_copy", p.get("cap", 200_000)))
-        pages = max(1, pages)
-        per_copy = min(cap, min(pages, first_pages) * first_rate
-                       + max(0, pages - first_pages) * rate)
-        return per_copy * copies, (f"{pages} trang × {copies} bản, tối đa {cap:,} đ/bản"
-                                   .replace(",", "."))
-    # fixed, per_case, provincial: one amount per case
-    return f.amount, f.note
+    """Fee in VND and how it was computed (printed on the fee receipt), by the domain's
+    ``fees.compute``. A per-page fee before the pages are counted is (0, "not computed yet") so
+    the form can preview it; the clerk enters the pages and the amount follows."""
+    from desk_app.domain import fees
+
+    if procedure.fee.kind == "per_page_capped" and pages < 1:
+        return 0, "Chưa tính: cần số trang của bản chính"
+    return fees.compute(procedure.fee, pages, max(1, copies))
+
 
 # --------------------------------------------------------------------------- receive
 
@@ -307,7 +300,8 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
                 outbox.enqueue(conn, kind="dossier.create", lane="record",
                                payload=national_record(d, proc), dossier_id=did,
                                record_id=record_id, base_version=None, clerk=clerk,
-                               bytes_total=sum(b[1] for b in blobs), op_id=new_op_id())
+                               bytes_total=sum({b[0]: b[1] for b in blobs}.values()),
+                               op_id=new_op_id())
             audit.append(conn, actor=clerk, action=action, entity="dossier", entity_id=record_id,
                          detail={"code": code, "status": status.value,
                                  "procedure": proc.code, "attachments": [b[0] for b in blobs]})

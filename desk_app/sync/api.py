@@ -268,6 +268,9 @@ class Api:
         except (UnicodeDecodeError, json.JSONDecodeError):
             message = reply.body[:200].decode("utf-8", "replace")
         status = reply.status
+        if 300 <= status < 400 or status in (404, 405, 501):
+            # the address does not lead to a sync API: a setting to fix, never the items' fault
+            return reasons.misconfigured(status, reply.headers.get("location", ""))
         if status == 401 or status == 403:
             return reasons.auth_failed(message)
         if status in (429, 503):

@@ -279,8 +279,14 @@ class SyncEngine:
             self._probe_task = asyncio.create_task(self._probe(fault))
 
     async def _probe(self, fault: reasons.SyncFault) -> None:
-        """Retry a cheap request until the link answers, then wake every lane at once."""
-        delay = self.cfg.probe_min
+        """Retry a cheap request until the link answers, then wake every lane at once.
+
+        A lost link is probed fast (0.5 s doubling to ``probe_max``) so delivery resumes within
+        seconds of the link coming back; a setting problem (wrong password, wrong address, bad
+        certificate) is retried slowly, so a desk does not hammer the province or lock its account.
+        """
+        slow = {"auth", "misconfigured", "tls"}
+        delay = self.cfg.probe_min if fault.code not in slow else max(self.cfg.probe_max, 5.0)
         while not self._stop.is_set():
             await self._sleep(self.rng.uniform(delay / 2, delay))
             try:
@@ -291,7 +297,7 @@ class SyncEngine:
                 break
             except reasons.SyncFault as again:
                 fault = again
-                delay = min(self.cfg.probe_max if again.code != "auth" else 60.0, delay * 2)
+                delay = min(self.cfg.probe_max if again.code not in slow else 60.0, delay * 2)
         self._online.set()
         self.report.online = True
         self._emit("online")
@@ -312,34 +318,51 @@ class SyncEngine:
 
     # --- lanes ------------------------------------------------------------------------------
     async def _lane(self, lane: str) -> None:
-        """Lease and relay items of one lane until stopped (or, once, until nothing is ready)."""
-        limit = self.cfg.batch_size if lane == "record" else 1
+        """Lease and relay items of one lane until stopped (or, once, until nothing is ready).
+        A store error (disk full, a lock held too long) pauses the lane; it never ends it."""
         try:
             while not self._stop.is_set():
-                if not self._online.is_set():
+                try:
+                    if await self._lane_step(lane):
+                        return
+                except (asyncio.CancelledError, SyncLockBusy):
+                    raise
+                except Exception as exc:  # noqa: BLE001
+                    log.exception("sync lane %s: store error", lane)
+                    self._note_fault(reasons.storage(repr(exc)))
                     if self._once:
                         return
-                    await self._online.wait()
-                    continue
-                if lane == "bulk" and not self._handoff.empty():
-                    items = [self._handoff.get_nowait()]
-                else:
-                    items = await self.db.run(outbox.lease, self.db.store, lane=lane, owner=self.owner,
-                                              limit=limit, lease_seconds=self.cfg.lease_seconds)
-                    for it in items:
-                        self._held[it.id] = it
-                if not items:
-                    if self._once and (lane != "bulk" or self._record_done.is_set()) and self._handoff.empty():
-                        return
-                    await self._idle()
-                    continue
-                await self._relay(lane, items)
+                    await self._sleep(2.0)
         finally:
             if lane == "record":
                 self._record_done.set()
                 self._kick.set()
 
+    async def _lane_step(self, lane: str) -> bool:
+        """One lease-and-relay round; True when a one-shot run has nothing more to do."""
+        limit = self.cfg.batch_size if lane == "record" else 1
+        if not self._online.is_set():
+            if self._once:
+                return True
+            await self._online.wait()
+            return False
+        if lane == "bulk" and not self._handoff.empty():
+            items = [self._handoff.get_nowait()]
+        else:
+            items = await self.db.run(outbox.lease, self.db.store, lane=lane, owner=self.owner,
+                                      limit=limit, lease_seconds=self.cfg.lease_seconds)
+            for it in items:
+                self._held[it.id] = it
+        if not items:
+            if self._once and (lane != "bulk" or self._record_done.is_set()) and self._handoff.empty():
+                return True
+            await self._idle()
+            return False
+        await self._relay(lane, items)
+        return False
+
     async def _relay(self, lane: str, items: list[Any]) -> None:
+        cancelled = False
         try:
             if lane == "record":
                 await self._push_records(items)
@@ -350,15 +373,17 @@ class SyncEngine:
         except reasons.SyncFault as fault:
             await self._fail([i for i in items if i.id in self._held and i.id not in self._handed], fault)
         except asyncio.CancelledError:
+            cancelled = True     # stopping: close() hands the held items back
             raise
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the lane; items retry
             log.exception("sync lane %s crashed on items %s", lane, [i.id for i in items])
             await self._fail([i for i in items if i.id in self._held and i.id not in self._handed],
                              reasons.server_error(0, f"internal: {exc!r}"))
         finally:
-            for it in items:
-                if it.id not in self._handed:
-                    self._held.pop(it.id, None)
+            if not cancelled:
+                for it in items:
+                    if it.id not in self._handed:
+                        self._held.pop(it.id, None)
 
     async def _keep_leases(self) -> None:
         """Renew the lease of every item this engine holds (queued behind an upload, or in a
@@ -417,17 +442,24 @@ class SyncEngine:
         """Push in request-sized batches. A change waits while an older change of the same dossier
         is still pending (the server must see create before update, update n before n+1)."""
         items = await self._in_order(items)
-        batch: list[Any] = []
+        batches: list[list[Any]] = [[]]
         size = 0
         for it in items:
             body = len(json.dumps(to_wire(it.payload), ensure_ascii=False).encode()) + 200
-            if batch and size + body > BATCH_BYTES:
-                await self._post_batch(batch, allow_upload=True)
-                batch, size = [], 0
-            batch.append(it)
+            if batches[-1] and size + body > BATCH_BYTES:
+                batches.append([])
+                size = 0
+            batches[-1].append(it)
             size += body
-        if batch:
-            await self._post_batch(batch, allow_upload=True)
+        for batch in batches:
+            if not batch:
+                continue
+            try:
+                await self._post_batch(batch, allow_upload=True)
+            except reasons.SyncFault as fault:
+                if fault.offline:
+                    raise          # the link is down: every item still held goes back together
+                await self._fail(batch, fault)
 
     async def _in_order(self, items: list[Any]) -> list[Any]:
         ids = sorted({i.dossier_id for i in items if i.dossier_id is not None})
@@ -457,8 +489,21 @@ class SyncEngine:
         return ready
 
     async def _post_batch(self, items: list[Any], *, allow_upload: bool) -> None:
-        reply = await self.api.request("POST", f"{API}/records:batch",
-                                       json_body={"items": [self._batch_item(i) for i in items]})
+        try:
+            reply = await self.api.request("POST", f"{API}/records:batch",
+                                           json_body={"items": [self._batch_item(i) for i in items]})
+        except reasons.SyncFault as fault:
+            if fault.retryable or len(items) == 1:
+                raise
+            # The whole request was refused (400/413/...): find the item that causes it instead
+            # of sending every good record of the batch to needs_attention.
+            half = len(items) // 2
+            for part in (items[:half], items[half:]):
+                try:
+                    await self._post_batch(part, allow_upload=allow_upload)
+                except reasons.SyncFault as inner:
+                    await self._fail(part, inner)
+            return
         data = validate(reply.json(), BATCH_SCHEMA, "records:batch")
         results = data["results"]
         by_op = {r["op_id"]: r for r in results}

@@ -171,3 +171,19 @@ def handler_failed(message: str, retryable: bool) -> SyncFault:
 def waiting_for_previous() -> SyncFault:
     return SyncFault("waiting_previous", "Đang chờ gửi xong thay đổi trước của cùng hồ sơ.",
                      "Waiting for the previous change of the same dossier to be delivered.")
+
+
+def storage(detail: str) -> SyncFault:
+    return SyncFault("storage", "Không đọc/ghi được dữ liệu trên máy (ổ đĩa đầy hoặc đang bị khóa); "
+                     "sẽ thử lại.", "Could not read/write the local store (disk full or locked); will retry.",
+                     details={"detail": detail[:300]})
+
+
+def misconfigured(status: int, location: str = "") -> SyncFault:
+    where = f" (chuyển tới {location})" if location else ""
+    where_en = f" (redirects to {location})" if location else ""
+    return SyncFault("misconfigured", f"Địa chỉ máy chủ tỉnh không đúng hoặc máy chủ chưa hỗ trợ đồng bộ "
+                     f"(mã {status}){where}; kiểm tra cấu hình. Hồ sơ vẫn được giữ trong hàng chờ.",
+                     f"The server address is wrong or does not offer the sync API (HTTP {status}){where_en}; "
+                     "check the settings. Items stay queued.", offline=True,
+                     details={"status": status, "location": location[:300]})

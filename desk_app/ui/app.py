@@ -6,9 +6,20 @@ import logging
 import sys
 from pathlib import Path
 
-from desk_app.domain.errors import DeskError
+from desk_app.domain.errors import DeskError, StorageError
 from desk_app.ui import i18n
-from desk_app.ui.qt import QApplication, QEvent, QFont, QFontDatabase, QMessageBox, QObject, QTimer, QEventLoop, QWindow
+from desk_app.ui.qt import (
+    QApplication,
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QFont,
+    QFontDatabase,
+    QMessageBox,
+    QObject,
+    QTimer,
+    QWindow,
+)
 
 log = logging.getLogger(__name__)
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -44,6 +55,7 @@ class _ExposedWatcher(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow) and obj.isExposed():
+            QCoreApplication.instance().removeEventFilter(self)
             print("selftest ok", flush=True)
             QTimer.singleShot(0, self.done)
         return False
@@ -62,8 +74,14 @@ def run(data_dir: Path, selftest: bool = False, lang: str = "vi") -> int:
     i18n.install(lang)
     try:
         ctx = open_desk(Path(data_dir))
-    except DeskError as exc:
-        QMessageBox.critical(None, "Một Cửa Desk", i18n.error_text(exc))
+    except (DeskError, OSError) as exc:
+        if isinstance(exc, OSError):  # open_desk should wrap these; say it clearly meanwhile
+            exc = StorageError("data_dir_unusable",
+                               f"Không dùng được thư mục dữ liệu {data_dir}: {exc.strerror or exc}.",
+                               f"Cannot use the data folder {data_dir}: {exc.strerror or exc}.")
+        log.error("cannot open desk at %s: %s", data_dir, exc.code)
+        if not selftest:
+            QMessageBox.critical(None, "Một Cửa Desk", i18n.error_text(exc))
         print(exc.message(lang), file=sys.stderr)
         return 1
 
@@ -77,7 +95,6 @@ def run(data_dir: Path, selftest: bool = False, lang: str = "vi") -> int:
     app.aboutToQuit.connect(finish)
     app.lastWindowClosed.connect(finish)
     window = MainWindow(ctx)
-    window.language_requested.connect(lambda _lang: None)
     if selftest:
         app.installEventFilter(_ExposedWatcher(app, finish))
     window.show()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desk_app.domain.models import ComponentForm, DossierComponent, RequiredComponent
 from desk_app.ui import labels
-from desk_app.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from desk_app.ui.qt import QAbstractTableModel, QFont, QModelIndex, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 COL_RECEIVED, COL_NAME, COL_FORM, COL_QUANTITY, COL_FILES = range(5)
@@ -95,8 +95,11 @@ class ComponentsModel(QAbstractTableModel):
             return Qt.CheckState.Checked if r.received else Qt.CheckState.Unchecked
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == COL_RECEIVED:
-                return self.tr("required") if r.required else self.tr("optional")
+                return "" if role == Qt.ItemDataRole.DisplayRole else (
+                    self.tr("required") if r.required else self.tr("optional"))
             if col == COL_NAME:
+                if role == Qt.ItemDataRole.ToolTipRole:
+                    return f"{r.name} ({self.tr('required') if r.required else self.tr('optional')})"
                 return r.name
             if col == COL_FORM:
                 return labels.form_label(r.form)
@@ -104,6 +107,10 @@ class ComponentsModel(QAbstractTableModel):
                 return str(r.quantity)
             if col == COL_FILES:
                 return ", ".join(p.name for p in r.files)
+        if role == Qt.ItemDataRole.FontRole and col == COL_NAME and r.required:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.EditRole:
             if col == COL_FORM:
                 return FORMS.index(r.form)

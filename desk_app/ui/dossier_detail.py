@@ -83,6 +83,7 @@ class DossierDetail(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("detailMessage")
         self.message.setWordWrap(True)
+        self.message.hide()
         form = QFormLayout()
         rows = [
             (self.tr("Dossier code:"), d.code),
@@ -161,6 +162,7 @@ class DossierDetail(QDialog):
         except DeskError as exc:
             self.message.setStyleSheet("color: #b3261e;")
             self.message.setText(i18n.error_text(exc))
+            self.message.show()
             return None
 
     def reprint(self, kind: str) -> None:
@@ -181,3 +183,4 @@ class DossierDetail(QDialog):
             except OSError as exc:
                 self.message.setText(self.tr("Could not write %1: %2").replace("%1", str(target))
                                      .replace("%2", exc.strerror or ""))
+                self.message.show()

@@ -36,6 +36,7 @@ from desk_app.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QObject,
     QPlainTextEdit,
     QPushButton,
@@ -53,6 +54,15 @@ from desk_app.ui.qt import (
 log = logging.getLogger(__name__)
 ERROR_STYLE = "color: #b3261e;"
 OK_STYLE = "color: #1b6e2a; font-weight: bold;"
+
+
+def _decode_qr_image(path: Path) -> str:
+    """The service when it exists, else the stop-gap in desk_app/ui/qr_image.py."""
+    try:
+        from desk_app.services.cccd_image import decode_qr
+    except ImportError:
+        from desk_app.ui.qr_image import decode_qr
+    return decode_qr(path)
 
 
 class ComponentDelegate(QStyledItemDelegate):
@@ -241,17 +251,27 @@ class IntakeForm(QDialog):
                                    | QAbstractItemView.EditTrigger.DoubleClicked)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (0, 2, 3, 4):
+        for col in (0, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(4, 150)
         self.attach_button = QPushButton(self.tr("Attach scanned file… (Ctrl+O)"), self)
         self.attach_button.setObjectName("attach")
         self.components_error = self._error_label("componentsError")
         box3 = QGroupBox(self.tr("3. Components (Alt+3) — Space: received, F2: edit form/quantity"), self)
         l3 = QVBoxLayout(box3)
         l3.addWidget(self.table)
-        l3.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignLeft)
+        legend = QLabel(self.tr("Bold: required by the procedure."), self)
+        legend.setObjectName("componentsLegend")
+        attach_row = QHBoxLayout()
+        attach_row.addWidget(self.attach_button)
+        attach_row.addStretch(1)
+        attach_row.addWidget(legend)
+        l3.addLayout(attach_row)
         l3.addWidget(self.components_error)
 
         # 4. delivery and fee
@@ -488,8 +508,7 @@ class IntakeForm(QDialog):
         if path is None:
             return
         try:
-            from desk_app.services import cccd_image
-            payload = cccd_image.decode_qr(path)
+            payload = _decode_qr_image(path)
         except DeskError as exc:
             self.qr_error.setText(i18n.error_text(exc))
             self.qr_error.show()
@@ -773,7 +792,6 @@ class IntakeForm(QDialog):
     def reject(self) -> None:
         """Escape must not throw away a half-typed dossier: ask first."""
         if self.is_dirty():
-            from desk_app.ui.qt import QMessageBox
             answer = QMessageBox.question(self, self.tr("Discard this dossier?"),
                                           self.tr("What you typed has not been saved. Discard it?"),
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

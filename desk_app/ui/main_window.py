@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((210, 170, 300, 120, 120, 110)):
+        for col, width in enumerate((200, 160, 320, 122, 122, 150)):
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

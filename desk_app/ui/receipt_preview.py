@@ -60,7 +60,7 @@ class PdfPages:
                 size_pt = self.doc.pagePointSize(page)
                 image = self.doc.render(page, QSize(int(size_pt.width() * dpi / 72),
                                                     int(size_pt.height() * dpi / 72)))
-                target = printer.pageLayout().paintRectPixels(printer.resolution())
+                target = printer.pageLayout().fullRectPixels(printer.resolution())
                 scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 painter.drawImage(QRect(0, 0, scaled.width(), scaled.height()), image)
         finally:
@@ -71,6 +71,7 @@ class PdfPages:
 def _printer() -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setFullPage(True)  # the PDF carries its own margins; paint it edge to edge
     return printer
 
 

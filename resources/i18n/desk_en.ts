@@ -342,6 +342,10 @@
         <translation>3. Components (Alt+3) — Space: received, F2: edit form/quantity</translation>
     </message>
     <message>
+        <source>Bold: required by the procedure.</source>
+        <translation>Bold: required by the procedure.</translation>
+    </message>
+    <message>
         <source>Postal address for the result</source>
         <translation>Postal address for the result</translation>
     </message>

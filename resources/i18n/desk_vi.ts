@@ -342,6 +342,10 @@
         <translation>3. Thành phần hồ sơ (Alt+3) — Space: đã nhận, F2: sửa hình thức/số lượng</translation>
     </message>
     <message>
+        <source>Bold: required by the procedure.</source>
+        <translation>Chữ đậm: giấy tờ bắt buộc.</translation>
+    </message>
+    <message>
         <source>Postal address for the result</source>
         <translation>Địa chỉ nhận kết quả qua bưu chính</translation>
     </message>

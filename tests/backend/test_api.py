@@ -401,3 +401,24 @@ def test_one_batch_with_create_update_and_repeat(server: Server) -> None:
     assert [(i["record_id"], i["version"]) for i in feed] == [(rec["record_id"], 1), (rec["record_id"], 2),
                                                                (other["record_id"], 1)]
     assert c.push(update)[0]["status"] == "replayed"
+
+
+def test_text_no_database_can_hold_is_refused_not_a_5xx(server: Server) -> None:
+    """Found by schemathesis on PostgreSQL: NUL and lone surrogates must be a 4xx / rejected item."""
+    c = server.client()
+    r = c.http.post("/api/v1/auth/token", content=b'{"username": "a\\u0000b", "password": "x"}')
+    assert r.status_code == 401
+    r = c.http.post("/api/v1/auth/token", content=b'{"username": "a\\udbc2", "password": "\\ud800"}')
+    assert r.status_code == 401
+    bad = c.item(c.record(ChuHoSo="Nguy\u0000n"))
+    lone = c.item(c.record(ChuHoSo="PLACEHOLDER"))
+    body = json.dumps({"items": [bad, lone]}).replace('"PLACEHOLDER"', '"x\\udbc2"')
+    assert "udbc2" in body
+    r = c.http.post("/api/v1/records:batch", content=body.encode(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 200
+    assert [x["status"] for x in r.json()["results"]] == ["rejected", "rejected"]
+    assert c.http.get("/api/v1/records/000.00.00.H00-250625-0001%00/status").status_code == 404
+    meta = "filename " + base64.b64encode("a\u0000.pdf".encode()).decode() + ",sha256 " + \
+        base64.b64encode(b"a" * 64).decode()
+    r = c.http.post("/files/", headers=c.tus({"Upload-Length": "3", "Upload-Metadata": meta}))
+    assert r.status_code == 400

@@ -72,3 +72,11 @@ def test_valid_add_in_process(fuzz_desk: Path, capsys) -> None:
     assert main(["dossier", "add", "--data-dir", str(fuzz_desk), "--procedure", "1.004873",
                  "--applicant-id", PEOPLE[3][0], "--applicant-name", PEOPLE[3][1]]) == 0
     assert "Đã tiếp nhận hồ sơ" in capsys.readouterr().out
+
+
+def test_lang_is_accepted_after_the_command(fuzz_desk: Path, capsys) -> None:
+    assert main(["search", "--data-dir", str(fuzz_desk), "--lang", "en", "nobody"]) == 0
+    assert "(0 dossiers)" in capsys.readouterr().out
+    assert main(["--lang", "en", "dossier", "show", "--data-dir", str(fuzz_desk),
+                 "000.23.32.H48-990101-1001"]) == 2
+    assert capsys.readouterr().err.startswith("Error: No dossier")

@@ -18,7 +18,7 @@ HEAD = head_version()
 
 def test_migrations_are_numbered_without_gaps() -> None:
     assert [m.version for m in discover()] == list(range(1, HEAD + 1))
-    assert HEAD >= 3
+    assert HEAD >= 4
 
 
 def _seed_v1(conn: sqlite3.Connection) -> None:
@@ -61,6 +61,10 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, start: in
     hits = c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'dang*'").fetchall()
     assert [h[0] for h in hits] == [1]
     assert c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'd*'").fetchall()
+    fts_sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'dossier_fts'").fetchone()[0]
+    assert "prefix = '1 2 3 4 5 6'" in fts_sql
+    assert c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+                     " AND name LIKE 'dossiers_fts_%'").fetchone()[0] == 3
     if start >= 2:
         assert c.execute("SELECT dossier_id FROM intake_requests").fetchone()[0] == 1
         assert c.execute("SELECT value FROM settings WHERE key='afternoon_cutoff'"

@@ -46,3 +46,11 @@ def unit(backend: Backend, tmp_path: Path) -> Unit:
 @pytest.fixture()
 def password() -> str:
     return PASSWORD
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A full torture campaign runs far longer than the suite's 300 s per-test timeout."""
+    if config.getoption("--full"):
+        for item in items:
+            if item.module.__name__.endswith("test_torture"):
+                item.add_marker(pytest.mark.timeout(3 * 3600))

@@ -17,7 +17,7 @@ from desk_app.sync.api import BATCH_SCHEMA, FEED_SCHEMA, Credentials, validate
 from desk_app.sync.feed import record_to_row
 from offline_store import Store, outbox
 from tests.sync.fake_server import FakeServer
-from tests.sync.harness import make_desk, outbox_states, receive
+from tests.sync.harness import PASSWORD, make_desk, outbox_states, receive
 
 JSON = {"Content-Type": "application/json"}
 CREDS = Credentials("desk", "pw")
@@ -190,3 +190,59 @@ def test_parse_stored_roundtrip_and_tolerance(text: str) -> None:
     assert set(out) == {"code", "vi", "en"}
     f = reasons.conflict()
     assert reasons.parse_stored(f.stored()) == {"code": "conflict", "vi": f.vi, "en": f.en}
+
+
+def test_a_request_level_refusal_is_narrowed_to_the_item_that_causes_it(desk: Path, fake: FakeServer) -> None:
+    with Store.open(desk) as store:
+        poison = outbox.items(store)[1].op_id
+
+    def handler(body: bytes):
+        items = json.loads(body)["items"]
+        if any(i["op_id"] == poison for i in items):
+            return 400, JSON, b'{"error": {"code": "bad_envelope", "message": "bad"}}'
+        res = [{"op_id": i["op_id"], "status": "accepted", "SoBienNhan": "SBN-1", "version": 1} for i in items]
+        return 200, JSON, json.dumps({"results": res}).encode()
+    fake.routes["POST /api/v1/records:batch"] = handler
+    rep = run(desk, fake.url)
+    assert rep.acked == 2 and rep.needs_attention == 1
+    with Store.open(desk) as store:
+        bad = [i for i in outbox.items(store) if i.state == "needs_attention"]
+    assert [i.op_id for i in bad] == [poison]
+
+
+def test_an_oversized_record_is_poison_alone(unit_backend_desk) -> None:
+    """Against the real back end: one record over the 1 MiB body limit (413) among good ones."""
+    data, url, user = unit_backend_desk
+    with Store.open(data) as store:
+        item = outbox.items(store)[0]
+        payload = dict(item.payload, extra={"blob": "x" * 1_200_000})
+        store.conn.execute("UPDATE outbox SET payload_json = ? WHERE id = ?", (json.dumps(payload), item.id))
+    rep = sync_control.sync_once(data, url, Credentials(user, PASSWORD))
+    assert rep.acked == 2 and rep.needs_attention == 1
+    with Store.open(data) as store:
+        bad = [i for i in outbox.items(store) if i.state == "needs_attention"]
+    assert [i.id for i in bad] == [item.id]
+    assert reasons.parse_stored(bad[0].last_error)["code"] == "rejected"
+
+
+@pytest.fixture()
+def unit_backend_desk(tmp_path: Path):
+    from tests.sync.harness import Backend
+
+    b = Backend(tmp_path / "srv")
+    b.add_desk("big", 1)
+    b.start()
+    data = tmp_path / "desk"
+    make_desk(data, 1)
+    receive(data, 3)
+    yield data, b.url, "big"
+    b.stop()
+
+
+@pytest.mark.parametrize("status, headers", [(404, {}), (301, {"Location": "https://elsewhere.example/"}), (405, {})])
+def test_a_wrong_server_address_never_poisons_the_queue(desk: Path, fake: FakeServer, status: int, headers: dict) -> None:
+    fake.routes["POST /api/v1/records:batch"] = batch_reply(b"<html>no</html>", status, headers)
+    rep = run(desk, fake.url)
+    assert rep.faults[0]["code"] == "misconfigured" and rep.needs_attention == 0 and not rep.online
+    assert "kiểm tra cấu hình" in rep.faults[0]["vi"]
+    assert outbox_states(desk) == {"queued": 3}

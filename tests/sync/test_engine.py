@@ -320,3 +320,62 @@ def test_attachment_larger_than_the_answer_cap_is_recognised_on_the_server(unit)
     rep2 = sync_control.sync_once(d2, unit.backend.url, creds(u2), max_body=1024 * 1024)
     # the server already holds a verified copy: the record is accepted at once, no byte uploaded
     assert rep2.acked == 1 and rep2.uploaded_bytes == 0 and rep2.sent == 1
+
+
+def test_stall_watchdog_aborts_an_upload_that_stops_moving(unit) -> None:
+    """A link that accepts bytes and then goes silent mid-PATCH: the watchdog, not a 20 s socket
+    timeout, gives the item back (still queued, reason "stalled")."""
+    import time
+
+    data, user = unit.desk(1)
+    receive(data, 1, attachment_sizes=[12 * 1024 * 1024])
+    proxy = ChaosProxy(("127.0.0.1", unit.backend.port), seed=5).start()
+    proxy.set_mode("delay", delay=0.03)
+    result: list = []
+    t = threading.Thread(target=lambda: result.append(sync_control.sync_once(
+        data, proxy.url, creds(user), stall_seconds=1.5, io_timeout=60, pull_feed=False)))
+    try:
+        t.start()
+        wait_for(lambda: proxy.stats.up_bytes > 1_000_000, 30, "the upload to start")
+        t0 = time.monotonic()
+        proxy.set_mode("blackhole")
+        t.join(30)
+        assert not t.is_alive()
+        assert time.monotonic() - t0 < 15
+    finally:
+        proxy.stop()
+    rep = result[0]
+    assert rep.faults[-1]["code"] == "stalled" and not rep.online
+    assert outbox_states(data) == {"queued": 1}
+
+
+def test_summary_and_diagnostics_tell_the_clerk_what_waits(unit) -> None:
+    data, user = unit.desk(1)
+    receive(data, 3, attachment_sizes=[500_000, 250_000])
+    with open_desk(data, create=False) as ctx:
+        s = sync_control.summary(ctx)
+        assert (s.pending, s.bytes, s.last_sync) == (3, 750_000, None)
+        assert s.eta_minutes > 0 and s.badge().startswith("3 hồ sơ chờ gửi · 0.8 MB · ~")
+        rows = sync_control.queue(ctx)
+        assert [r.state_vi for r in rows] == ["Đang chờ gửi"] * 3
+    sync_control.sync_once(data, unit.backend.url, creds(user))
+    with open_desk(data, create=False) as ctx:
+        s = sync_control.summary(ctx)
+        assert (s.pending, s.bytes) == (0, 0) and s.last_sync is not None
+        diag = sync_control.diagnostics(ctx)
+    text = json.dumps(diag, ensure_ascii=False)
+    assert diag["summary"]["pending"] == 0 and diag["unit_code"] == unit.code
+    assert "Nguyễn Văn Thử" not in text   # no personal data in what support receives
+
+
+def test_items_leased_by_a_killed_engine_are_taken_back_at_once(unit) -> None:
+    """kill -9 leaves items 'sending' under a long lease; the next engine (holding the desk's sync
+    lock, so the old one is surely dead) requeues them at start instead of waiting an hour."""
+    data, user = unit.desk(1)
+    receive(data, 4)
+    with Store.open(data) as store:
+        taken = outbox.lease(store, lane="record", owner="dead-engine", limit=10, lease_seconds=3600)
+        assert len(taken) == 4
+        outbox.mark_awaiting(store, taken[0].id, "dead-engine")
+    rep = sync_control.sync_once(data, unit.backend.url, creds(user))
+    assert rep.acked == 4 and outbox_states(data) == {"done": 4}

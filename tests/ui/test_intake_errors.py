@@ -1,7 +1,6 @@
 """Bad input and failing storage: a clear Vietnamese message, nothing saved, nothing typed lost."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -11,7 +10,7 @@ from desk_app.services import dossiers, sync_control
 from desk_app.ui import dialogs
 from desk_app.ui.intake_form import IntakeForm
 from desk_app.ui.qt import Qt
-from tests.ui.conftest import type_text
+from tests.ui.keyboard import type_text
 
 VALID_ID = "001090012345"
 
@@ -144,3 +143,70 @@ def test_refusal_records_form_03_and_queues_nothing(qtbot, form, ctx, tmp_path, 
     form.save_pdf()
     text = subprocess.run(["pdftotext", str(pdf_target), "-"], capture_output=True, text=True, check=True).stdout
     assert code in text and "TỪ CHỐI" in text.upper()
+
+
+def test_qr_from_a_card_photo(qtbot, form, tmp_path, monkeypatch):
+    """The "QR from image…" button: a PNG holding the card's QR (UTF-8, with diacritics) fills the applicant."""
+    import segno
+
+    payload = "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 Trần Phú, xã Tân Phong|20052021"
+    image = tmp_path / "cccd.png"
+    segno.make(payload, error="m", encoding="utf-8").save(str(image), scale=6, border=4)
+    monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: image)
+    qtbot.mouseClick(form.qr_image, Qt.MouseButton.LeftButton)
+    assert form.id_number.text() == "001090012345", form.qr_error.text()
+    assert form.full_name.text() == "Nguyễn Văn An"
+    # A photo without a QR: a clear message, nothing filled.
+    blank = tmp_path / "blank.png"
+    from PIL import Image
+    Image.new("L", (300, 200), 255).save(blank)
+    form.id_number.clear()
+    monkeypatch.setattr(dialogs, "open_file", lambda *a, **k: blank)
+    qtbot.mouseClick(form.qr_image, Qt.MouseButton.LeftButton)
+    assert "Không tìm thấy mã QR" in form.qr_error.text()
+    assert form.id_number.text() == ""
+
+
+def test_supplement_request_prints_form_02(qtbot, form, ctx):
+    pick_birth_registration(qtbot, form)
+    type_applicant(qtbot, form)
+    form.ask_refuse()
+    dialog = form.refuse_dialog
+    dialog.supplement.setChecked(True)
+    type_text(qtbot, dialog.reason, "Bổ sung Giấy chứng sinh bản chính")
+    dialog._accept()
+    qtbot.waitUntil(lambda: form.dossier is not None)
+    assert dossiers.get(ctx, form.dossier.code).status == DossierStatus.WAITING_SUPPLEMENT
+    assert form.receipt_kind() == "02"
+    assert form.banner.text() == "Đã ghi nhận yêu cầu bổ sung."
+    assert form.receipt_pdf().startswith(b"%PDF")
+
+
+def test_escape_on_a_half_typed_form_asks_first(qtbot, form, monkeypatch):
+    from desk_app.ui.qt import QMessageBox
+    type_applicant(qtbot, form)
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or answers.pop(0))
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Escape)
+    assert form.isVisible() and form.full_name.text() == "Trần Thị Bích", "No keeps the form"
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Escape)
+    assert not form.isVisible()
+    assert asked == ["Bỏ hồ sơ đang nhập?"] * 2
+
+
+def test_returning_applicant_found_by_typed_id_number(qtbot, form, ctx):
+    from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
+    from desk_app.services import catalog, intake
+    proc = catalog.get_procedure(ctx, "2.000635")
+    intake.receive(ctx, intake.IntakeRequest(
+        procedure_code=proc.code,
+        applicant=Applicant(id_number="001090012345", full_name="Đặng Thị Thu", phone="0977000111",
+                            address="Bản Mường, xã Tân Phong"),
+        components=[DossierComponent(c.seq, c.name, ComponentForm.ORIGINAL, 1) for c in proc.components if c.required]))
+    form.id_number.setFocus()
+    type_text(qtbot, form.id_number, VALID_ID)
+    qtbot.keyClick(form.id_number, Qt.Key.Key_Return)      # Enter: next field, and the look-up
+    assert form.full_name.text() == "Đặng Thị Thu"
+    assert form.phone.text() == "0977000111" and form.address.text() == "Bản Mường, xã Tân Phong"
+    assert "đã từng nộp" in form.applicant_note.text()

@@ -7,12 +7,9 @@ and printed: that figure is the one quoted in docs/clerk-guide.md.
 from __future__ import annotations
 
 import subprocess
-import pytest
-
 from desk_app.domain.models import Applicant, ComponentForm, DossierComponent, DossierStatus
 from desk_app.services import catalog, dossiers, intake, sync_control
-from desk_app.ui import dialogs, i18n
-from desk_app.ui.main_window import MainWindow
+from desk_app.ui import dialogs
 from desk_app.ui.qt import QApplication, Qt
 
 # ID 001090012345: Hà Nội (001), male born in the 1900s (0), year 90. A wedge reader lost the diacritics.

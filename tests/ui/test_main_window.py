@@ -6,13 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from desk_app.domain.text import fold
 from desk_app.services import dossiers
 from desk_app.ui import i18n
-from desk_app.ui.main_window import MainWindow
-from desk_app.ui.qt import QApplication, Qt
+from desk_app.ui.qt import Qt
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,3 +86,17 @@ def test_selftest_starts_and_exits_cleanly(desk_dir):
                           timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "selftest ok" in proc.stdout
+
+
+def test_selftest_reports_an_unusable_data_dir(tmp_path):
+    """A data folder that is a file: a Vietnamese message on stderr and exit 1, no hang."""
+    bad = tmp_path / "not-a-dir"
+    bad.write_text("x")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    code = f"from desk_app.ui.app import run; raise SystemExit(run({str(bad)!r}, selftest=True))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 1, proc.stderr[-1500:]
+    assert "selftest ok" not in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert "thư mục dữ liệu" in proc.stderr or "cơ sở dữ liệu" in proc.stderr, proc.stderr

@@ -71,3 +71,22 @@ def test_procedure_and_detail_models(qtmodeltester, ctx):
     d = dossiers.get(ctx, dossiers.list_recent(ctx, limit=1)[0].code)
     rows = RowsModel(["a", "b"], [[e.actor, e.note] for e in d.events])
     qtmodeltester.check(rows)
+
+
+def test_sync_column_shows_each_state_with_its_detail(qapp, ctx):
+    from dataclasses import replace
+
+    from desk_app.ui import i18n
+    i18n.install("vi")
+    base = dossiers.list_recent(ctx, limit=1)[0]
+    rows = [replace(base, code=f"C{i}", sync_state=s, server_receipt_no=r, sync_error=e)
+            for i, (s, r, e) in enumerate([("local", "", ""), ("queued", "", ""), ("sending", "", ""),
+                                           ("awaiting", "", ""), ("synced", "STN-1", ""),
+                                           ("needs_attention", "", "Tệp đính kèm bị hỏng")])]
+    model = DossierTableModel(lambda off, lim: rows[off:off + lim], page_size=10)
+    model.fetchMore(QModelIndex())
+    model.set_progress({"C2": 40})
+    texts = [model.data(model.index(r, 6)) for r in range(model.rowCount())]
+    assert texts == ["Đã lưu trên máy", "Chờ gửi", "Đang gửi 40%", "Đã gửi, chờ xác nhận",
+                     "Đã đồng bộ · số biên nhận STN-1", "Cần xử lý: Tệp đính kèm bị hỏng"]
+    assert model.data(model.index(5, 6), Qt.ItemDataRole.ForegroundRole) is not None

@@ -74,12 +74,16 @@ def test_window_stays_responsive_during_a_slow_sync(qtbot, window, ctx):
 
 
 def test_second_press_while_syncing_is_ignored(qtbot, window):
-    calls = []
-    window.sync.running = True
+    calls: list[int] = []
     window.sync.connection = lambda: calls.append(1) or ("http://127.0.0.1:9", None)
-    window.sync.sync_now()
-    assert calls == []
+    window.sync.running = True               # a sync is already under way
+    task = window.sync.sync_now()
+    qtbot.waitUntil(task.done, timeout=3000)
+    assert calls == [], "a second sync must not start"
     window.sync.running = False
+    task = window.sync.sync_now()            # the control: when idle, the press does start one
+    qtbot.waitUntil(task.done, timeout=15000)
+    assert calls == [1]
 
 
 def test_diagnostics_export_writes_json(qtbot, window, ctx, tmp_path, monkeypatch):
@@ -88,3 +92,26 @@ def test_diagnostics_export_writes_json(qtbot, window, ctx, tmp_path, monkeypatc
     window.act_diag.trigger()
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["unit_code"] == ctx.unit_code and "summary" in data
+
+
+def test_server_settings_dialog(qtbot, window, ctx):
+    """Until sync_control offers server settings the menu says so clearly; once it does, the dialog
+    hands the password to the service (keyring) and keeps none of it."""
+    if not hasattr(sync_control, "save_server_settings"):
+        window.act_server.trigger()
+        assert "desk-app login" in window.statusBar().currentMessage()
+        return
+    import keyring
+
+    window.act_server.trigger()
+    dialog = window.findChild(type(window), "serverSettings") or next(
+        w for w in window.findChildren(object) if getattr(w, "objectName", lambda: "")() == "serverSettings")
+    dialog.url.setText("http://127.0.0.1:8765")
+    dialog.user.setText("desk1")
+    dialog.password.setText("mat-khau-1")
+    dialog.save()
+    assert dialog.password.text() == ""
+    server, creds = sync_control.connection(ctx)
+    assert server == "http://127.0.0.1:8765" and creds.username == "desk1"
+    assert any("mat-khau-1" == keyring.get_password("mot-cua-desk", k)
+               for k in ("http://127.0.0.1:8765|desk1",))

@@ -1,0 +1,32 @@
+"""Decode the CCCD QR from a photo or scan of the card (stop-gap until services.cccd_image exists).
+
+A thin call to zxing-cpp on a Pillow image; the payload is then parsed by ``domain.cccd.parse_qr``
+like a wedge-typed one. It belongs in ``desk_app/services/cccd_image.py`` (no Qt here on purpose,
+so it can move unchanged); the intake form prefers that module when it is present.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from desk_app.domain.errors import ValidationError
+
+
+def decode_qr(path: Path) -> str:
+    """The text of the first QR code found in the image at ``path``."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.load()
+            results = zxingcpp.read_barcodes(img.convert("L"))
+    except (OSError, UnidentifiedImageError) as exc:
+        raise ValidationError("qr_image_unreadable", f"Không mở được ảnh {Path(path).name}: {exc}.",
+                              f"Cannot open the image {Path(path).name}: {exc}.", path=str(path)) from None
+    texts = [r.text for r in results if r.text and "QR" in str(r.format).upper()]
+    if not texts:
+        raise ValidationError("qr_not_found", f"Không tìm thấy mã QR trong ảnh {Path(path).name}; hãy chụp rõ "
+                              "mặt thẻ có mã QR, đủ sáng, không bị lóa.",
+                              f"No QR code found in {Path(path).name}; photograph the side of the card with the "
+                              "QR, well lit and without glare.", path=str(path))
+    return texts[0]
