@@ -4,15 +4,16 @@
 
 Builds (or reuses) a store with N dossiers in DIR (default: $TMPDIR/desk-bench-<N>): rows are
 generated in Python and inserted with executemany in transactions of ~50,000 rows (synchronous=OFF
-while building this fixture only), then the FTS index is rebuilt once. Then, for a set of realistic queries (folded and unfolded names, code
-prefixes, ID and phone numbers), it measures services.dossiers.search and the same SQL run
+while building this fixture only), then the FTS index is rebuilt once. Then, for a set of
+realistic queries (folded and unfolded names, code prefixes, ID and phone numbers), it measures services.dossiers.search and the same SQL run
 directly through sqlite3 on a second connection, and prints p50/p95 and their ratio; finally
 services.intake.receive with fsync (synchronous=FULL, one blob each). Targets: search p95 ≤ 20 ms
 and ≤ 1.5× raw.
 
-Measured on the 2-core dev box (2026-11-23): building 1,000,000 dossiers takes ~130 s (729 MiB);
-search p95 5.7 ms through services vs 4.9 ms raw (1.17×); p50 0.8 vs 0.3 ms (the per-call Python
-overhead dominates sub-millisecond index lookups); `dossier add` p50 2.1 ms, p95 6.5 ms.
+Measured on the 2-core dev box (2026-11-23, shared with other test runs): building 1,000,000
+dossiers takes ~80 s (790 MiB, FTS rebuild ~20 s of it); search p95 4.5 ms through services vs
+4.1 ms raw (1.10×), p50 0.61 vs 0.37 ms; `dossier add` p50 1.9 ms, p95 11 ms. Under load average 5:
+search p95 10.4 vs 8.5 ms (1.22×).
 """
 from __future__ import annotations
 

@@ -228,3 +228,43 @@ def import_catalog(ctx: DeskContext, path: Path) -> ImportReport:
     a bad file changes nothing."""
     data = load_catalog_file(Path(path))
     return apply_catalog(ctx, data, source=str(path))
+
+
+def change_unit_code(ctx: DeskContext, old_code: str, new_code: str, effective: str,
+                     reason: str = "merger", *, new_name: str | None = None,
+                     actor: str = "") -> Unit:
+    """Re-key a unit (merger, temporary -> final code). Old dossiers keep their old code; the
+    change is remembered in unit_code_changes, and a desk working for ``old_code`` switches to
+    ``new_code`` so tomorrow's dossier codes carry the new identifier."""
+    from datetime import date as _date
+
+    from desk_app.domain.dossier_code import is_valid_unit_code
+
+    for field_name, code in (("old_code", old_code), ("new_code", new_code)):
+        if not is_valid_unit_code(code):
+            raise ValidationError("unit_code_invalid",
+                                  f"Mã đơn vị “{code}” không đúng dạng mã định danh.",
+                                  f"Unit code “{code}” is not an identifier code.",
+                                  field=field_name)
+    try:
+        _date.fromisoformat(effective)
+    except ValueError:
+        raise ValidationError("bad_date", f"Ngày hiệu lực “{effective}” không hợp lệ.",
+                              f"Effective date “{effective}” is not a date.",
+                              field="effective") from None
+    with ctx.store.transaction() as conn:
+        old = repo.get_unit(conn, old_code)
+        if old is None:
+            raise NotFoundError("unit_not_found", f"Không có đơn vị mã “{old_code}”.",
+                                f"No unit with code “{old_code}”.", unit_code=old_code)
+        if repo.get_unit(conn, new_code) is None:
+            repo.upsert_unit(conn, {**dict(old), "code": new_code, "name": new_name or old["name"],
+                                    "replaced_by": None, "valid_from": effective})
+        repo.record_code_change(conn, old_code, new_code, effective, reason)
+        if repo.get_meta(conn, "unit_code") == old_code:
+            repo.set_meta(conn, "unit_code", new_code)
+        audit.append(conn, actor=actor or ctx.clerk_name or "admin", action="unit.change_code",
+                     entity="unit", entity_id=old_code,
+                     detail={"new_code": new_code, "effective": effective, "reason": reason})
+    ctx.reload()
+    return convert.unit(repo.get_unit(ctx.store.conn, new_code))

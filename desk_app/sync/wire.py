@@ -33,7 +33,8 @@ STATUS_TO_CODE = {"received": 2, "in_process": 4, "waiting_supplement": 5, "supp
 def to_wire(payload: dict[str, Any]) -> dict[str, Any]:
     """The ``record`` object of a ``BatchItem`` for this payload."""
     out: dict[str, Any] = {}
-    extra: dict[str, Any] = dict(payload.get("extra") or {})
+    given = payload.get("extra")
+    extra: dict[str, Any] = dict(given) if isinstance(given, dict) else ({"extra": given} if given else {})
     for key, value in payload.items():
         if key == "extra":
             continue

@@ -136,3 +136,21 @@ def test_deeply_nested_json_is_a_validation_error(ctx, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as ei:
         catalog.import_catalog(ctx, f)
     assert ei.value.code == "catalog_bad_json"
+
+
+def test_unit_code_change_keeps_old_dossiers_and_rekeys_the_desk(ctx) -> None:
+    from desk_app.services import dossiers, intake
+    from tests.services.deskutil import request
+    old = intake.receive(ctx, request())
+    u = catalog.change_unit_code(ctx, "000.23.32.H48", "000.31.32.H48", "2025-07-01",
+                                 new_name="UBND xã Tân Phong (sau sáp nhập)")
+    assert (u.code, u.name) == ("000.31.32.H48", "UBND xã Tân Phong (sau sáp nhập)")
+    assert ctx.unit_code == "000.31.32.H48"
+    assert dossiers.get(ctx, old.code).unit_code == "000.23.32.H48"      # history kept
+    new = intake.receive(ctx, request(person=1))
+    assert new.code.startswith("000.31.32.H48-")
+    assert {x.code: x.replaced_by for x in catalog.units(ctx)}["000.23.32.H48"] == "000.31.32.H48"
+    with pytest.raises(ValidationError):
+        catalog.change_unit_code(ctx, "000.31.32.H48", "bad", "2025-07-01")
+    with pytest.raises(NotFoundError):
+        catalog.change_unit_code(ctx, "000.99.32.H48", "000.98.32.H48", "2025-07-01")
