@@ -152,8 +152,13 @@ def search_procedures(conn: sqlite3.Connection, *, code_prefix: str | None,
                             ).fetchall()
     where = " AND ".join(["name_folded LIKE ? ESCAPE '\\'"] * len(folded_words)) or "1"
     args = [f"%{_like_escape(w)}%" for w in folded_words]
+    phrase = " ".join(folded_words)
+    # Best match first: the exact name, then names containing the words as typed, then the
+    # shortest name ("khai sinh" -> "Đăng ký khai sinh" before "… khai sinh kết hợp nhận cha…").
     return conn.execute(f"SELECT * FROM procedures WHERE active = 1 AND {where}"
-                        " ORDER BY code LIMIT ?", (*args, limit)).fetchall()
+                        " ORDER BY name_folded = ? DESC, instr(name_folded, ?) > 0 DESC,"
+                        " length(name_folded), code LIMIT ?",
+                        (*args, phrase, phrase, limit)).fetchall()
 
 
 def _like_escape(s: str) -> str:

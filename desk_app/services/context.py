@@ -108,7 +108,13 @@ def open_desk(data_dir: Path, *, create: bool = True) -> DeskContext:
                                 f"No desk data at {data_dir}; run “desk-app init” first.",
                                 data_dir=str(data_dir))
         from desk_app.services import demo
-        demo.init_store(data_dir, demo=False)
+        try:
+            demo.init_store(data_dir, demo=False)
+        except OSError as exc:  # the folder is a file, read-only, on a full disk…
+            raise StorageError("store_create_failed",
+                               f"Không tạo được dữ liệu quầy tại {data_dir}: {exc.strerror or exc}",
+                               f"Cannot create desk data at {data_dir}: {exc.strerror or exc}",
+                               data_dir=str(data_dir)) from exc
     try:
         store = Store.open(data_dir)
     except Exception as exc:  # sqlite3.DatabaseError, OSError, newer schema

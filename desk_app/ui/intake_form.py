@@ -57,11 +57,8 @@ OK_STYLE = "color: #1b6e2a; font-weight: bold;"
 
 
 def _decode_qr_image(path: Path) -> str:
-    """The service when it exists, else the stop-gap in desk_app/ui/qr_image.py."""
-    try:
-        from desk_app.services.cccd_image import decode_qr
-    except ImportError:
-        from desk_app.ui.qr_image import decode_qr
+    from desk_app.services.cccd_image import decode_qr
+
     return decode_qr(path)
 
 

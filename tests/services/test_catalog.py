@@ -154,3 +154,17 @@ def test_unit_code_change_keeps_old_dossiers_and_rekeys_the_desk(ctx) -> None:
         catalog.change_unit_code(ctx, "000.31.32.H48", "bad", "2025-07-01")
     with pytest.raises(NotFoundError):
         catalog.change_unit_code(ctx, "000.99.32.H48", "000.98.32.H48", "2025-07-01")
+
+
+def test_procedure_search_ranks_the_plain_name_first(tmp_path) -> None:
+    """Typing "khai sinh" must offer birth registration first, not a longer variant."""
+    from desk_app.services import demo, open_desk
+
+    demo.init_store(tmp_path / "d", demo=True, n_dossiers=0)
+    ctx = open_desk(tmp_path / "d")
+    try:
+        assert catalog.search_procedures(ctx, "khai sinh")[0].code == "1.001193"
+        assert catalog.search_procedures(ctx, "ket hon")[0].code == "1.000894"
+        assert catalog.search_procedures(ctx, "Đăng ký khai tử")[0].code == "1.000656"
+    finally:
+        ctx.close()

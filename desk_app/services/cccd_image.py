@@ -1,8 +1,7 @@
-"""Decode the CCCD QR from a photo or scan of the card (stop-gap until services.cccd_image exists).
+"""Decode the CCCD QR from a photo or scan of the card.
 
 A thin call to zxing-cpp on a Pillow image; the payload is then parsed by ``domain.cccd.parse_qr``
-like a wedge-typed one. It belongs in ``desk_app/services/cccd_image.py`` (no Qt here on purpose,
-so it can move unchanged); the intake form prefers that module when it is present.
+exactly like one typed by a USB reader, so both paths share one set of checks and messages.
 """
 from __future__ import annotations
 
@@ -30,3 +29,10 @@ def decode_qr(path: Path) -> str:
                               f"No QR code found in {Path(path).name}; photograph the side of the card with the "
                               "QR, well lit and without glare.", path=str(path))
     return texts[0]
+
+
+def read_card(path: Path):
+    """The parsed card (``domain.cccd.CccdQr``) from an image of its QR side."""
+    from desk_app.domain.cccd import parse_qr
+
+    return parse_qr(decode_qr(path))
