@@ -112,8 +112,8 @@ def open_desk(data_dir: Path, *, create: bool = True) -> DeskContext:
             demo.init_store(data_dir, demo=False)
         except OSError as exc:  # the folder is a file, read-only, on a full disk…
             raise StorageError("store_create_failed",
-                               f"Không tạo được dữ liệu quầy tại {data_dir}: {exc.strerror or exc}",
-                               f"Cannot create desk data at {data_dir}: {exc.strerror or exc}",
+                               f"Không tạo được thư mục dữ liệu quầy tại {data_dir}: {exc.strerror or exc}",
+                               f"Cannot create the desk data folder at {data_dir}: {exc.strerror or exc}",
                                data_dir=str(data_dir)) from exc
     try:
         store = Store.open(data_dir)

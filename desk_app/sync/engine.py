@@ -170,9 +170,15 @@ class SyncEngine:
 
     # --- life cycle -----------------------------------------------------------------------
     async def start(self) -> None:
+        """Take the desk's sync lock, open the store on the worker thread, reclaim dead leases.
+        On failure everything taken so far is released (a GUI retries in the same process)."""
         self._lock_fd = _take_lock(Path(self.cfg.data_dir))
-        await self.db.open()
-        await self.db.run(self._reclaim)
+        try:
+            await self.db.open()
+            await self.db.run(self._reclaim)
+        except BaseException:
+            await self.close()
+            raise
 
     def _reclaim(self) -> None:
         """We hold the desk's sync lock, so every 'sending'/'awaiting' lease belongs to a dead

@@ -281,6 +281,11 @@ class IntakeForm(QDialog):
         self.sets = QSpinBox(self)
         self.sets.setObjectName("sets")
         self.sets.setRange(1, 20)
+        # Pages of the original: certified copies are charged per page with a cap (TT 226/2016).
+        self.pages = QSpinBox(self)
+        self.pages.setObjectName("pages")
+        self.pages.setRange(0, 2000)
+        self.pages.setEnabled(False)
         self.fee = QLabel("—", self)
         self.fee.setObjectName("fee")
         self.fee.setWordWrap(True)
@@ -289,6 +294,7 @@ class IntakeForm(QDialog):
         f4.addRow(self.tr("Result delivered:"), self.delivery)
         f4.addRow(self.tr("Postal address:"), self.postal_address)
         f4.addRow(self.tr("Number of sets:"), self.sets)
+        f4.addRow(self.tr("Pages of the original:"), self.pages)
         f4.addRow(self.tr("Fee due:"), self.fee)
 
         # result + buttons
@@ -334,7 +340,7 @@ class IntakeForm(QDialog):
 
         order = [self.finder.edit, self.qr, self.qr_image, self.id_number, self.full_name, self.birth_date,
                  self.sex, self.address, self.phone, self.email, self.on_behalf, self.table,
-                 self.attach_button, self.delivery, self.postal_address, self.sets, self.save_button,
+                 self.attach_button, self.delivery, self.postal_address, self.sets, self.pages, self.save_button,
                  self.refuse_button, self.print_button, self.pdf_button, self.new_button]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
@@ -343,7 +349,7 @@ class IntakeForm(QDialog):
             button.setDefault(False)
         self._enter_advances = [self.id_number, self.full_name, self.birth_date, self.sex, self.address,
                                 self.phone, self.email, self.on_behalf, self.delivery,
-                                self.postal_address, self.sets]
+                                self.postal_address, self.sets, self.pages]
 
     def _shortcut(self, keys: str | QKeySequence.StandardKey, slot) -> QShortcut:
         sc = QShortcut(QKeySequence(keys), self)
@@ -362,6 +368,7 @@ class IntakeForm(QDialog):
         self.sex.currentIndexChanged.connect(self._check_id_live)
         self.delivery.currentIndexChanged.connect(self._on_delivery)
         self.sets.valueChanged.connect(self._update_fee)
+        self.pages.valueChanged.connect(self._update_fee)
         self.attach_button.clicked.connect(self.attach_files)
         self.save_button.clicked.connect(self.save)
         self.refuse_button.clicked.connect(self.ask_refuse)
@@ -449,13 +456,19 @@ class IntakeForm(QDialog):
     def _update_fee(self) -> None:
         if self.procedure is None:
             self.fee.setText("—")
+            self.pages.setEnabled(False)
             return
+        self.pages.setEnabled(self.procedure.fee.kind == "per_page_capped")
         try:
-            amount, note = intake.fee_for(self.ctx, self.procedure, pages=0, copies=self.sets.value())
+            amount, note = intake.fee_for(self.ctx, self.procedure, pages=self._pages(),
+                                          copies=self.sets.value())
         except DeskError as exc:
             self.fee.setText(i18n.error_text(exc))
             return
         self.fee.setText(labels.money(amount) + (f" — {note}" if note else ""))
+
+    def _pages(self) -> int:
+        return self.pages.value() if self.pages.isEnabled() else 0
 
     # --- applicant ---------------------------------------------------------------------------
     def _on_qr(self) -> None:
@@ -627,6 +640,7 @@ class IntakeForm(QDialog):
             delivery=delivery,
             delivery_address=self.postal_address.text().strip() if delivery == Delivery.POST else "",
             sets=self.sets.value(),
+            pages=self._pages(),
             clerk=self.ctx.clerk_name,
             request_id=self._request_id,
         )
@@ -684,7 +698,8 @@ class IntakeForm(QDialog):
                             .replace("%2", dossier.code).replace("%3", due))
         for w in (self.finder, self.qr, self.qr_image, self.id_number, self.full_name, self.birth_date, self.sex,
                   self.address, self.phone, self.email, self.on_behalf, self.table, self.attach_button,
-                  self.delivery, self.postal_address, self.sets, self.save_button, self.refuse_button):
+                  self.delivery, self.postal_address, self.sets, self.pages, self.save_button,
+                  self.refuse_button):
             w.setEnabled(False)
         for b in (self.print_button, self.pdf_button, self.new_button):
             b.setEnabled(True)
@@ -775,6 +790,8 @@ class IntakeForm(QDialog):
         self.sex.setCurrentIndex(0)
         self.delivery.setCurrentIndex(0)
         self.sets.setValue(1)
+        self.pages.setValue(0)
+        self.pages.setEnabled(False)
         self.procedure_info.setText(self.tr("No procedure chosen yet."))
         self.applicant_note.clear()
         self.result.clear()

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
@@ -366,6 +366,10 @@
         <translation>Number of sets:</translation>
     </message>
     <message>
+        <source>Pages of the original:</source>
+        <translation>Pages of the original:</translation>
+    </message>
+    <message>
         <source>Fee due:</source>
         <translation>Fee due:</translation>
     </message>
@@ -406,8 +410,8 @@
         <translation>%1 working days</translation>
     </message>
     <message>
-        <source>Filled from the ID card's QR.</source>
-        <translation>Filled from the ID card's QR.</translation>
+        <source>Filled from the ID card&apos;s QR.</source>
+        <translation>Filled from the ID card&apos;s QR.</translation>
     </message>
     <message>
         <source>The reader lost the diacritics; the name stored for this ID number is used.</source>
@@ -642,8 +646,8 @@
         <translation>Password:</translation>
     </message>
     <message>
-        <source>The password is kept in the system keyring, never in the desk's files.</source>
-        <translation>The password is kept in the system keyring, never in the desk's files.</translation>
+        <source>The password is kept in the system keyring, never in the desk&apos;s files.</source>
+        <translation>The password is kept in the system keyring, never in the desk&apos;s files.</translation>
     </message>
 </context>
 <context>

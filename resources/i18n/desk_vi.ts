@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
@@ -366,6 +366,10 @@
         <translation>Số bộ hồ sơ:</translation>
     </message>
     <message>
+        <source>Pages of the original:</source>
+        <translation>Số trang bản chính:</translation>
+    </message>
+    <message>
         <source>Fee due:</source>
         <translation>Phí, lệ phí phải nộp:</translation>
     </message>
@@ -406,7 +410,7 @@
         <translation>%1 ngày làm việc</translation>
     </message>
     <message>
-        <source>Filled from the ID card's QR.</source>
+        <source>Filled from the ID card&apos;s QR.</source>
         <translation>Đã điền từ mã QR trên CCCD.</translation>
     </message>
     <message>
@@ -642,7 +646,7 @@
         <translation>Mật khẩu:</translation>
     </message>
     <message>
-        <source>The password is kept in the system keyring, never in the desk's files.</source>
+        <source>The password is kept in the system keyring, never in the desk&apos;s files.</source>
         <translation>Mật khẩu được lưu trong kho khóa của hệ điều hành, không bao giờ lưu trong tệp dữ liệu của quầy.</translation>
     </message>
 </context>

@@ -210,3 +210,18 @@ def test_returning_applicant_found_by_typed_id_number(qtbot, form, ctx):
     assert form.full_name.text() == "Đặng Thị Thu"
     assert form.phone.text() == "0977000111" and form.address.text() == "Bản Mường, xã Tân Phong"
     assert "đã từng nộp" in form.applicant_note.text()
+
+
+def test_certified_copy_fee_follows_the_pages_typed(qtbot, form):
+    """Per-page fee with a cap: the pages field appears only for such procedures and drives the fee."""
+    pick_birth_registration(qtbot, form)
+    assert not form.pages.isEnabled()
+    form.finder.edit.clear()
+    qtbot.keyClicks(form.finder.edit, "2.000815")
+    qtbot.keyClick(form.finder.edit, Qt.Key.Key_Return)
+    assert form.procedure is not None and form.procedure.code == "2.000815"
+    assert form.pages.isEnabled()
+    form.pages.setValue(3)  # 2 × 2.000 đ + 1 × 1.000 đ
+    qtbot.waitUntil(lambda: "5.000" in form.fee.text() or "5,000" in form.fee.text())
+    form.pages.setValue(500)  # capped at 200.000 đ per copy
+    qtbot.waitUntil(lambda: "200.000" in form.fee.text() or "200,000" in form.fee.text())
