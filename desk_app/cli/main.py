@@ -223,10 +223,25 @@ def _lang_of(argv: list[str]) -> str:
     return "vi"
 
 
+def _default_to_gui(argv: list[str]) -> list[str]:
+    """`desk-app --selftest --data-dir D` means `desk-app gui --selftest --data-dir D`: the GUI is
+    the default command, so its options may come without the word "gui"."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return argv
+    i = 0
+    while i < len(argv) and (argv[i] == "--lang" or argv[i].startswith("--lang=")):
+        i += 2 if argv[i] == "--lang" else 1
+    rest = argv[i:]
+    if rest and rest[0].startswith("-"):
+        return [*argv[:i], "gui", *rest]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(argv)
     parser = build_parser()
+    argv = _default_to_gui(argv)
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

@@ -151,6 +151,14 @@ def test_gui_selftest_initialises_a_new_desk(desk_app_cmd, tmp_path: Path) -> No
     assert len(procs) >= 25
 
 
+def test_gui_is_the_default_command(desk_app_cmd, tmp_path: Path) -> None:
+    """`desk-app --selftest --data-dir D` (no word "gui") starts the GUI, as IT scripts call it."""
+    d = tmp_path / "default"
+    p = run(desk_app_cmd, "--lang", "en", "--selftest", "--data-dir", str(d))
+    assert "selftest ok" in p.stdout
+    assert (d / "desk.sqlite3").exists()
+
+
 def test_init_demo_json(desk_app_cmd, tmp_path: Path) -> None:
     d = tmp_path / "demo"
     rep = json.loads(run(desk_app_cmd, "init", "--data-dir", str(d), "--demo", "--desk", "2",
