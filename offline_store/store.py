@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from offline_store.blobs import BlobStore
 from offline_store.migrate import current_version, migrate
 
@@ -46,9 +44,9 @@ class Store:
     def __init__(self, data_dir: Path, conn: sqlite3.Connection):
         self.data_dir = Path(data_dir)
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.blobs = BlobStore(self.data_dir / "blobs")
         self._lock = threading.RLock()
+        self._db = None
         self._depth = 0
 
     @classmethod
@@ -63,6 +61,16 @@ class Store:
             conn.close()
             raise
         return cls(data_dir, conn)
+
+    @property
+    def db(self):
+        """sqlite-utils view of the same connection (imported on first use: it costs ~50 ms of
+        start-up that the GUI's first window does not need)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @property
     def path(self) -> Path:

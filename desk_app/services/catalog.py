@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from desk_app.domain.errors import NotFoundError, ValidationError
 from desk_app.domain.models import Procedure, Unit
 from desk_app.domain.text import fold, nfc, search_tokens
@@ -83,6 +81,8 @@ def current_unit(ctx: DeskContext) -> Unit:
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
+    import jsonschema  # only for imports; keeps it out of the GUI's start-up
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -133,7 +133,9 @@ def load_catalog_file(path: Path) -> dict:
                    f" ({exc.msg}).", path=str(path), line=exc.lineno, column=exc.colno)
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        err = jsonschema.exceptions.best_match(errors)
+        from jsonschema.exceptions import best_match
+
+        err = best_match(errors)
         where = _where(err.absolute_path)
         raise _bad("catalog_schema",
                    f"Danh mục sai ở trường {where}: {err.message} ({len(errors)} lỗi).",

@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from desk_app.domain.errors import NotFoundError, StorageError, ValidationError
 from desk_app.domain.models import Dossier, FeeRule, Procedure, TimeKind, Unit
-from desk_app.printing import forms
 from desk_app.services import catalog, dossiers
 from desk_app.services.context import DeskContext
 from offline_store import audit, repo
@@ -58,6 +57,8 @@ def render(ctx: DeskContext, code: str, kind: str = "01", *, store_as_attachment
     Raises NotFoundError (unknown code), ValidationError (bad kind, broken province template),
     StorageError (the attachment cannot be written).
     """
+    from desk_app.printing import forms  # reportlab loads on the first print, not at start-up
+
     kind = normalise_kind(kind)
     d = dossiers.get(ctx, code)
     unit = _unit_of(ctx, d)

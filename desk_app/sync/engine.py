@@ -291,12 +291,12 @@ class SyncEngine:
         seconds of the link coming back; a setting problem (wrong password, wrong address, bad
         certificate) is retried slowly, so a desk does not hammer the province or lock its account.
         """
-        slow = {"auth", "misconfigured", "tls"}
+        slow = {"auth", "no_credentials", "misconfigured", "tls"}
         delay = self.cfg.probe_min if fault.code not in slow else max(self.cfg.probe_max, 5.0)
         while not self._stop.is_set():
             await self._sleep(self.rng.uniform(delay / 2, delay))
             try:
-                if fault.code == "auth":
+                if fault.code in ("auth", "no_credentials"):
                     await self.api.login()
                 else:
                     await self.api.request("OPTIONS", "/files/", auth=False, ok=(200, 204), deadline=10)
@@ -487,8 +487,10 @@ class SyncEngine:
                 seen.add(d)
                 continue
             try:
+                # short at first (the previous change is usually in flight), longer if it is stuck
                 await self.db.run(outbox.retry_later, self.db.store, it.id, self.owner,
-                                  error=reasons.waiting_for_previous().stored(), delay_seconds=1.0)
+                                  error=reasons.waiting_for_previous().stored(),
+                                  delay_seconds=min(60.0, 0.5 * it.attempts))
             except outbox.LeaseLost:
                 pass
             self._held.pop(it.id, None)

@@ -112,7 +112,7 @@ def auth_failed(message: str = "") -> SyncFault:
 
 def no_credentials() -> SyncFault:
     return SyncFault("no_credentials", "Chưa có thông tin đăng nhập máy chủ tỉnh; hãy chạy desk-app login.",
-                     "No credentials for the provincial server; run desk-app login.", retryable=False)
+                     "No credentials for the provincial server; run desk-app login.", offline=True)
 
 
 def conflict(server_version: Any = None) -> SyncFault:

@@ -379,3 +379,49 @@ def test_items_leased_by_a_killed_engine_are_taken_back_at_once(unit) -> None:
         outbox.mark_awaiting(store, taken[0].id, "dead-engine")
     rep = sync_control.sync_once(data, unit.backend.url, creds(user))
     assert rep.acked == 4 and outbox_states(data) == {"done": 4}
+
+
+def test_missing_credentials_never_poison_the_queue(unit) -> None:
+    data, _ = unit.desk(1)
+    receive(data, 2)
+    rep = sync_control.sync_once(data, unit.backend.url, None)
+    assert rep.faults[0]["code"] == "no_credentials" and rep.needs_attention == 0 and not rep.online
+    assert "desk-app login" in rep.faults[0]["vi"]
+    assert outbox_states(data) == {"queued": 2}
+
+
+def test_an_update_waits_for_its_create(unit) -> None:
+    """create (with a scan, so it goes the long way) then update of the same dossier, queued
+    together: the server must see them in order, and both arrive."""
+    from desk_app.services import dossiers
+
+    data, user = unit.desk(1)
+    code = receive(data, 1, attachment_sizes=[2_000_000])[0]
+    with open_desk(data, create=False) as ctx:
+        dossiers.transition(ctx, code, "in_process", "clerk", "Cán bộ thử")
+    proxy = ChaosProxy(("127.0.0.1", unit.backend.port), seed=8).start()
+    proxy.set_mode("delay", delay=0.02)
+    try:
+        done = threading.Event()
+
+        def run() -> None:
+            async def main() -> None:
+                eng = SyncEngine(EngineConfig(data, proxy.url, creds(user), idle_poll=0.1))
+                await eng.start()
+                task = asyncio.create_task(eng.run())
+                await asyncio.get_running_loop().run_in_executor(None, done.wait)
+                eng.stop()
+                await task
+                await eng.close()
+            asyncio.run(main())
+        t = threading.Thread(target=run)
+        t.start()
+        try:
+            wait_for(lambda: outbox_states(data) == {"done": 2}, 60, "create then update")
+        finally:
+            done.set()
+            t.join(30)
+    finally:
+        proxy.stop()
+    server = [r for r in unit.backend.export()["records"] if r["MaHoSo"] == code][0]
+    assert server["version"] == 2 and server["record"]["status"] == "in_process"
