@@ -12,6 +12,7 @@
 (c) 10,000 queued metadata-only dossiers drained on loopback (target <= 30 s) with the event
     loop's lag p99 measured by a ticker task (target <= 50 ms).
 (d) peak RSS (VmHWM) of a process uploading 30 MB (target <= 150 MB).
+(e) link back -> first successful request, over repeated flaps (target p95 <= 15 s).
 Everything runs against the real reference back end (SQLite) on 127.0.0.1.
 """
 from __future__ import annotations
@@ -168,7 +169,7 @@ def bench_resend(work: Path, size: int = 12 * 1024 * 1024, chunk: int = 1024 * 1
 
 
 # --- (c) 10,000 metadata-only dossiers ------------------------------------------------------------
-def bench_drain(work: Path, n: int = 10_000) -> dict:
+def bench_drain(work: Path, n: int = 10_000, add_index: bool = False) -> dict:
     from desk_app.services.demo import init_store
     from desk_app.services import sync_control
     from offline_store import Store
@@ -181,6 +182,8 @@ def bench_drain(work: Path, n: int = 10_000) -> dict:
         conn.execute("UPDATE outbox SET state='queued', done_at=NULL, next_attempt_at=? WHERE kind='dossier.create'",
                      (iso_utc(),))
         conn.execute("UPDATE dossiers SET sync_state='queued'")
+        if add_index:   # what the requested offline_store migration would add (see README)
+            conn.execute("CREATE INDEX IF NOT EXISTS outbox_dossier ON outbox(dossier_id)")
         queued = conn.execute("SELECT count(*) FROM outbox WHERE state='queued'").fetchone()[0]
         indexed = any("(dossier_id)" in (r[0] or "").replace(" ", "") or "dossier_id)" in (r[0] or "")
                       for r in conn.execute("SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='outbox'"))
@@ -217,6 +220,57 @@ def bench_drain(work: Path, n: int = 10_000) -> dict:
             "lag_max_ms": 1000 * lags[-1] if lags else None}
 
 
+# --- (e) link back -> first successful request -----------------------------------------------------
+def bench_link_back(work: Path, flaps: int = 10, seed: int = 3) -> dict:
+    """A running engine, the link refused for 2-10 s then restored, ``flaps`` times; seconds from
+    the link's return to the engine's first successful request (its "online" event)."""
+    from desk_app.sync.engine import EngineConfig, SyncEngine
+    from tests.support.chaos import ChaosProxy
+
+    backend = new_backend(work)
+    rng = random.Random(seed)
+    data = work / "flap"
+    make_desk(data, 1, unit=UNIT)
+    proxy = ChaosProxy(("127.0.0.1", backend.port), seed=seed).start()
+    online: list[float] = []
+    stop = threading.Event()
+
+    def run() -> None:
+        async def main() -> None:
+            eng = SyncEngine(EngineConfig(data, proxy.url, creds(), feed_interval=0.5),
+                             on_event=lambda e: online.append(time.monotonic()) if e["event"] == "online" else None)
+            await eng.start()
+            task = asyncio.create_task(eng.run())
+            await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+            eng.stop()
+            await task
+            await eng.close()
+        asyncio.run(main())
+    t = threading.Thread(target=run)
+    t.start()
+    delays = []
+    try:
+        for _ in range(flaps):
+            proxy.set_mode("refuse")
+            down_until = time.monotonic() + rng.uniform(2, 10)
+            while time.monotonic() < down_until:
+                time.sleep(0.05)
+            seen = len(online)
+            proxy.set_mode("pass")
+            back = time.monotonic()
+            while len(online) == seen and time.monotonic() - back < 60:
+                time.sleep(0.01)
+            delays.append(online[-1] - back if len(online) > seen else 60.0)
+    finally:
+        stop.set()
+        t.join(30)
+        proxy.stop()
+        backend.stop()
+    delays.sort()
+    return {"flaps": flaps, "p95_s": delays[max(0, int(round(0.95 * len(delays))) - 1)], "max_s": delays[-1],
+            "median_s": statistics.median(delays)}
+
+
 # --- (d) peak RSS ---------------------------------------------------------------------------------
 def vm(field: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -248,9 +302,11 @@ def bench_rss(work: Path, size: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="a,b,c,d")
+    ap.add_argument("--only", default="a,b,c,d,e")
     ap.add_argument("--size", type=int, default=30 * 1000 * 1000, help="attachment size for (a) and (d)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--outbox-index", action="store_true",
+                    help="(c): add an index on outbox(dossier_id) to the bench desk, as a migration would")
     ap.add_argument("--inner-goodput", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--inner-rss", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
@@ -266,8 +322,8 @@ def main() -> int:
     results: dict[str, dict] = {}
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     try:
-        for key, fn in (("a", lambda w: bench_goodput(w, args.size)), ("b", bench_resend), ("c", bench_drain),
-                        ("d", lambda w: bench_rss(w, args.size))):
+        for key, fn in (("a", lambda w: bench_goodput(w, args.size)), ("b", bench_resend), ("c", lambda w: bench_drain(w, add_index=args.outbox_index)),
+                        ("d", lambda w: bench_rss(w, args.size)), ("e", bench_link_back)):
             if key in only:
                 w = work / key
                 w.mkdir()
@@ -305,6 +361,10 @@ def main() -> int:
     if d and "vmhwm" in d:
         rows.append(("(d) peak RSS uploading 30 MB", f"{d['vmhwm'] / 2**20:.0f} MiB (before {d['rss_before'] / 2**20:.0f})",
                      "<= 150 MB", d["vmhwm"] <= 150 * 10**6))
+    e = results.get("e")
+    if e:
+        rows.append((f"(e) link back -> first success, {e['flaps']} flaps", f"p95 {e['p95_s']:.1f} s "
+                     f"(median {e['median_s']:.1f}, max {e['max_s']:.1f})", "p95 <= 15 s", e["p95_s"] <= 15))
     width = max(len(r[0]) for r in rows) if rows else 10
     print(f"{'measure':<{width}}  {'value':<40} {'target':<12} ok")
     for name, value, target, ok in rows:

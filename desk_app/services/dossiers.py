@@ -7,6 +7,7 @@ from datetime import datetime
 
 from desk_app.domain.errors import NotFoundError
 from desk_app.domain.models import Dossier, DossierStatus, Role
+from desk_app.domain.dossier_record import search_text  # noqa: F401 (re-exported)
 from desk_app.domain.text import fold
 from desk_app.services import convert
 from desk_app.services.context import DeskContext
@@ -49,16 +50,6 @@ def get_by_record_id(ctx: DeskContext, record_id: str) -> Dossier:
 def list_recent(ctx: DeskContext, limit: int = 200, offset: int = 0) -> list[Dossier]:
     """Newest received first, without components/events (a table page)."""
     return [convert.dossier_list_row(r) for r in repo.list_recent(ctx.store.conn, limit, offset)]
-
-
-def search_text(code: str, full_name: str, id_number: str, phone: str, procedure_code: str,
-                on_behalf_of: str = "") -> str:
-    """The dossiers.search_folded text: folded code (whole, and its date-serial tail), name,
-    ID number, phone, procedure code. Procedure names are left out on purpose: "dang" must find
-    the family name Đặng, not every "Đăng ký …" dossier."""
-    tail = code.split("-", 1)[1] if "-" in code else ""
-    return fold(" ".join(x for x in (code, tail, full_name, id_number, phone, procedure_code,
-                                     on_behalf_of) if x))
 
 
 def plan_search(text: str) -> tuple[str, str]:

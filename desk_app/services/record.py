@@ -7,20 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from desk_app.domain.models import Dossier, DossierStatus, Procedure
+from desk_app.domain.dossier_record import STATUS_TO_CODE
 from desk_app.services.convert import local
 
-# TrangThaiHoSo numeric codes used on the wire. The reference back end maps them back; the
-# textual status is also sent ("status") so an adapter never has to guess.
-STATUS_CODES: dict[DossierStatus, int] = {
-    DossierStatus.RECEIVED: 1,
-    DossierStatus.IN_PROCESS: 2,
-    DossierStatus.WAITING_SUPPLEMENT: 3,
-    DossierStatus.SUPPLEMENTED: 4,
-    DossierStatus.RESULT_READY: 5,
-    DossierStatus.RETURNED: 6,
-    DossierStatus.REFUSED: 7,
-    DossierStatus.WITHDRAWN: 8,
-}
+# TrangThaiHoSo: the national codes (resources/api/openapi.yaml); the textual status is also sent
+# ("status") so an adapter never has to guess.
+STATUS_CODES = STATUS_TO_CODE
 HINH_THUC_DESK = 1   # HinhThuc: received directly at the one-stop desk
 
 

@@ -33,7 +33,7 @@ def test_receive_writes_everything_in_one_go(ctx, tmp_path: Path) -> None:
     assert rec["MaHoSo"] == d.code and rec["MaTTHC"] == "1.004873"
     assert rec["ChuHoSo"] == "Nguyễn Văn An" and rec["MaDoiTuong"] == PEOPLE[0][0]
     assert rec["NgayTiepNhan"] == "20261110093000" and rec["NgayHenTra"] == "20261113170000"
-    assert rec["TrangThaiHoSo"] == 1 and rec["DonViXuLy"] == UNIT and rec["LoaiDoiTuong"] == 1
+    assert rec["TrangThaiHoSo"] == 2 and rec["DonViXuLy"] == UNIT and rec["LoaiDoiTuong"] == 1
     assert rec["MaLinhVuc"] == "G15-TP07" and rec["TenLinhVuc"] == "Hộ tịch"
     assert rec["TaiLieuNop"] == [{"TepDinhKemId": sha, "TenTepDinhKem": "giay-chung-sinh.pdf",
                                   "MaThanhPhanHoSo": "2", "KichThuoc": scan.stat().st_size}]
@@ -112,7 +112,7 @@ def test_transition_records_event_audit_and_update(ctx) -> None:
     assert d2.status is DossierStatus.IN_PROCESS and d2.version == 2
     kinds = [(i.kind, i.base_version) for i in outbox.items(ctx.store)]
     assert kinds == [("dossier.create", None), ("dossier.update", 1)]
-    assert outbox.items(ctx.store)[1].payload["TrangThaiHoSo"] == 2
+    assert outbox.items(ctx.store)[1].payload["TrangThaiHoSo"] == 4
     with pytest.raises(ValidationError):
         dossiers.transition(ctx, d.code, DossierStatus.RECEIVED, Role.CLERK, "Hoa")
     with pytest.raises(NotFoundError):

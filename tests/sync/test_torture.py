@@ -156,6 +156,10 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
             desk = rng.choice(desks)
             action = rng.choices(["kill", "cut", "blackhole", "drip", "backend"],
                                  weights=[6, 3, 2, 1, 1 if restarts_left else 0])[0]
+            # every campaign restarts the back end its full share of times, spread over the run
+            due = sizes.backend_restarts - restarts_left + 1
+            if restarts_left and sum(d.kills for d in desks) >= due * sizes.engine_kills // (sizes.backend_restarts + 1):
+                action = "backend"
             counts[action] += 1
             # a chaos moment: after a random number of bytes moved, or a random short time
             target = desk.proxy.stats.up_bytes + rng.randint(0, 2_000_000)
