@@ -47,7 +47,6 @@ log = logging.getLogger(__name__)
 
 LAST_SYNC_KEY = "last_sync"
 GOODPUT_KEY = "goodput_bps"
-LAST_FAULT_KEY = "last_fault"
 BATCH_BYTES = 900 * 1024          # the server takes <= 1 MiB per batch; keep a margin
 
 

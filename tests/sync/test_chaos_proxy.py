@@ -1,7 +1,6 @@
 """The chaos proxy itself: each mode does what the torture campaign relies on."""
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import time

@@ -5,7 +5,6 @@ import asyncio
 import json
 import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 
