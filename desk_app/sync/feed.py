@@ -12,25 +12,13 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from desk_app.domain.dossier_record import CODE_TO_STATUS, search_text
+from desk_app.domain.models import DossierStatus
 from offline_store import repo
 
 VN_TZ = timezone(timedelta(hours=7))
 CURSOR_KEY = "feed_cursor"
 REJECTED_KEY = "feed_rejected"
-
-# national TrangThaiHoSo -> desk status (used only when the record has no ``status``)
-_STATUS_FROM_CODE = {1: "received", 2: "received", 3: "refused", 4: "in_process",
-                     5: "waiting_supplement", 6: "in_process", 7: "withdrawn", 8: "in_process",
-                     9: "result_ready", 10: "returned"}
-
-
-def _fold(text: str) -> str:
-    try:
-        from desk_app.domain.text import fold
-    except ImportError:  # pragma: no cover - the domain module is part of the app
-        return text.lower()
-    return fold(text)
-
 
 def ts14_to_iso(value: Any) -> str | None:
     """``yyyyMMddHHmmss`` (Vietnam local time) -> ISO-8601 with +07:00; None stays None."""
@@ -59,7 +47,7 @@ def _int(value: Any, default: int) -> int:
     return int(value)
 
 
-_STATUSES = frozenset(_STATUS_FROM_CODE.values()) | {"supplemented"}
+_STATUSES = frozenset(s.value for s in DossierStatus)
 
 
 def record_to_row(item: dict) -> dict:
@@ -70,7 +58,8 @@ def record_to_row(item: dict) -> dict:
     if not isinstance(rec, dict):
         raise TypeError("feed record must be an object")
     code = _text(rec, "MaHoSo", required=True)
-    status = rec.get("status") or _STATUS_FROM_CODE.get(_int(rec.get("TrangThaiHoSo"), 2), "received")
+    status = rec.get("status") or CODE_TO_STATUS.get(_int(rec.get("TrangThaiHoSo"), 2),
+                                                     DossierStatus.RECEIVED).value
     if status not in _STATUSES:
         raise ValueError(f"unknown status {status!r}")
     name = _text(rec, "ChuHoSo")
@@ -106,7 +95,9 @@ def record_to_row(item: dict) -> dict:
         "note": _text(rec, "note"),
         "version": _int(item["version"], 1),
         "server_receipt_no": item.get("SoBienNhan") or rec.get("SoBienNhan") or "",
-        "search_folded": " ".join(_fold(x) for x in (code, name, id_number, phone, proc_name) if x),
+        # the same index text as a dossier received at this desk, so search treats both alike
+        "search_folded": search_text(code, name, id_number, phone, _text(rec, "MaTTHC"),
+                                     _text(rec, "on_behalf_of")),
     }
 
 

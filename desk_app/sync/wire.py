@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from desk_app.domain.dossier_record import STATUS_TO_CODE as _STATUS_TO_CODE
+
 # Record properties of resources/api/openapi.yaml (tests/sync/test_wire.py checks the two agree).
 RECORD_FIELDS = frozenset({
     "record_id", "MaHoSo", "SoBienNhan", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "ChuHoSo",
@@ -26,8 +28,7 @@ ALIASES = {
     "NhanKetQua": "delivery", "DiaChiNhanKetQua": "delivery_address", "LePhi": "fee_amount",
     "SoBo": "sets", "CanBoTiepNhan": "clerk", "GhiChu": "note", "NgaySinh": "birth_date",
 }
-STATUS_TO_CODE = {"received": 2, "in_process": 4, "waiting_supplement": 5, "supplemented": 4,
-                  "result_ready": 9, "returned": 10, "refused": 3, "withdrawn": 7}
+STATUS_TO_CODE = {status.value: code for status, code in _STATUS_TO_CODE.items()}
 
 
 def to_wire(payload: dict[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,9 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, start: in
     assert c.execute("SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH 'd*'").fetchall()
     fts_sql = c.execute("SELECT sql FROM sqlite_master WHERE name = 'dossier_fts'").fetchone()[0]
     assert "prefix = '1 2 3 4 5 6'" in fts_sql
+    plan = " ".join(r[-1] for r in c.execute(
+        "EXPLAIN QUERY PLAN SELECT state FROM outbox WHERE dossier_id = 1 AND state != 'done'"))
+    assert "outbox_dossier" in plan, plan          # v5: acknowledging no longer scans the outbox
     assert c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
                      " AND name LIKE 'dossiers_fts_%'").fetchone()[0] == 3
     if start >= 2:
