@@ -237,11 +237,30 @@ def _default_to_gui(argv: list[str]) -> list[str]:
     return argv
 
 
+def _is_gui(argv: list[str]) -> bool:
+    """Opening the window is the common case: it skips building every subcommand's parser."""
+    words = [a for a in argv if not a.startswith("-")]
+    return (not words or words[0] == "gui" or (argv[:1] == ["--lang"] and words[1:2] == ["gui"])) \
+        and not any(a in ("-h", "--help", "--version") for a in argv)
+
+
+def _gui_parser() -> Parser:
+    from desk_app.cli import commands as c
+
+    parser = Parser(prog="desk-app")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("command", nargs="?", choices=("gui",), default="gui")
+    _data_dir(parser, required=False)
+    parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(func=c.cmd_gui)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(argv)
-    parser = build_parser()
     argv = _default_to_gui(argv)
+    parser = _gui_parser() if _is_gui(argv) else build_parser()
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:

@@ -14,13 +14,16 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from desk_app.services.context import DeskContext
 from desk_app.sync import reasons as sync_reasons
-from desk_app.sync.api import Credentials
-from desk_app.sync.engine import GOODPUT_KEY, LAST_SYNC_KEY, EngineConfig, SyncEngine, SyncReport
+from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY
 from desk_app.sync.feed import CURSOR_KEY
+
+if TYPE_CHECKING:  # the engine (httpx) loads on the first sync, not when the window opens
+    from desk_app.sync.api import Credentials
+    from desk_app.sync.engine import EngineConfig, SyncReport
 from offline_store import outbox, repo
 
 # Used for the estimate until a real upload has been measured: a modest 3G uplink (1 Mbit/s).
@@ -126,6 +129,8 @@ def retry(ctx: DeskContext, item_id: int) -> None:
 
 
 def engine_config(data_dir: Path, server: str, credentials: Credentials | None, **options: Any) -> EngineConfig:
+    from desk_app.sync.engine import EngineConfig
+
     known = {k: v for k, v in options.items() if k in EngineConfig.__dataclass_fields__ and v is not None}
     return EngineConfig(data_dir=Path(data_dir), server=server, credentials=credentials, **known)
 
@@ -134,6 +139,8 @@ async def sync_once_async(ctx: DeskContext | Path, server: str, credentials: Cre
                           on_event: Callable[[dict], Any] | None = None, **options: Any) -> SyncReport:
     """Push what is ready, pull the feed, return the report (for the GUI's "Đồng bộ ngay")."""
     data_dir = ctx.data_dir if isinstance(ctx, DeskContext) else Path(ctx)
+    from desk_app.sync.engine import SyncEngine
+
     engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event)
     await engine.start()
     try:
@@ -151,6 +158,8 @@ async def run_forever(data_dir: Path, server: str, credentials: Credentials | No
                       stop: asyncio.Event, on_event: Callable[[dict], Any] | None = None,
                       **options: Any) -> SyncReport:
     """The long-running relay until ``stop`` is set (SIGTERM in ``desk-app sync``)."""
+    from desk_app.sync.engine import SyncEngine
+
     engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event)
     await engine.start()
     watcher = asyncio.create_task(stop.wait())

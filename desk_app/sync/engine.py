@@ -37,6 +37,7 @@ from desk_app.domain.errors import DeskError
 from desk_app.sync import deferred, reasons
 from desk_app.sync.api import API, BATCH_SCHEMA, FEED_SCHEMA, Api, Credentials, validate
 from desk_app.sync.backoff import next_delay
+from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY  # noqa: F401 (re-exported)
 from desk_app.sync.feed import apply_page, get_cursor
 from desk_app.sync.wire import to_wire
 from desk_app.sync.tus import DEFAULT_CHUNK, Attachment, Uploader
@@ -44,9 +45,6 @@ from offline_store import outbox, repo
 from offline_store.clock import iso_utc
 
 log = logging.getLogger(__name__)
-
-LAST_SYNC_KEY = "last_sync"
-GOODPUT_KEY = "goodput_bps"
 BATCH_BYTES = 900 * 1024          # the server takes <= 1 MiB per batch; keep a margin
 
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from desk_app.domain.errors import DeskError
 from desk_app.services import catalog, dossiers, sync_control
 from desk_app.services.context import DeskContext
 from desk_app.ui import i18n
-from desk_app.ui.dossier_detail import DossierDetail
 from desk_app.ui.dossier_model import DossierTableModel
-from desk_app.ui.intake_form import IntakeForm
 from desk_app.ui.qt import (
     QAbstractItemView,
     QAction,
@@ -29,6 +28,10 @@ from desk_app.ui.qt import (
     Signal,
 )
 from desk_app.ui.sync_panel import ServerSettingsDialog, SyncController, badge_text, last_sync_text
+
+if TYPE_CHECKING:  # loaded when first opened: the list window comes up without them
+    from desk_app.ui.dossier_detail import DossierDetail
+    from desk_app.ui.intake_form import IntakeForm
 
 log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 250
@@ -236,6 +239,8 @@ class MainWindow(QMainWindow):
             self.intake.raise_()
             self.intake.activateWindow()
             return self.intake
+        from desk_app.ui.intake_form import IntakeForm
+
         self.intake = IntakeForm(self.ctx, self)
         self.intake.saved.connect(self._on_saved)
         self.intake.show()
@@ -255,6 +260,8 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self.statusBar().showMessage(i18n.error_text(exc), 10000)
             return None
+        from desk_app.ui.dossier_detail import DossierDetail
+
         self.detail = DossierDetail(self.ctx, dossier, self)
         self.detail.show()
         return self.detail
