@@ -9,7 +9,7 @@ from desk_app.services.context import DeskContext
 from offline_store import audit, repo
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-KNOWN = ("afternoon_cutoff", "office_end", "serial_width", "lookup_url")
+KNOWN = ("afternoon_cutoff", "office_end", "serial_width", "lookup_url", "server_url", "server_user")
 
 
 def _bad(key: str, value: str, vi: str, en: str) -> ValidationError:
@@ -31,6 +31,10 @@ def _check(key: str, value: str) -> str:
                        "expected HH:MM, not before 11:00.")
     if key == "serial_width" and value not in ("4", "5", "6"):
         raise _bad(key, value, "chỉ nhận 4, 5 hoặc 6 chữ số.", "only 4, 5 or 6 digits.")
+    if key == "server_url" and value and not re.match(r"^https?://[^\s/]+\S*$", value):
+        raise _bad(key, value, "cần địa chỉ máy chủ dạng https://….", "expected an https://… address.")
+    if key == "server_user" and (len(value) > 100 or any(ord(ch) < 32 for ch in value)):
+        raise _bad(key, value, "tên đăng nhập không hợp lệ.", "invalid user name.")
     if key == "lookup_url" and value and not re.match(r"^https?://\S+$", value):
         raise _bad(key, value, "cần một địa chỉ http(s)://.", "expected an http(s):// address.")
     return value

@@ -195,3 +195,65 @@ def diagnostics(ctx: DeskContext) -> dict[str, Any]:
         "python": sys.version.split()[0], "platform": platform.platform(),
         "pid": os.getpid(),
     }
+
+
+# --------------------------------------------------------------------------- server settings (GUI)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    url: str
+    username: str
+    has_password: bool       # a password for (url, username) is in the OS keyring
+
+
+def server_settings(ctx: DeskContext) -> ServerSettings:
+    """The provincial server this desk syncs with; the password itself never leaves the keyring."""
+    from desk_app.sync import credentials
+
+    url = ctx.settings.get("server_url", "") or ""
+    user = ctx.settings.get("server_user", "") or ""
+    return ServerSettings(url, user, bool(url and user and credentials.load(url, user)))
+
+
+def save_server_settings(ctx: DeskContext, *, url: str, username: str,
+                         password: str | None = None) -> ServerSettings:
+    """Remember the server and user (settings table, audited) and put a new password in the
+    keyring. An empty password keeps the saved one; there must be one in the end."""
+    from desk_app.domain.errors import ValidationError
+    from desk_app.services import settings
+    from desk_app.sync import credentials
+    from desk_app.sync.api import Credentials
+
+    url, username = (url or "").strip().rstrip("/"), (username or "").strip()
+    if not url or not username:
+        raise ValidationError("server_settings_incomplete",
+                              "Cần nhập địa chỉ máy chủ và tên đăng nhập.",
+                              "Enter the server address and the user name.")
+    settings._check("server_url", url)  # noqa: SLF001 — validate before touching the keyring
+    settings._check("server_user", username)  # noqa: SLF001
+    if password:
+        credentials.store(url, Credentials(username, password))
+    elif credentials.load(url, username) is None:
+        raise ValidationError("password_required", "Cần nhập mật khẩu (chưa có mật khẩu đã lưu).",
+                              "Enter the password (none is saved yet).", field="password")
+    settings.update(ctx, actor=ctx.clerk_name, server_url=url, server_user=username)
+    return server_settings(ctx)
+
+
+def connection(ctx: DeskContext) -> tuple[str, Credentials]:
+    """(server URL, credentials) for "sync now", or a clear message saying what is missing."""
+    from desk_app.domain.errors import ValidationError
+    from desk_app.sync import credentials
+
+    s = server_settings(ctx)
+    if not s.url or not s.username:
+        raise ValidationError("server_not_configured",
+                              "Chưa đặt máy chủ tỉnh: vào Đồng bộ → Thiết lập máy chủ.",
+                              "No provincial server set: Sync → Server settings.")
+    creds = credentials.load(s.url, s.username)
+    if creds is None:
+        raise ValidationError("password_missing",
+                              "Chưa có mật khẩu trong kho khóa: vào Đồng bộ → Thiết lập máy chủ.",
+                              "No password in the keyring: Sync → Server settings.")
+    return s.url, creds

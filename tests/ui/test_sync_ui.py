@@ -95,12 +95,7 @@ def test_diagnostics_export_writes_json(qtbot, window, ctx, tmp_path, monkeypatc
 
 
 def test_server_settings_dialog(qtbot, window, ctx):
-    """Until sync_control offers server settings the menu says so clearly; once it does, the dialog
-    hands the password to the service (keyring) and keeps none of it."""
-    if not hasattr(sync_control, "save_server_settings"):
-        window.act_server.trigger()
-        assert "desk-app login" in window.statusBar().currentMessage()
-        return
+    """The dialog hands the password to the service (keyring) and keeps none of it."""
     import keyring
 
     window.act_server.trigger()
