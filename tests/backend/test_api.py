@@ -14,17 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tests.backend.refserver import PASSWORD, DeskClient, Server
-
-
-def wait_for(cond, timeout: float = 15.0, what: str = "condition"):
-    """Poll a condition (bounded); no fixed sleeps."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.support.waiting import wait_for
 
 
 def cut_patch(server: Server, c: DeskClient, loc: str, offset: int, chunk: bytes, sent: int) -> None:

@@ -13,27 +13,14 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from tests.support.waiting import wait_for  # noqa: F401 (re-exported for the sync tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = "000.23.32.H48"
 PASSWORD = "mat-khau-thu-nghiem-123"
 PASSWORD_ENV = "DESK_SYNC_TEST_PASSWORD"
-
-
-def wait_for(cond: Callable[[], Any], timeout: float, what: str = "condition", interval: float = 0.02) -> Any:
-    """Poll ``cond`` until truthy (bounded); the only waiting primitive the sync tests use."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = cond()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(interval)
 
 
 def env() -> dict[str, str]:

@@ -22,20 +22,11 @@ import pytest
 
 from offline_store import Store
 from tests.support.chaos import ChaosProxy
+from tests.support.waiting import wait_until
 from tests.support.pg import pg_cluster  # noqa: F401  (fixture)
 from tests.sync.harness import PASSWORD_ENV, Backend, env, local_codes, outbox_states, receive
 
 UNIT = "000.23.32.H48"
-
-
-def wait_until(cond, timeout: float, interval: float = 0.02) -> bool:
-    """Bounded condition wait that reports instead of failing (used to pick chaos moments)."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(interval)
-    return True
 
 
 @dataclass
