@@ -86,6 +86,10 @@ def enqueue(conn: sqlite3.Connection, *, kind: str, lane: str, payload: dict,
     return int(cur.lastrowid)
 
 
+def exists(conn: sqlite3.Connection, op_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM outbox WHERE op_id = ?", (op_id,)).fetchone() is not None
+
+
 def lease(store: "Store", *, lane: str, owner: str, limit: int, lease_seconds: float,
           now: datetime | None = None) -> list[OutboxItem]:
     """Atomically take up to ``limit`` ready items of ``lane`` for ``owner``, oldest first."""
@@ -201,11 +205,16 @@ def summary(store: "Store") -> dict:
     by_state = {r[0]: r[1] for r in store.conn.execute(
         "SELECT state, count(*) FROM outbox GROUP BY state")}
     marks = ",".join("?" * len(PENDING_STATES))
+    # "waiting to send" counts what leaves this desk; files fetched from the unit feed
+    # (deferred.fetch_*) come in, and are counted apart
     pending, left = store.conn.execute(
         f"SELECT count(*), coalesce(sum(max(bytes_total - bytes_sent, 0)), 0) FROM outbox"
-        f" WHERE state IN ({marks})", PENDING_STATES).fetchone()
+        f" WHERE state IN ({marks}) AND kind NOT LIKE 'deferred.fetch%'", PENDING_STATES).fetchone()
+    incoming = store.conn.execute(
+        f"SELECT count(*) FROM outbox WHERE state IN ({marks}) AND kind LIKE 'deferred.fetch%'",
+        PENDING_STATES).fetchone()[0]
     return {"pending": pending, "bytes": left, "needs_attention": by_state.get("needs_attention", 0),
-            "by_state": by_state}
+            "by_state": by_state, "incoming": incoming}
 
 
 def items(store: "Store", states: Iterable[str] | None = None) -> list[OutboxItem]:

@@ -334,6 +334,11 @@ def get_dossier_by_id(conn: sqlite3.Connection, dossier_id: int) -> sqlite3.Row 
     return conn.execute("SELECT * FROM dossiers WHERE id = ?", (dossier_id,)).fetchone()
 
 
+def has_attachment(conn: sqlite3.Connection, dossier_id: int, sha256: str) -> bool:
+    return conn.execute("SELECT 1 FROM attachments WHERE dossier_id = ? AND sha256 = ? LIMIT 1",
+                        (dossier_id, sha256)).fetchone() is not None
+
+
 def get_dossier_by_record_id(conn: sqlite3.Connection, record_id: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM dossiers WHERE record_id = ?", (record_id,)).fetchone()
 

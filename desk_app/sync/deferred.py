@@ -18,6 +18,7 @@ class DeferredContext:
 
     api: Any
     run_db: Callable[..., Awaitable[Any]]
+    store: Any = None   # the engine's Store; touch it only inside run_db (its own thread)
 
 
 Handler = Callable[[Any, DeferredContext], Awaitable[None]]

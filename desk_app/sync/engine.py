@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from desk_app.domain.errors import DeskError
-from desk_app.sync import deferred, reasons
+from desk_app.sync import deferred, feed_files, reasons  # noqa: F401 (registers the file fetcher)
 from desk_app.sync.api import API, BATCH_SCHEMA, FEED_SCHEMA, Api, Credentials, validate
 from desk_app.sync.backoff import next_delay
 from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY  # noqa: F401 (re-exported)
@@ -622,7 +622,7 @@ class SyncEngine:
     # --- deferred -----------------------------------------------------------------------------
     async def _run_deferred(self, it: Any) -> None:
         handler = deferred.handler_for(it.kind)
-        ctx = deferred.DeferredContext(api=self.api, run_db=self.db.run)
+        ctx = deferred.DeferredContext(api=self.api, run_db=self.db.run, store=self.db.store)
         try:
             await handler(it, ctx)
         except deferred.DeferredError as exc:

@@ -117,6 +117,10 @@ def apply_page(conn: Any, items: list[dict], next_cursor: str) -> dict[str, Any]
             continue
         outcome = repo.apply_feed_record(conn, row)
         counts[outcome] = counts.get(outcome, 0) + 1
+        if outcome in ("inserted", "updated"):
+            from desk_app.sync.feed_files import queue_fetches
+
+            counts["files_queued"] = counts.get("files_queued", 0) + queue_fetches(conn, item)
         if outcome == "inserted":
             mine = repo.get_dossier_by_record_id(conn, row["record_id"])
             if mine is not None:

@@ -42,7 +42,7 @@ def test_full_cycle_lease_awaiting_ack(store: Store) -> None:
                              dossier_id=did, record_id="r1", bytes_total=100)
     assert _state(store, did) == ("queued", "")
     assert outbox.summary(store) == {"pending": 1, "bytes": 100, "needs_attention": 0,
-                                     "by_state": {"queued": 1}}
+                                     "by_state": {"queued": 1}, "incoming": 0}
     got = outbox.lease(store, lane="record", owner="w1", limit=10, lease_seconds=30)
     assert [i.id for i in got] == [iid] and got[0].payload == {"MaHoSo": "x"}
     assert got[0].attempts == 1 and _state(store, did)[0] == "sending"

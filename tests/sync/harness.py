@@ -145,8 +145,11 @@ def local_codes(data_dir: Path) -> set[str]:
         return {r[0] for r in store.conn.execute("SELECT code FROM dossiers")}
 
 
-def outbox_states(data_dir: Path) -> dict[str, int]:
-    from offline_store import Store, outbox
+def outbox_states(data_dir: Path, *, incoming: bool = False) -> dict[str, int]:
+    """Outbox items by state: what this desk sends, or (``incoming``) the files it fetches."""
+    from offline_store import Store
 
+    op = "LIKE" if incoming else "NOT LIKE"
     with Store.open(Path(data_dir)) as store:
-        return dict(outbox.summary(store)["by_state"])
+        return {r[0]: r[1] for r in store.conn.execute(
+            f"SELECT state, count(*) FROM outbox WHERE kind {op} 'deferred.fetch%' GROUP BY state")}

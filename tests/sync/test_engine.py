@@ -59,6 +59,48 @@ def test_feed_brings_the_other_desks_dossiers(unit) -> None:
     assert {origins[c] for c in c2} == {"feed"} and {origins[c] for c in c1} == {"local"}
 
 
+def test_feed_brings_the_other_desks_files_verified(unit) -> None:
+    """Desk 2 ends up holding desk 1's scans: fetched after the record, SHA-256 checked, and the
+    downloads never count as "waiting to send"."""
+    d1, u1 = unit.desk(1)
+    d2, u2 = unit.desk(2)
+    codes = receive(d1, 3, seed=5, attachment_sizes=[300_000, 1_200_000])
+    sync_control.sync_once(d1, unit.backend.url, creds(u1))
+    rep = sync_control.sync_once(d2, unit.backend.url, creds(u2))
+    assert rep.feed_applied == 3
+    with Store.open(d1) as s1:
+        want = {r["sha256"]: r["size"] for r in s1.conn.execute(
+            "SELECT a.sha256, a.size FROM attachments a JOIN dossiers d ON d.id = a.dossier_id"
+            " WHERE a.kind = 'scan'")}
+    assert len(want) == 2
+
+    def files_of_desk2() -> dict:
+        with Store.open(d2) as s2:
+            rows = s2.conn.execute("SELECT a.sha256, a.size, d.code FROM attachments a"
+                                   " JOIN dossiers d ON d.id = a.dossier_id").fetchall()
+            return {r["sha256"]: r["size"] for r in rows if s2.blobs.verify(r["sha256"])}
+
+    # the first run applied the feed and queued the downloads; the next one fetches them
+    for _ in range(3):
+        if files_of_desk2() == want:
+            break
+        sync_control.sync_once(d2, unit.backend.url, creds(u2))
+    assert files_of_desk2() == want
+    ctx = open_desk(d2, create=False)
+    try:
+        summary = sync_control.summary(ctx)
+        assert summary.pending == 0
+        from desk_app.services import verify_svc
+        assert verify_svc.run(ctx).ok
+    finally:
+        ctx.close()
+    assert set(codes) <= local_codes(d2)
+    # a replayed feed page queues nothing new
+    with Store.open(d2) as s2:
+        n = s2.conn.execute("SELECT count(*) FROM outbox WHERE kind = 'deferred.fetch_attachment'").fetchone()[0]
+    assert n == 2
+
+
 def test_processing_side_change_arrives_by_feed(unit) -> None:
     d1, u1 = unit.desk(1)
     code = receive(d1, 1)[0]

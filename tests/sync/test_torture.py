@@ -203,7 +203,7 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
 
         def drained() -> bool:
             return all(outbox_states(d.data) == {"done": len(d.codes)} and local_codes(d.data) >= all_codes
-                       for d in desks)
+                       and set(outbox_states(d.data, incoming=True)) <= {"done"} for d in desks)
         ok = wait_until(drained, 90 if not full_run else 300, interval=0.25)
         states = {d.no: outbox_states(d.data) for d in desks}
         assert ok, f"not drained: {states}; logs: {[d.log.read_text()[-1500:] for d in desks]}"
@@ -233,6 +233,7 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
     assert len(server) == len(created) == len(set(created))
     assert export["ok"], "the server's export found an attachment that does not hash to its name"
     n_att = 0
+    server_files = {(r["MaHoSo"], a["TepDinhKemId"]) for r in server for a in r["attachments"]}
     for d in desks:
         with Store.open(d.data) as store:
             local = {(r["code"], r["sha256"]) for r in store.conn.execute(
@@ -244,6 +245,8 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
                 assert on_server.get(sha) == sha, f"{code}: attachment {sha[:12]} differs on the server"
                 n_att += 1
         assert local_codes(d.data) >= set(created)
+        # both desks hold every file of the unit (the other desk's through the feed), verified
+        assert local == server_files, f"desk {d.no} lacks {sorted(server_files - local)[:3]}"
     elapsed = time.monotonic() - t0
     faults = collections.Counter()
     for d in desks:
