@@ -6,6 +6,10 @@ received through ``services.intake.receive`` (so the outbox payload is what the 
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import json
 import os
 import random
@@ -153,3 +157,34 @@ def outbox_states(data_dir: Path, *, incoming: bool = False) -> dict[str, int]:
     with Store.open(Path(data_dir)) as store:
         return {r[0]: r[1] for r in store.conn.execute(
             f"SELECT state, count(*) FROM outbox WHERE kind {op} 'deferred.fetch%' GROUP BY state")}
+
+
+@contextlib.contextmanager
+def running_engine(config: Any, on_event: Any = None) -> Iterator[None]:
+    """A long-running SyncEngine on its own thread and event loop for the duration of the block
+    (as ``desk-app sync`` runs it); stopped cleanly at the end."""
+    import asyncio
+    import threading
+
+    from desk_app.sync.engine import SyncEngine
+
+    stop = threading.Event()
+
+    def run() -> None:
+        async def main() -> None:
+            eng = SyncEngine(config, on_event=on_event)
+            await eng.start()
+            task = asyncio.create_task(eng.run())
+            await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+            eng.stop()
+            await task
+            await eng.close()
+        asyncio.run(main())
+
+    t = threading.Thread(target=run)
+    t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        t.join(30)

@@ -14,7 +14,7 @@ from desk_app.sync.api import Api, Credentials
 from desk_app.sync.engine import EngineConfig, SyncEngine
 from offline_store import Store, outbox
 from tests.support.chaos import ChaosProxy
-from tests.sync.harness import PASSWORD, local_codes, outbox_states, receive, wait_for
+from tests.sync.harness import PASSWORD, local_codes, outbox_states, receive, running_engine, wait_for
 
 
 def creds(user: str) -> Credentials:
@@ -160,34 +160,18 @@ def test_lane_independence_small_record_passes_a_big_upload(unit) -> None:
     big = receive(data, 1, seed=5, attachment_sizes=[8 * 1024 * 1024])[0]
     proxy = ChaosProxy(("127.0.0.1", unit.backend.port), seed=1).start()
     proxy.set_mode("delay", delay=0.04, jitter=0.0)   # ~5 s for 8 MiB, a few ms for a record
-    events: list[dict] = []
-    done = threading.Event()
-
-    def run() -> None:
-        async def main() -> None:
-            eng = SyncEngine(EngineConfig(data, proxy.url, creds(user), chunk_size=1024 * 1024, idle_poll=0.1),
-                             on_event=events.append)
-            await eng.start()
-            task = asyncio.create_task(eng.run())
-            await asyncio.get_running_loop().run_in_executor(None, done.wait)
-            eng.stop()
-            await task
-            await eng.close()
-        asyncio.run(main())
-
-    t = threading.Thread(target=run)
-    t.start()
+    config = EngineConfig(data, proxy.url, creds(user), chunk_size=1024 * 1024, idle_poll=0.1)
     try:
-        wait_for(lambda: proxy.stats.up_bytes > 1_000_000, 30, "the big upload to start")
-        small = receive(data, 1, seed=6)[0]
-        wait_for(lambda: small in server_codes(unit.backend, unit.code), 30, "the small record")
-        with Store.open(data) as store:
-            big_state = store.conn.execute("SELECT sync_state FROM dossiers WHERE code = ?", (big,)).fetchone()[0]
-        assert big_state != "synced", "the small record should not have waited for the 8 MiB scan"
-        wait_for(lambda: outbox_states(data) == {"done": 2}, 60, "the big upload to finish")
+        with running_engine(config):
+            wait_for(lambda: proxy.stats.up_bytes > 1_000_000, 30, "the big upload to start")
+            small = receive(data, 1, seed=6)[0]
+            wait_for(lambda: small in server_codes(unit.backend, unit.code), 30, "the small record")
+            with Store.open(data) as store:
+                big_state = store.conn.execute("SELECT sync_state FROM dossiers WHERE code = ?",
+                                               (big,)).fetchone()[0]
+            assert big_state != "synced", "the small record should not have waited for the 8 MiB scan"
+            wait_for(lambda: outbox_states(data) == {"done": 2}, 60, "the big upload to finish")
     finally:
-        done.set()
-        t.join(30)
         proxy.stop()
 
 
@@ -235,33 +219,17 @@ def test_link_back_wakes_waiting_items_within_seconds(unit) -> None:
     proxy = ChaosProxy(("127.0.0.1", unit.backend.port), seed=4).start()
     proxy.set_mode("refuse")
     events: list[dict] = []
-    done = threading.Event()
-
-    def run() -> None:
-        async def main() -> None:
-            eng = SyncEngine(EngineConfig(data, proxy.url, creds(user), idle_poll=0.1, probe_max=2.0),
-                             on_event=events.append)
-            await eng.start()
-            task = asyncio.create_task(eng.run())
-            await asyncio.get_running_loop().run_in_executor(None, done.wait)
-            eng.stop()
-            await task
-            await eng.close()
-        asyncio.run(main())
-
-    t = threading.Thread(target=run)
-    t.start()
+    config = EngineConfig(data, proxy.url, creds(user), idle_poll=0.1, probe_max=2.0)
     try:
-        wait_for(lambda: any(e["event"] == "offline" for e in events), 20, "the engine to notice")
-        import time
-        t0 = time.monotonic()
-        proxy.set_mode("pass")
-        wait_for(lambda: outbox_states(data) == {"done": 2}, 15, "delivery after the link came back")
-        assert time.monotonic() - t0 < 15
-        assert any(e["event"] == "online" for e in events)
+        with running_engine(config, on_event=events.append):
+            wait_for(lambda: any(e["event"] == "offline" for e in events), 20, "the engine to notice")
+            import time
+            t0 = time.monotonic()
+            proxy.set_mode("pass")
+            wait_for(lambda: outbox_states(data) == {"done": 2}, 15, "delivery after the link came back")
+            assert time.monotonic() - t0 < 15
+            assert any(e["event"] == "online" for e in events)
     finally:
-        done.set()
-        t.join(30)
         proxy.stop()
 
 
@@ -443,25 +411,8 @@ def test_an_update_waits_for_its_create(unit) -> None:
     proxy = ChaosProxy(("127.0.0.1", unit.backend.port), seed=8).start()
     proxy.set_mode("delay", delay=0.02)
     try:
-        done = threading.Event()
-
-        def run() -> None:
-            async def main() -> None:
-                eng = SyncEngine(EngineConfig(data, proxy.url, creds(user), idle_poll=0.1))
-                await eng.start()
-                task = asyncio.create_task(eng.run())
-                await asyncio.get_running_loop().run_in_executor(None, done.wait)
-                eng.stop()
-                await task
-                await eng.close()
-            asyncio.run(main())
-        t = threading.Thread(target=run)
-        t.start()
-        try:
+        with running_engine(EngineConfig(data, proxy.url, creds(user), idle_poll=0.1)):
             wait_for(lambda: outbox_states(data) == {"done": 2}, 60, "create then update")
-        finally:
-            done.set()
-            t.join(30)
     finally:
         proxy.stop()
     server = [r for r in unit.backend.export()["records"] if r["MaHoSo"] == code][0]
