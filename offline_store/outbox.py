@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable
@@ -51,6 +50,13 @@ _COLS = ("id, op_id, kind, lane, dossier_id, record_id, payload_json, base_versi
          " attempts, next_attempt_at, bytes_total, bytes_sent, last_error, created_at")
 
 
+def _new_op_id() -> str:
+    """A fresh idempotency key; ``uuid`` (which pulls in ``platform``) loads on the first enqueue."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def _item(row: sqlite3.Row | tuple) -> OutboxItem:
     r = tuple(row)
     return OutboxItem(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9],
@@ -78,7 +84,7 @@ def enqueue(conn: sqlite3.Connection, *, kind: str, lane: str, payload: dict,
         "INSERT INTO outbox(op_id, kind, lane, dossier_id, record_id, payload_json, base_version,"
         " clerk, state, next_attempt_at, bytes_total, created_at, done_at)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (op_id or str(uuid.uuid4()), kind, lane, dossier_id, record_id,
+        (op_id or _new_op_id(), kind, lane, dossier_id, record_id,
          json.dumps(payload, ensure_ascii=False, sort_keys=True), base_version, clerk, state, now,
          bytes_total, now, now if state == "done" else None))
     if state != "done":

@@ -54,3 +54,21 @@ def qloop(qapp):
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
+
+
+@pytest.fixture(autouse=True)
+def _no_qasync_loop_outside_qt_tests(request: pytest.FixtureRequest):
+    """qasync's session loop (``already_running=True``) registers itself as this thread's running
+    loop for good; tests that run asyncio themselves (CLI commands, the sync engine) must not see
+    it, whatever order the tests run in."""
+    import asyncio
+
+    running = asyncio.events._get_running_loop()  # noqa: SLF001 — the same hook qasync uses
+    if running is None or "qloop" in request.fixturenames:
+        yield
+        return
+    asyncio.events._set_running_loop(None)  # noqa: SLF001
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(running)  # noqa: SLF001

@@ -6,8 +6,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from desk_app.cli.gui import cmd_gui  # noqa: F401  (lives apart so `desk-app gui` skips this module)
 from desk_app.cli.output import dossier_detail, dossier_line, dumps, fmt_dt
-from desk_app.domain.errors import StorageError, ValidationError
+from desk_app.domain.errors import ValidationError
 
 
 def _vi(args: argparse.Namespace) -> bool:
@@ -229,20 +230,3 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print("Lỗi: kiểm tra dữ liệu phát hiện vấn đề / Error: verification found problems",
               file=sys.stderr)
     return 0 if rep.ok else 1
-
-
-def cmd_gui(args: argparse.Namespace) -> int:
-    from desk_app.cli.main import default_data_dir
-
-    data_dir = args.data_dir or default_data_dir()
-    try:
-        from desk_app.ui.app import run
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(("desk_app.ui", "PySide6")):
-            raise StorageError("gui_missing", f"Không có giao diện đồ họa ({exc.name}).",
-                               f"The desktop interface is not installed ({exc.name}).") from exc
-        raise
-    import inspect
-
-    extra = {"lang": args.lang} if "lang" in inspect.signature(run).parameters else {}
-    return int(run(Path(data_dir), bool(args.selftest), **extra))

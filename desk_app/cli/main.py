@@ -245,7 +245,7 @@ def _is_gui(argv: list[str]) -> bool:
 
 
 def _gui_parser() -> Parser:
-    from desk_app.cli import commands as c
+    from desk_app.cli import gui as c
 
     parser = Parser(prog="desk-app")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")

@@ -196,7 +196,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
         return 0
     print(summ.badge())
     if summ.last_sync:
-        print(f"Lần đồng bộ thành công gần nhất: {summ.last_sync.astimezone().strftime('%d/%m/%Y %H:%M')}")
+        from desk_app.services.convert import local  # office time (+07:00), whatever the PC's zone
+
+        print(f"Lần đồng bộ thành công gần nhất: {local(summ.last_sync).strftime('%d/%m/%Y %H:%M')}")
     for r in rows:
         pct = f" {r.percent}%" if r.bytes_total else ""
         why = f" — {r.reason_vi}" if r.reason_vi else ""

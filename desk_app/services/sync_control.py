@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import platform
 import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -83,6 +82,13 @@ class QueueRow:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _platform_name() -> str:
+    """The OS line for diagnostics; ``platform`` is imported here, off the window's start-up path."""
+    import platform
+
+    return platform.platform()
 
 
 def _parse_utc(text: str | None) -> datetime | None:
@@ -192,7 +198,7 @@ def diagnostics(ctx: DeskContext) -> dict[str, Any]:
         "needs_attention": attention,
         "recent_errors": sorted({r.reason_code for r in rows if r.reason_code}),
         "sync_lock_pid": holder,
-        "python": sys.version.split()[0], "platform": platform.platform(),
+        "python": sys.version.split()[0], "platform": _platform_name(),
         "pid": os.getpid(),
     }
 

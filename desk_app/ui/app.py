@@ -10,7 +10,6 @@ from desk_app.domain.errors import DeskError, StorageError
 from desk_app.ui import i18n
 from desk_app.ui.qt import (
     QApplication,
-    QCoreApplication,
     QEvent,
     QEventLoop,
     QFont,
@@ -47,17 +46,31 @@ def register_fonts(app: QApplication) -> list[str]:
 
 
 class _ExposedWatcher(QObject):
-    """Calls ``done`` once a window has been exposed (painted) — the self-test's proof of life."""
+    """Calls ``done`` once the main window has been exposed (painted) — the self-test's proof of life.
 
-    def __init__(self, app: QApplication, done) -> None:
-        super().__init__(app)
+    It filters only that window's QWindow: an app-wide filter sent every start-up event (hundreds
+    before the first expose) through Python.
+    """
+
+    def __init__(self, window: QWindow, done) -> None:
+        super().__init__(window)
         self.done = done
+        self._fired = False
+        window.installEventFilter(self)
+        if window.isExposed():  # a platform may expose synchronously inside show()
+            self._fire(window)
+
+    def _fire(self, window: QWindow) -> None:
+        if self._fired:
+            return
+        self._fired = True
+        window.removeEventFilter(self)
+        print("selftest ok", flush=True)
+        QTimer.singleShot(0, self.done)
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow) and obj.isExposed():
-            QCoreApplication.instance().removeEventFilter(self)
-            print("selftest ok", flush=True)
-            QTimer.singleShot(0, self.done)
+            self._fire(obj)
         return False
 
 
@@ -95,9 +108,9 @@ def run(data_dir: Path, selftest: bool = False, lang: str = "vi") -> int:
     app.aboutToQuit.connect(finish)
     app.lastWindowClosed.connect(finish)
     window = MainWindow(ctx)
-    if selftest:
-        app.installEventFilter(_ExposedWatcher(app, finish))
     window.show()
+    if selftest:
+        _ExposedWatcher(window.windowHandle(), finish)
     try:
         with loop:
             code = loop.run_until_complete(done)

@@ -80,6 +80,10 @@ def when(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if value.tzinfo is not None:  # office time (+07:00) whatever the PC's zone: sync times are UTC
+            from desk_app.domain.working_calendar import VN_TZ
+
+            value = value.astimezone(VN_TZ)
         return value.strftime("%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
 
