@@ -243,12 +243,10 @@ class ChaosProxy:
 
 def main() -> None:  # pragma: no cover - manual use: python -m tests.support.chaos UPSTREAM_PORT
     import sys
-    import time
 
     proxy = ChaosProxy(("127.0.0.1", int(sys.argv[1])), seed=int(sys.argv[2]) if len(sys.argv) > 2 else 0).start()
     print(f"chaos proxy on 127.0.0.1:{proxy.port}", flush=True)
-    while True:
-        time.sleep(3600)
+    threading.Event().wait()  # serve until killed
 
 
 if __name__ == "__main__":  # pragma: no cover
