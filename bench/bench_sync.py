@@ -225,8 +225,10 @@ def bench_drain(work: Path, n: int = 10_000, add_index: bool = False) -> dict:
 def bench_link_back(work: Path, flaps: int = 10, seed: int = 3) -> dict:
     """A running engine, the link refused for 2-10 s then restored, ``flaps`` times; seconds from
     the link's return to the engine's first successful request (its "online" event)."""
-    from desk_app.sync.engine import EngineConfig, SyncEngine
+    from desk_app.sync.engine import EngineConfig
     from tests.support.chaos import ChaosProxy
+    from tests.support.waiting import wait_until
+    from tests.sync.harness import running_engine
 
     backend = new_backend(work)
     rng = random.Random(seed)
@@ -234,37 +236,20 @@ def bench_link_back(work: Path, flaps: int = 10, seed: int = 3) -> dict:
     make_desk(data, 1, unit=UNIT)
     proxy = ChaosProxy(("127.0.0.1", backend.port), seed=seed).start()
     online: list[float] = []
-    stop = threading.Event()
-
-    def run() -> None:
-        async def main() -> None:
-            eng = SyncEngine(EngineConfig(data, proxy.url, creds(), feed_interval=0.5),
-                             on_event=lambda e: online.append(time.monotonic()) if e["event"] == "online" else None)
-            await eng.start()
-            task = asyncio.create_task(eng.run())
-            await asyncio.get_running_loop().run_in_executor(None, stop.wait)
-            eng.stop()
-            await task
-            await eng.close()
-        asyncio.run(main())
-    t = threading.Thread(target=run)
-    t.start()
+    config = EngineConfig(data, proxy.url, creds(), feed_interval=0.5)
+    on_event = lambda e: online.append(time.monotonic()) if e["event"] == "online" else None  # noqa: E731
     delays = []
     try:
-        for _ in range(flaps):
-            proxy.set_mode("refuse")
-            down_until = time.monotonic() + rng.uniform(2, 10)
-            while time.monotonic() < down_until:
-                time.sleep(0.05)
-            seen = len(online)
-            proxy.set_mode("pass")
-            back = time.monotonic()
-            while len(online) == seen and time.monotonic() - back < 60:
-                time.sleep(0.01)
-            delays.append(online[-1] - back if len(online) > seen else 60.0)
+        with running_engine(config, on_event=on_event):
+            for _ in range(flaps):
+                proxy.set_mode("refuse")
+                time.sleep(rng.uniform(2, 10))  # the link stays down for this long
+                seen = len(online)
+                proxy.set_mode("pass")
+                back = time.monotonic()
+                wait_until(lambda: len(online) > seen, 60, interval=0.01)
+                delays.append(online[-1] - back if len(online) > seen else 60.0)
     finally:
-        stop.set()
-        t.join(30)
         proxy.stop()
         backend.stop()
     delays.sort()
