@@ -25,7 +25,9 @@ sys.path.insert(0, str(ROOT))
 from desk_app.cli.print_cmds import write_atomic  # noqa: E402
 from desk_app.domain.models import Applicant, ComponentForm, DossierComponent  # noqa: E402
 from desk_app.printing import forms  # noqa: E402
-from desk_app.services import catalog, demo, intake, open_desk, receipt  # noqa: E402
+from desk_app.services import catalog, intake, open_desk
+from desk_app.services.admin import setup
+from desk_app.services.intake import receipt  # noqa: E402
 
 TARGET_MS = 150.0
 
@@ -56,7 +58,7 @@ def main() -> int:
     base = args.dir or Path(tempfile.mkdtemp(prefix="desk-bench-receipt-"))
     data_dir, out_dir = base / "desk", base / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
-    demo.init_store(data_dir, demo=False)
+    setup.init_store(data_dir, demo=False)
     ctx = open_desk(data_dir)
 
     t0 = time.perf_counter()

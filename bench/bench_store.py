@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from desk_app.domain.models import Applicant, ComponentForm, DossierComponent  # noqa: E402
 from desk_app.domain.text import fold  # noqa: E402
-from desk_app.services import catalog, demo, dossiers, intake, open_desk  # noqa: E402
+from desk_app.services import catalog, dossiers, intake, open_desk
+from desk_app.services.admin import demo, setup  # noqa: E402
 from desk_app.services.dossiers import plan_search, search_text  # noqa: E402
 from offline_store import repo  # noqa: E402
 
@@ -49,7 +50,7 @@ def _pct(xs: list[float], p: float) -> float:
 def build(data_dir: Path, n: int, seed: int = 7) -> dict:
     """Init a desk (catalog, calendar) and bulk-insert ``n`` dossiers (rowid order = time order)."""
     t0 = time.perf_counter()
-    demo.init_store(data_dir, demo=False)
+    setup.init_store(data_dir, demo=False)
     ctx = open_desk(data_dir)
     rng = random.Random(seed)
     procs = [(p.code, p.name) for p in catalog.list_procedures(ctx)]

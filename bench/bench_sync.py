@@ -170,7 +170,7 @@ def bench_resend(work: Path, size: int = 12 * 1024 * 1024, chunk: int = 1024 * 1
 
 # --- (c) 10,000 metadata-only dossiers ------------------------------------------------------------
 def bench_drain(work: Path, n: int = 10_000, add_index: bool = False) -> dict:
-    from desk_app.services.demo import init_store
+    from desk_app.services.admin.setup import init_store
     from desk_app.services import sync_control
     from offline_store import Store
     from offline_store.clock import iso_utc

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from offline_store.store import Store
 
 # Dossiers created at the desk whose first status is a desk decision (refusal, supplement request)
-# are recorded but never queued as "received" (see desk_app/services/intake.py).
+# are recorded but never queued as "received" (see desk_app/services/intake/receive.py).
 DESK_DECISION_STATUSES = ("refused", "waiting_supplement")
 
 

@@ -48,7 +48,8 @@ def shoot(tmp: Path, out: Path) -> int:
     from PySide6.QtTest import QTest
 
     from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
-    from desk_app.services import catalog, demo, intake, open_desk
+    from desk_app.services import catalog, intake, open_desk
+    from desk_app.services.admin import setup
     from desk_app.ui import dialogs, i18n
     from desk_app.ui.app import register_fonts
     from desk_app.ui.main_window import MainWindow
@@ -58,7 +59,7 @@ def shoot(tmp: Path, out: Path) -> int:
     app = QApplication([sys.argv[0]])
     register_fonts(app)
     i18n.install("vi")
-    demo.init_store(tmp / "desk", demo=True, n_dossiers=300)
+    setup.init_store(tmp / "desk", demo=True, n_dossiers=300)
     ctx = open_desk(tmp / "desk")
     proc = catalog.get_procedure(ctx, "2.000635")
     intake.receive(ctx, intake.IntakeRequest(

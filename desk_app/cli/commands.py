@@ -20,7 +20,7 @@ def _say(args: argparse.Namespace, vi: str, en: str) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from desk_app.services.context import open_desk
+    from desk_app.services import open_desk
 
     return open_desk(args.data_dir, create=False)
 
@@ -58,10 +58,10 @@ def _non_negative(value: int, field: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from desk_app.services import demo
+    from desk_app.services.admin import setup
 
     _non_negative(args.n_dossiers, "n-dossiers")
-    rep = demo.init_store(args.data_dir, demo=args.demo, desk_no=args.desk, unit_code=args.unit,
+    rep = setup.init_store(args.data_dir, demo=args.demo, desk_no=args.desk, unit_code=args.unit,
                           n_dossiers=args.n_dossiers, catalog_path=args.catalog)
     if args.json:
         print(dumps(rep))
@@ -215,7 +215,7 @@ def cmd_cccd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from desk_app.services import verify_svc
+    from desk_app.services.admin import verify as verify_svc
 
     with _open(args) as ctx:
         rep = verify_svc.run(ctx, blobs=not args.no_blobs)

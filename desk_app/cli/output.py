@@ -8,12 +8,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from desk_app.domain.labels import status_label, sync_state_label
 from desk_app.domain.models import Dossier
 
-STATUS_VI = {"received": "Đã tiếp nhận", "in_process": "Đang xử lý",
-             "waiting_supplement": "Chờ bổ sung", "supplemented": "Đã bổ sung",
-             "result_ready": "Có kết quả", "returned": "Đã trả kết quả", "refused": "Từ chối",
-             "withdrawn": "Rút hồ sơ"}
 
 
 def jsonable(obj: Any) -> Any:
@@ -43,7 +40,7 @@ def fmt_dt(dt: datetime | None, lang: str) -> str:
 
 
 def dossier_line(d: Dossier, lang: str) -> str:
-    status = STATUS_VI.get(d.status.value, d.status.value) if lang == "vi" else d.status.value
+    status = status_label(d.status, lang)
     return (f"{d.code}  {fmt_dt(d.received_at, lang)}  {d.applicant.full_name:<24}  "
             f"{d.procedure_code:<10} {status}  [{d.sync_state}]")
 
@@ -58,8 +55,8 @@ def dossier_detail(d: Dossier, lang: str) -> str:
         f"{'Tiếp nhận' if vi else 'Received'}: {fmt_dt(d.received_at, lang)}",
         f"{'Hẹn trả' if vi else 'Due'}: {fmt_dt(d.due_at, lang)}",
         f"{'Trạng thái' if vi else 'Status'}: "
-        f"{STATUS_VI.get(d.status.value, d.status.value) if vi else d.status.value}",
-        f"{'Đồng bộ' if vi else 'Sync'}: {d.sync_state}"
+        f"{status_label(d.status, lang)}",
+        f"{'Đồng bộ' if vi else 'Sync'}: {sync_state_label(d.sync_state, lang)}"
         + (f" — {d.sync_error}" if d.sync_error else ""),
     ]
     if d.note:

@@ -82,8 +82,8 @@ def write_atomic(target: Path, data: bytes) -> None:
 def _run(args: argparse.Namespace, kind: str) -> int:
     """Render, keep with the dossier, write the file. DeskError propagates to main(), which
     prints the one-line message in the chosen language and maps it to the exit code."""
-    from desk_app.services import receipt
-    from desk_app.services.context import open_desk
+    from desk_app.services.intake import receipt
+    from desk_app.services import open_desk
 
     kind = receipt.normalise_kind(kind)
     ctx = open_desk(args.data_dir, create=False)

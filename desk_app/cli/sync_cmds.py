@@ -87,7 +87,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from desk_app.services import sync_control
-    from desk_app.services.context import is_initialised
+    from desk_app.services import is_initialised
     from desk_app.sync import credentials
     from desk_app.sync.engine import SyncLockBusy
 

@@ -35,13 +35,13 @@ import json
 from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .errors import ValidationError
 from .models import TimeKind
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
+from desk_app.domain.localtime import VN_TZ  # noqa: E402  (the one definition)
 DEFAULT_END_OF_DAY = time(17, 0)
 NATIONAL_SAME_DAY_CUTOFF = time(15, 0)
 MAX_DAYS = 3660

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from desk_app.domain.models import (Applicant, Attachment, ComponentForm, Delivery, Dossier,
                                     DossierComponent, DossierEvent, DossierStatus, FeeRule,
                                     Procedure, RequiredComponent, Role, TimeKind, Unit)
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
+from desk_app.domain.localtime import VN_TZ  # noqa: E402  (the one definition)
 
 
 def local(dt: datetime) -> datetime:

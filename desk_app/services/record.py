@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from desk_app.domain.models import Dossier, DossierStatus, Procedure
+from desk_app.domain.models import Dossier, Procedure
 from desk_app.domain.dossier_record import STATUS_TO_CODE
 from desk_app.services.convert import local
 

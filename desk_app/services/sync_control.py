@@ -29,13 +29,7 @@ from offline_store import outbox, repo
 DEFAULT_GOODPUT_BPS = 125_000
 PER_RECORD_SECONDS = 0.05
 
-STATE_LABELS = {
-    "queued": ("Đang chờ gửi", "Queued"),
-    "sending": ("Đang gửi", "Sending"),
-    "awaiting": ("Đã gửi, chờ xác nhận", "Sent, awaiting confirmation"),
-    "done": ("Đã đồng bộ", "Synced"),
-    "needs_attention": ("Cần xử lý", "Needs attention"),
-}
+from desk_app.domain.labels import SYNC_STATE_LABELS as STATE_LABELS  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -227,7 +221,7 @@ def save_server_settings(ctx: DeskContext, *, url: str, username: str,
     """Remember the server and user (settings table, audited) and put a new password in the
     keyring. An empty password keeps the saved one; there must be one in the end."""
     from desk_app.domain.errors import ValidationError
-    from desk_app.services import settings
+    from desk_app.services.admin import settings
     from desk_app.sync import credentials
     from desk_app.sync.api import Credentials
 

@@ -1,13 +1,13 @@
 """One dossier in full: fields, components, attachments, events, sync state, reprint buttons.
 
 Read-only view of ``dossiers.get``; the reprint buttons render Mẫu 01/02/03 from the stored
-dossier through ``services.receipt`` (never from what a form once showed).
+dossier through ``services.intake.receipt`` (never from what a form once showed).
 """
 from __future__ import annotations
 
 from desk_app.domain.errors import DeskError
 from desk_app.domain.models import Dossier
-from desk_app.services import receipt
+from desk_app.services.intake import receipt
 from desk_app.services.context import DeskContext
 from desk_app.ui import dialogs, i18n, labels, receipt_preview
 from desk_app.ui.qt import (

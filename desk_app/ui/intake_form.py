@@ -17,7 +17,8 @@ from desk_app.domain import cccd
 from desk_app.domain.errors import DeskError, ValidationError
 from desk_app.domain.models import Applicant, Delivery, Dossier, Procedure
 from desk_app.domain.text import fold
-from desk_app.services import catalog, intake, receipt
+from desk_app.services import catalog, intake
+from desk_app.services.intake import receipt
 from desk_app.services.context import DeskContext
 from desk_app.ui import dialogs, i18n, labels, receipt_preview
 from desk_app.ui.components_model import COL_FORM, COL_QUANTITY, FORMS, ComponentsModel
@@ -57,7 +58,7 @@ OK_STYLE = "color: #1b6e2a; font-weight: bold;"
 
 
 def _decode_qr_image(path: Path) -> str:
-    from desk_app.services.cccd_image import decode_qr
+    from desk_app.services.intake.cccd_image import decode_qr
 
     return decode_qr(path)
 

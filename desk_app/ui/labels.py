@@ -13,44 +13,29 @@ from desk_app.ui.qt import QCoreApplication
 
 
 def status_label(status: DossierStatus | str) -> str:
-    """The dossier status as the clerk reads it."""
-    table = {
-        DossierStatus.RECEIVED: QCoreApplication.translate("Status", "Received"),
-        DossierStatus.IN_PROCESS: QCoreApplication.translate("Status", "In process"),
-        DossierStatus.WAITING_SUPPLEMENT: QCoreApplication.translate("Status", "Waiting for supplement"),
-        DossierStatus.SUPPLEMENTED: QCoreApplication.translate("Status", "Supplemented"),
-        DossierStatus.RESULT_READY: QCoreApplication.translate("Status", "Result ready"),
-        DossierStatus.RETURNED: QCoreApplication.translate("Status", "Result returned"),
-        DossierStatus.REFUSED: QCoreApplication.translate("Status", "Refused"),
-        DossierStatus.WITHDRAWN: QCoreApplication.translate("Status", "Withdrawn"),
-    }
-    try:
-        return table[DossierStatus(status)]
-    except ValueError:
-        return str(status)
+    """The dossier status as the clerk reads it (the words of ``desk_app.domain.labels``)."""
+    from desk_app.domain import labels
+    from desk_app.ui.i18n import current_language
+
+    return labels.status_label(status, current_language())
 
 
 def sync_label(dossier: Dossier, percent: int | None = None) -> str:
     """One line per dossier: where it is on the way to the province, and why if it is stuck."""
+    from desk_app.domain import labels
+    from desk_app.ui.i18n import current_language
+
+    lang = current_language()
     state = dossier.sync_state
-    if state == "local":
-        return QCoreApplication.translate("Sync", "Saved on this computer")
-    if state == "queued":
-        return QCoreApplication.translate("Sync", "Queued")
-    if state == "sending":
-        if percent is None:
-            return QCoreApplication.translate("Sync", "Sending")
-        return QCoreApplication.translate("Sync", "Sending %1%").replace("%1", str(percent))
-    if state == "awaiting":
-        return QCoreApplication.translate("Sync", "Sent, awaiting confirmation")
-    if state == "synced":
-        if dossier.server_receipt_no:
-            return QCoreApplication.translate("Sync", "Synced · receipt %1").replace("%1", dossier.server_receipt_no)
-        return QCoreApplication.translate("Sync", "Synced")
+    text = labels.sync_state_label(state, lang)
+    if state == "sending" and percent is not None:
+        return f"{text} {percent}%"
+    if state == "synced" and dossier.server_receipt_no:
+        return f"{text} · {'receipt' if lang == 'en' else 'số biên nhận'} {dossier.server_receipt_no}"
     if state == "needs_attention":
-        reason = dossier.sync_error or QCoreApplication.translate("Sync", "unknown reason")
-        return QCoreApplication.translate("Sync", "Needs attention: %1").replace("%1", reason)
-    return state
+        reason = dossier.sync_error or ("unknown reason" if lang == "en" else "chưa rõ lý do")
+        return f"{text}: {reason}"
+    return text
 
 
 def form_label(form: ComponentForm | str) -> str:
@@ -81,7 +66,7 @@ def when(value: datetime | date | None) -> str:
         return ""
     if isinstance(value, datetime):
         if value.tzinfo is not None:  # office time (+07:00) whatever the PC's zone: sync times are UTC
-            from desk_app.domain.working_calendar import VN_TZ
+            from desk_app.domain.localtime import VN_TZ
 
             value = value.astimezone(VN_TZ)
         return value.strftime("%d/%m/%Y %H:%M")

@@ -1,6 +1,6 @@
 """Print preview and printing of receipt PDFs (Mẫu 01/02/03) rendered by the services.
 
-The PDF is the document (rendered from the stored dossier by ``services.receipt.render``);
+The PDF is the document (rendered from the stored dossier by ``services.intake.receipt.render``);
 Qt only rasterises its pages with QtPdf onto whatever printer the clerk picks, so the paper
 copy and the saved PDF can never differ in wording.
 """

@@ -651,78 +651,7 @@
     </message>
 </context>
 <context>
-    <name>Status</name>
-    <message>
-        <source>Received</source>
-        <translation>Received</translation>
-    </message>
-    <message>
-        <source>In process</source>
-        <translation>In process</translation>
-    </message>
-    <message>
-        <source>Waiting for supplement</source>
-        <translation>Waiting for supplement</translation>
-    </message>
-    <message>
-        <source>Supplemented</source>
-        <translation>Supplemented</translation>
-    </message>
-    <message>
-        <source>Result ready</source>
-        <translation>Result ready</translation>
-    </message>
-    <message>
-        <source>Result returned</source>
-        <translation>Result returned</translation>
-    </message>
-    <message>
-        <source>Refused</source>
-        <translation>Refused</translation>
-    </message>
-    <message>
-        <source>Withdrawn</source>
-        <translation>Withdrawn</translation>
-    </message>
-</context>
-<context>
     <name>Sync</name>
-    <message>
-        <source>Saved on this computer</source>
-        <translation>Saved on this computer</translation>
-    </message>
-    <message>
-        <source>Queued</source>
-        <translation>Queued</translation>
-    </message>
-    <message>
-        <source>Sending</source>
-        <translation>Sending</translation>
-    </message>
-    <message>
-        <source>Sending %1%</source>
-        <translation>Sending %1%</translation>
-    </message>
-    <message>
-        <source>Sent, awaiting confirmation</source>
-        <translation>Sent, awaiting confirmation</translation>
-    </message>
-    <message>
-        <source>Synced · receipt %1</source>
-        <translation>Synced · receipt %1</translation>
-    </message>
-    <message>
-        <source>Synced</source>
-        <translation>Synced</translation>
-    </message>
-    <message>
-        <source>unknown reason</source>
-        <translation>unknown reason</translation>
-    </message>
-    <message>
-        <source>Needs attention: %1</source>
-        <translation>Needs attention: %1</translation>
-    </message>
     <message>
         <source>%1 dossiers waiting · %2 MB · ~%3 min</source>
         <translation>%1 dossiers waiting · %2 MB · ~%3 min</translation>

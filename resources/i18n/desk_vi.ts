@@ -651,78 +651,7 @@
     </message>
 </context>
 <context>
-    <name>Status</name>
-    <message>
-        <source>Received</source>
-        <translation>Đã tiếp nhận</translation>
-    </message>
-    <message>
-        <source>In process</source>
-        <translation>Đang xử lý</translation>
-    </message>
-    <message>
-        <source>Waiting for supplement</source>
-        <translation>Chờ bổ sung</translation>
-    </message>
-    <message>
-        <source>Supplemented</source>
-        <translation>Đã bổ sung</translation>
-    </message>
-    <message>
-        <source>Result ready</source>
-        <translation>Có kết quả, chờ trả</translation>
-    </message>
-    <message>
-        <source>Result returned</source>
-        <translation>Đã trả kết quả</translation>
-    </message>
-    <message>
-        <source>Refused</source>
-        <translation>Từ chối</translation>
-    </message>
-    <message>
-        <source>Withdrawn</source>
-        <translation>Công dân rút hồ sơ</translation>
-    </message>
-</context>
-<context>
     <name>Sync</name>
-    <message>
-        <source>Saved on this computer</source>
-        <translation>Đã lưu trên máy</translation>
-    </message>
-    <message>
-        <source>Queued</source>
-        <translation>Chờ gửi</translation>
-    </message>
-    <message>
-        <source>Sending</source>
-        <translation>Đang gửi</translation>
-    </message>
-    <message>
-        <source>Sending %1%</source>
-        <translation>Đang gửi %1%</translation>
-    </message>
-    <message>
-        <source>Sent, awaiting confirmation</source>
-        <translation>Đã gửi, chờ xác nhận</translation>
-    </message>
-    <message>
-        <source>Synced · receipt %1</source>
-        <translation>Đã đồng bộ · số biên nhận %1</translation>
-    </message>
-    <message>
-        <source>Synced</source>
-        <translation>Đã đồng bộ</translation>
-    </message>
-    <message>
-        <source>unknown reason</source>
-        <translation>chưa rõ lý do</translation>
-    </message>
-    <message>
-        <source>Needs attention: %1</source>
-        <translation>Cần xử lý: %1</translation>
-    </message>
     <message>
         <source>%1 dossiers waiting · %2 MB · ~%3 min</source>
         <translation>%1 hồ sơ chờ gửi · %2 MB · ~%3 phút</translation>

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from desk_app.domain.errors import NotFoundError, ValidationError
-from desk_app.services import dossiers, receipt
-from desk_app.services.context import open_desk
+from desk_app.services import dossiers
+from desk_app.services.intake import receipt
+from desk_app.services import open_desk
 from offline_store import audit
 from tests.printing import pdftools
 from tests.printing.desk import make_desk, receive_one

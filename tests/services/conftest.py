@@ -11,20 +11,20 @@ from tests.services.deskutil import MINI_CATALOG, UNIT, copy_desk
 @pytest.fixture(scope="session")
 def mini_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Desk 1 of 000.23.32.H48 with the 4-procedure test catalog and no dossiers."""
-    from desk_app.services import demo
+    from desk_app.services.admin import setup
 
     d = tmp_path_factory.mktemp("tpl") / "mini"
-    demo.init_store(d, demo=False, desk_no=1, unit_code=UNIT, catalog_path=MINI_CATALOG)
+    setup.init_store(d, demo=False, desk_no=1, unit_code=UNIT, catalog_path=MINI_CATALOG)
     return d
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Desk 1 with the shipped demo catalog and 2,000 demo dossiers."""
-    from desk_app.services import demo
+    from desk_app.services.admin import setup
 
     d = tmp_path_factory.mktemp("tpl") / "demo"
-    demo.init_store(d, demo=True, desk_no=1)
+    setup.init_store(d, demo=True, desk_no=1)
     return d
 
 

@@ -158,9 +158,10 @@ def test_unit_code_change_keeps_old_dossiers_and_rekeys_the_desk(ctx) -> None:
 
 def test_procedure_search_ranks_the_plain_name_first(tmp_path) -> None:
     """Typing "khai sinh" must offer birth registration first, not a longer variant."""
-    from desk_app.services import demo, open_desk
+    from desk_app.services import open_desk
+    from desk_app.services.admin import setup
 
-    demo.init_store(tmp_path / "d", demo=True, n_dossiers=0)
+    setup.init_store(tmp_path / "d", demo=True, n_dossiers=0)
     ctx = open_desk(tmp_path / "d")
     try:
         assert catalog.search_procedures(ctx, "khai sinh")[0].code == "1.001193"

@@ -8,7 +8,8 @@ import segno
 from PIL import Image
 
 from desk_app.domain.errors import StorageError, ValidationError
-from desk_app.services import cccd_image, open_desk
+from desk_app.services import open_desk
+from desk_app.services.intake import cccd_image
 
 PAYLOAD = "001190012345|012345678|Đặng Thị Ngọc Ánh|15031990|Nữ|Số 12 Trần Phú, xã Tân Phong, tỉnh Lai Châu|01052021"
 

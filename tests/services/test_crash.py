@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk_app.services import open_desk, verify_svc
+from desk_app.services import open_desk
+from desk_app.services.admin import verify as verify_svc
 from offline_store import repo
 
 LOOP = r"""

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from desk_app.domain.errors import ValidationError
-from desk_app.services import demo, intake, open_desk
+from desk_app.services import intake, open_desk
+from desk_app.services.admin import setup
 from offline_store import repo
 from tests.services.deskutil import MINI_CATALOG, UNIT, VN, request
 
@@ -32,7 +33,7 @@ def test_two_desks_of_one_unit_never_collide(tmp_path: Path) -> None:
     dirs = []
     for desk in (1, 2):
         d = tmp_path / f"desk{desk}"
-        demo.init_store(d, demo=False, desk_no=desk, unit_code=UNIT, catalog_path=MINI_CATALOG)
+        setup.init_store(d, demo=False, desk_no=desk, unit_code=UNIT, catalog_path=MINI_CATALOG)
         dirs.append(d)
     got = {}
     for desk, d in zip((1, 2), dirs):

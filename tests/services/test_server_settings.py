@@ -5,12 +5,13 @@ import keyring
 import pytest
 
 from desk_app.domain.errors import ValidationError
-from desk_app.services import demo, open_desk, sync_control
+from desk_app.services import open_desk, sync_control
+from desk_app.services.admin import setup
 
 
 @pytest.fixture
 def ctx(tmp_path):
-    demo.init_store(tmp_path / "d", demo=False)
+    setup.init_store(tmp_path / "d", demo=False)
     c = open_desk(tmp_path / "d")
     yield c
     c.close()

@@ -6,7 +6,8 @@ from datetime import datetime
 import pytest
 
 from desk_app.domain.errors import ValidationError
-from desk_app.services import intake, settings
+from desk_app.services import intake
+from desk_app.services.admin import settings
 from tests.services.deskutil import VN, request
 
 

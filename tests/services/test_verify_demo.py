@@ -4,7 +4,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from desk_app.services import demo, intake, open_desk, verify_svc
+from desk_app.services import intake, open_desk
+from desk_app.services.admin import setup
+from desk_app.services.admin import verify as verify_svc
 from offline_store import repo
 from tests.services.deskutil import dump, request
 
@@ -51,7 +53,7 @@ def test_demo_store_is_realistic_and_verifies(demo_dir: Path) -> None:
 
 def test_init_twice_does_not_duplicate(demo_dir: Path) -> None:
     before = dump(demo_dir)
-    demo.init_store(demo_dir, demo=True, desk_no=1)
+    setup.init_store(demo_dir, demo=True, desk_no=1)
     with open_desk(demo_dir) as ctx:
         assert repo.count_dossiers(ctx.store.conn) == 2000
     assert dump(demo_dir) != before          # an audit row for the re-init, nothing else doubled

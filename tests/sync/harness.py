@@ -99,7 +99,7 @@ class Backend:
 
 
 def make_desk(data_dir: Path, desk_no: int, unit: str = UNIT) -> None:
-    from desk_app.services.demo import init_store
+    from desk_app.services.admin.setup import init_store
 
     init_store(Path(data_dir), demo=False, desk_no=desk_no, unit_code=unit)
 

@@ -90,7 +90,7 @@ def test_feed_brings_the_other_desks_files_verified(unit) -> None:
     try:
         summary = sync_control.summary(ctx)
         assert summary.pending == 0
-        from desk_app.services import verify_svc
+        from desk_app.services.admin import verify as verify_svc
         assert verify_svc.run(ctx).ok
     finally:
         ctx.close()
@@ -366,7 +366,7 @@ def test_summary_and_diagnostics_tell_the_clerk_what_waits(unit) -> None:
         assert (s.pending, s.bytes, s.last_sync) == (3, 750_000, None)
         assert s.eta_minutes > 0 and s.badge().startswith("3 hồ sơ chờ gửi · 0.8 MB · ~")
         rows = sync_control.queue(ctx)
-        assert [r.state_vi for r in rows] == ["Đang chờ gửi"] * 3
+        assert [r.state_vi for r in rows] == ["Chờ gửi"] * 3
     sync_control.sync_once(data, unit.backend.url, creds(user))
     with open_desk(data, create=False) as ctx:
         s = sync_control.summary(ctx)

@@ -10,7 +10,6 @@ Runs on SQLite and on PostgreSQL (tests/support/pg.py).
 from __future__ import annotations
 
 import collections
-import os
 import random
 import signal
 import subprocess

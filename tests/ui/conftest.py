@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desk_app.services import demo, open_desk
+from desk_app.services import open_desk
+from desk_app.services.admin import setup
 from tests.ui.keyboard import KeyCounter
 
 N_DEMO = 40
@@ -20,7 +21,7 @@ N_DEMO = 40
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One demo store built once; tests get a copy (0.2 s to build, ~10 ms to copy)."""
     path = tmp_path_factory.mktemp("demo-template") / "desk"
-    demo.init_store(path, demo=True, n_dossiers=N_DEMO)
+    setup.init_store(path, demo=True, n_dossiers=N_DEMO)
     return path
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from desk_app.domain.models import ComponentForm
-from desk_app.services import catalog, demo, dossiers, open_desk
+from desk_app.services import catalog, dossiers, open_desk
+from desk_app.services.admin import setup
 from desk_app.ui.components_model import COL_FORM, COL_QUANTITY, COL_RECEIVED, ComponentsModel
 from desk_app.ui.dossier_detail import RowsModel
 from desk_app.ui.dossier_model import DossierTableModel
@@ -23,7 +24,7 @@ def test_dossier_model(qtmodeltester, ctx):
 
 
 def test_dossier_model_is_lazy_on_2000_dossiers(qtmodeltester, tmp_path: Path):
-    demo.init_store(tmp_path / "big", demo=True, n_dossiers=2100)
+    setup.init_store(tmp_path / "big", demo=True, n_dossiers=2100)
     ctx = open_desk(tmp_path / "big")
     try:
         calls: list[tuple[int, int]] = []

@@ -5,7 +5,8 @@ import subprocess
 
 import pytest
 
-from desk_app.services import dossiers, receipt
+from desk_app.services import dossiers
+from desk_app.services.intake import receipt
 from desk_app.ui.qt import QPrinter
 from desk_app.ui.receipt_preview import PdfPages
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desk_app.ui import i18n
+from desk_app.ui import i18n, labels
 from desk_app.ui.qt import QCoreApplication
 
 I18N = i18n.I18N_DIR
@@ -67,8 +67,10 @@ def test_qm_files_are_built_from_the_ts(tmp_path):
 
 def test_vietnamese_is_installed_at_runtime(qapp):
     assert i18n.install("vi") == "vi"
-    assert QCoreApplication.translate("Status", "Received") == "Đã tiếp nhận"
+    assert QCoreApplication.translate("MainWindow", "Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)").startswith("Tìm: mã hồ sơ")
+    assert labels.status_label("received") == "Đã tiếp nhận"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
     i18n.install("en")
-    assert QCoreApplication.translate("Status", "Received") == "Received"
+    assert QCoreApplication.translate("MainWindow", "Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)").startswith("Search")
+    assert labels.status_label("received") == "Received"
     assert i18n.install("xx") == "vi", "an unknown language falls back to Vietnamese"

@@ -1,0 +1,1 @@
+"""Administration: setting a desk up, its settings, accounts, integrity checks and demo data."""

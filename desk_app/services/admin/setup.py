@@ -1,0 +1,108 @@
+"""Setting up a desk for production: `desk-app init` (schema, catalog and units, the national
+calendar, desk number and unit). Demo dossiers live apart in ``demo.py`` and are only loaded
+when asked for (``demo=True``)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from desk_app.domain.errors import ValidationError
+from desk_app.services import catalog as catalog_svc
+from desk_app.services.context import DeskContext
+from offline_store import Store, audit, repo
+from offline_store.clock import iso_utc
+
+
+@dataclass(frozen=True)
+class InitReport:
+    data_dir: str
+    desk_no: int
+    unit_code: str
+    procedures: int
+    units: int
+    calendar_days: int
+    demo_dossiers: int
+    seconds: float
+
+
+def _national_days(years: range) -> list[dict]:
+    from desk_app.domain.working_calendar import WorkingCalendar
+
+    cal = WorkingCalendar.default(years=years)
+    return [r for r in cal.to_rows() if r["source"] == "national"]
+
+
+def _check_unit_shape(unit_code: str) -> None:
+    from desk_app.domain.dossier_code import is_valid_unit_code
+
+    if not is_valid_unit_code(unit_code):
+        raise ValidationError("unit_code_invalid",
+                              f"Mã đơn vị “{unit_code}” không đúng dạng mã định danh"
+                              " (ví dụ 000.23.32.H48).",
+                              f"Unit code “{unit_code}” is not an identifier code"
+                              " (e.g. 000.23.32.H48).", field="unit", value=unit_code)
+
+
+def _resolve_unit(conn, unit_code: str | None, catalog_units: list[dict]) -> str:
+    if unit_code is None:
+        current = repo.get_meta(conn, "unit_code")
+        if current:
+            return current
+        if not catalog_units:
+            raise ValidationError("unit_required", "Chưa có đơn vị: dùng --unit MÃ_ĐƠN_VỊ.",
+                                  "No unit known: pass --unit UNIT_CODE.")
+        return catalog_units[0]["code"]
+    unit_code = unit_code.strip()
+    _check_unit_shape(unit_code)
+    if repo.get_unit(conn, unit_code) is None:
+        repo.upsert_unit(conn, {"code": unit_code, "name": f"Đơn vị {unit_code}"})
+    return unit_code
+
+
+def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str | None = None,
+               n_dossiers: int = 2000, seed: int = 2025, catalog_path: Path | None = None
+               ) -> InitReport:
+    """Create or update the desk at ``data_dir``: schema, shipped catalog and units, national
+    calendar 2025–2027, desk number and unit; with ``demo`` also ``n_dossiers`` sample dossiers
+    (only into a store without dossiers, so running init twice never duplicates)."""
+    import time as _time
+
+    from desk_app.domain.dossier_code import serial_block
+
+    t0 = _time.perf_counter()
+    serial_block(desk_no)                      # ValidationError for a desk outside 1..9
+    if unit_code is not None:                  # refuse a bad code before touching anything
+        _check_unit_shape(unit_code.strip())
+    data_dir = Path(data_dir)
+    data = catalog_svc.load_catalog_file(catalog_path or catalog_svc.DEMO_CATALOG)
+    store = Store.open(data_dir)
+    try:
+        ctx = DeskContext(data_dir, store)
+        ctx.reload()
+        rep = catalog_svc.apply_catalog(ctx, data, source="bundled demo catalog", actor="init")
+        with store.transaction() as conn:
+            unit = _resolve_unit(conn, unit_code, data.get("units", []))
+            repo.set_meta(conn, "desk_no", str(desk_no))
+            repo.set_meta(conn, "unit_code", unit)
+            if repo.get_meta(conn, "install_id") is None:
+                repo.set_meta(conn, "install_id", str(uuid.uuid4()))
+                repo.set_meta(conn, "created_at", iso_utc())
+            if demo and not repo.get_meta(conn, "clerk_name"):
+                from desk_app.services.admin.demo import DEMO_CLERKS
+
+                repo.set_meta(conn, "clerk_name", DEMO_CLERKS[0])
+            days = _national_days(range(2025, 2028))
+            repo.replace_calendar_days(conn, days, source="national")
+            audit.append(conn, actor="init", action="desk.init", entity="desk",
+                         entity_id=str(desk_no), detail={"unit_code": unit, "demo": demo})
+        ctx.reload()
+        made = 0
+        if demo and repo.count_dossiers(store.conn) == 0 and n_dossiers > 0:
+            from desk_app.services.admin.demo import generate_dossiers
+
+            made = generate_dossiers(ctx, n_dossiers, seed=seed)
+        return InitReport(str(data_dir), desk_no, unit, rep.procedures, rep.units, len(days),
+                          made, round(_time.perf_counter() - t0, 2))
+    finally:
+        store.close()
