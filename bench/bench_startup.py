@@ -1,7 +1,13 @@
-"""Start-up of `desk-app gui --selftest` against a bare PySide6 window script, same machine, same run.
+"""Start-up of `desk-app --selftest` against a bare PySide6 window script, same machine, same run.
 
-Both run offscreen, show one main window, let the event loop run until it is exposed, and quit.
-Prints medians and p90 of wall time over N alternating runs and the ratio (target ≤ 1.5× bare).
+Both run offscreen and print "window shown" on stdout once their main window is exposed (painted);
+the bare script then quits, desk-app opens the store, logs in the self-test session (the built-in
+administrator), fills the list, prints "selftest ok" and quits. Two figures, medians and p90 over
+N alternating runs, each with its ratio to the bare window measured in the same run:
+
+* window on screen — spawn → "window shown" (what the person waits for; target ≤ 1.5× bare);
+* process exit     — spawn → exit (desk-app: store open, list painted, torn down).
+
 Usage: .venv/bin/python bench/bench_startup.py [--runs 15] [--data-dir DIR]
 """
 from __future__ import annotations
@@ -17,23 +23,40 @@ from pathlib import Path
 
 BARE = r"""
 import sys
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QLineEdit, QVBoxLayout, QWidget
 app = QApplication(sys.argv)
 w = QMainWindow(); c = QWidget(); l = QVBoxLayout(c); l.addWidget(QLineEdit()); l.addWidget(QTableView())
 w.setCentralWidget(c); w.resize(1200, 700); w.show()
-QTimer.singleShot(0, app.quit)
+class Watch(QObject):
+    done = False
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Type.Expose and obj.isExposed() and not self.done:
+            self.done = True
+            QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
+        return False
+watch = Watch(); w.windowHandle().installEventFilter(watch)
+if w.windowHandle().isExposed():
+    watch.done = True
+    QTimer.singleShot(0, lambda: (print("window shown", flush=True), app.quit()))
 sys.exit(app.exec())
 """
 
 
-def timed(cmd: list[str], env: dict) -> float:
+def timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """(ms to the "window shown" line, ms to the process exit)."""
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    shown = None
+    for line in proc.stdout:
+        if line.strip() == "window shown" and shown is None:
+            shown = time.perf_counter() - t0
+    proc.wait()
     dt = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd} failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    return dt * 1000
+    err = proc.stderr.read()
+    if proc.returncode != 0 or shown is None:
+        raise SystemExit(f"{cmd} failed ({proc.returncode}, shown={shown}): {err[-2000:]}")
+    return shown * 1000, dt * 1000
 
 
 def main() -> None:
@@ -50,18 +73,23 @@ def main() -> None:
         subprocess.run(desk + ["init", "--data-dir", str(data), "--demo"], check=True, env=env,
                        stdout=subprocess.DEVNULL)
     bare = [sys.executable, "-c", BARE]
-    app = desk + ["gui", "--data-dir", str(data), "--selftest"]
+    app = desk + ["--selftest", "--data-dir", str(data)]
     timed(bare, env), timed(app, env)  # warm the page cache for both
     b, a = [], []
     for _ in range(args.runs):
         b.append(timed(bare, env))
         a.append(timed(app, env))
-    mb, ma = statistics.median(b), statistics.median(a)
     q = lambda xs: statistics.quantiles(xs, n=10)[-1]  # noqa: E731
-    print(f"{'start-up (ms)':28} {'median':>8} {'p90':>8}")
-    print(f"{'bare PySide6 window':28} {mb:8.0f} {q(b):8.0f}")
-    print(f"{'desk-app gui --selftest':28} {ma:8.0f} {q(a):8.0f}")
-    print(f"ratio desk-app / bare: {ma / mb:.2f}x (target <= 1.5x), runs={args.runs}, store={data}")
+    print(f"load average at start: {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "")
+    print(f"{'start-up (ms)':34} {'median':>8} {'p90':>8}")
+    for i, what in enumerate(("window on screen", "process exit")):
+        bs, as_ = [x[i] for x in b], [x[i] for x in a]
+        mb, ma = statistics.median(bs), statistics.median(as_)
+        print(f"{what + ': bare PySide6':34} {mb:8.0f} {q(bs):8.0f}")
+        print(f"{what + ': desk-app --selftest':34} {ma:8.0f} {q(as_):8.0f}")
+        target = " (target <= 1.5x)" if i == 0 else ""
+        print(f"  ratio desk-app / bare: {ma / mb:.2f}x{target}")
+    print(f"runs={args.runs}, store={data}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-dev gcc
   libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
   libxcb-shape0 libxcb-xkb1 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
-  fonts-noto-core xvfb xauth
+  fonts-noto-core xvfb xauth openbox
   poppler-utils postgresql iproute2 nftables
 )
 

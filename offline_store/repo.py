@@ -444,3 +444,71 @@ def apply_feed_record(conn: sqlite3.Connection, row: dict) -> str:
     changes.update(version=version, server_version=version)
     update_dossier(conn, int(mine["id"]), changes)
     return "updated"
+
+# --------------------------------------------------------------------------- accounts
+
+ACCOUNT_COLS = ("login", "full_name", "role", "password_hash", "active", "source",
+                "failed_attempts", "created_at", "updated_at")
+
+
+def get_account(conn: sqlite3.Connection, login: str) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT {', '.join(ACCOUNT_COLS)} FROM accounts WHERE login = ?",
+                        (login,)).fetchone()
+
+
+def list_accounts(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute(f"SELECT {', '.join(ACCOUNT_COLS)} FROM accounts ORDER BY login").fetchall()
+
+
+def insert_account(conn: sqlite3.Connection, row: dict) -> None:
+    """A new account (raises sqlite3.IntegrityError if the login exists)."""
+    now = iso_utc()
+    values = {"active": 1, "source": "local", "failed_attempts": 0, "created_at": now,
+              "updated_at": now, **row}
+    conn.execute(f"INSERT INTO accounts({', '.join(ACCOUNT_COLS)}) VALUES"
+                 f" ({', '.join('?' * len(ACCOUNT_COLS))})", [values[c] for c in ACCOUNT_COLS])
+
+
+def update_account(conn: sqlite3.Connection, login: str, changes: dict) -> None:
+    cols = [c for c in changes if c in ACCOUNT_COLS and c not in ("login", "created_at")]
+    if not cols:
+        return
+    changes = {**changes, "updated_at": changes.get("updated_at") or iso_utc()}
+    if "updated_at" not in cols:
+        cols.append("updated_at")
+    conn.execute(f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in cols)} WHERE login = ?",
+                 [changes[c] for c in cols] + [login])
+
+
+def count_active_admins(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM accounts WHERE role = 'admin' AND active = 1"
+                            ).fetchone()[0])
+
+
+def record_login_attempt(conn: sqlite3.Connection, login: str, ok: bool) -> None:
+    """failed_attempts + 1 after a wrong password, back to 0 after a good one (no updated_at
+    change: it is the province's version marker for province rows)."""
+    if ok:
+        conn.execute("UPDATE accounts SET failed_attempts = 0 WHERE login = ?", (login,))
+    else:
+        conn.execute("UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE login = ?",
+                     (login,))
+
+
+def upsert_province_account(conn: sqlite3.Connection, row: dict) -> bool:
+    """Apply one account pushed by the province (``GET /api/v1/accounts`` row: login, full_name,
+    role, password_hash, active, updated_at). A local account of the same login is never
+    overwritten; a province row is replaced only by a newer ``updated_at``. True if it changed."""
+    if not conn.in_transaction:
+        raise RuntimeError("upsert_province_account must run inside a transaction")
+    mine = get_account(conn, row["login"])
+    values = {"login": row["login"], "full_name": row["full_name"], "role": row["role"],
+              "password_hash": row["password_hash"], "active": 1 if row.get("active", True) else 0,
+              "source": "province", "updated_at": row["updated_at"]}
+    if mine is None:
+        insert_account(conn, {**values, "created_at": iso_utc()})
+        return True
+    if mine["source"] != "province" or str(row["updated_at"]) <= str(mine["updated_at"]):
+        return False
+    update_account(conn, row["login"], values)
+    return True

@@ -1,4 +1,4 @@
-"""CLI: serve, add-desk, export, set-status, cleanup (``python -m reference_backend --help``)."""
+"""CLI: serve, add-desk, add-account, export, set-status, cleanup (``python -m reference_backend --help``)."""
 from __future__ import annotations
 
 import argparse
@@ -41,6 +41,14 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--user", required=True)
     a.add_argument("--password-env", required=True, help="name of the environment variable holding the password")
     a.add_argument("--desk", type=int, default=1)
+    m = sub.add_parser("add-account", help="create or update a person's account of a unit (pushed to its desks)")
+    _common(m)
+    m.add_argument("--unit", required=True)
+    m.add_argument("--login", required=True)
+    m.add_argument("--name", required=True, help="full name")
+    m.add_argument("--role", required=True, choices=("clerk", "processor", "officer", "supervisor", "admin"))
+    m.add_argument("--password-env", required=True, help="name of the environment variable holding the password")
+    m.add_argument("--disabled", action="store_true", help="the account may no longer log in")
     e = sub.add_parser("export", help="every record and attachment, hashes recomputed from disk")
     _common(e)
     e.add_argument("--json", action="store_true", help="JSON on stdout (the only format)")
@@ -105,6 +113,15 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             add_desk(db, unit_code=args.unit, username=args.user, password=password, desk=args.desk)
             print(f"desk account {args.user} (unit {args.unit}, desk {args.desk}) saved")
+        elif args.cmd == "add-account":
+            from .auth import add_staff_account
+            password = os.environ.get(args.password_env)
+            if not password:
+                print(f"environment variable {args.password_env} is empty or unset", file=sys.stderr)
+                return 2
+            out = add_staff_account(db, unit_code=args.unit, login=args.login, full_name=args.name,
+                                    role=args.role, password=password, active=not args.disabled)
+            print(f"account {args.login} ({args.role}, unit {args.unit}) saved at {out['updated_at']}")
         elif args.cmd == "export":
             from .export import export
             report = export(db, args.data_dir)

@@ -224,6 +224,19 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
             return Response(status_code=304, headers={"ETag": etag})
         return Response(raw, media_type="application/json", headers={"ETag": etag})
 
+    # ---- accounts (the people of the caller's unit) -------------------------------------------
+    async def staff(request: Request) -> Response:
+        who = principal(request)
+        rows = await run_in_threadpool(auth.staff_accounts_of, db, who.unit_code)
+        version = max((r["updated_at"] for r in rows), default="empty")
+        raw = canonical_json({"accounts": rows, "version": version}).encode()
+        etag = '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
+        inm = request.headers.get("if-none-match", "")
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        if etag in tags or "*" in tags:
+            return Response(status_code=304, headers={"ETag": etag})
+        return Response(raw, media_type="application/json", headers={"ETag": etag})
+
     # ---- tus ----------------------------------------------------------------------------------
     def tus_check(request: Request) -> None:
         if request.headers.get("tus-resumable") != TUS_VERSION:
@@ -360,6 +373,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         Route("/api/v1/auth/token", endpoint(token), methods=["POST"]),
         Route("/api/v1/auth/refresh", endpoint(refresh), methods=["POST"]),
         Route("/api/v1/catalog", endpoint(catalog), methods=["GET"]),
+        Route("/api/v1/accounts", endpoint(staff), methods=["GET"]),
         Route("/files/", endpoint(files_options), methods=["OPTIONS"]),
         Route("/files/", endpoint(files_create), methods=["POST"]),
         Route("/files/{upload_id}", endpoint(files_head), methods=["HEAD"]),

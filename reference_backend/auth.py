@@ -121,3 +121,48 @@ class TokenSigner:
             raise ApiError(401, "invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn",
                            "Invalid or expired token",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+
+
+STAFF_ROLES = ("clerk", "processor", "officer", "supervisor", "admin")
+_LOGIN_RE = re.compile(r"^[a-z0-9._-]{1,64}$")
+
+
+def add_staff_account(db: Database, *, unit_code: str, login: str, full_name: str, role: str,
+                      password: str, active: bool = True) -> dict:
+    """Create or replace a person's account of a unit (argon2id hash); desks fetch it with
+    GET /api/v1/accounts. ``updated_at`` (fixed-width UTC) is the version the desks compare."""
+    import datetime as _dt
+    import unicodedata
+
+    from .db import staff_accounts
+
+    full_name = " ".join(unicodedata.normalize("NFC", full_name or "").split())
+    if not UNIT_RE.match(unit_code):
+        raise ApiError(400, "bad_unit", "Mã đơn vị không đúng dạng 000.00.00.H00",
+                       "Unit code must look like 000.23.32.H48")
+    if not _LOGIN_RE.match(login or "") or not 0 < len(full_name) <= 100 or role not in STAFF_ROLES:
+        raise ApiError(400, "bad_account",
+                       "Tên đăng nhập 1–64 ký tự a-z 0-9 . _ -, họ tên 1–100 ký tự, vai trò hợp lệ",
+                       "Login 1-64 of a-z 0-9 . _ -, a 1-100 character name and a known role")
+    if not 8 <= len(password or "") <= 256:
+        raise ApiError(400, "bad_password", "Mật khẩu phải có 8–256 ký tự", "The password needs 8-256 characters")
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    row = {"full_name": full_name, "role": role, "password_hash": _hasher.hash(password),
+           "active": bool(active), "updated_at": now}
+    with db.write() as conn:
+        key = (staff_accounts.c.unit_code == unit_code) & (staff_accounts.c.login == login)
+        done = conn.execute(sa.update(staff_accounts).where(key).values(**row))
+        if done.rowcount == 0:
+            conn.execute(sa.insert(staff_accounts).values(unit_code=unit_code, login=login, **row))
+    return {"login": login, **{k: v for k, v in row.items() if k != "password_hash"}}
+
+
+def staff_accounts_of(db: Database, unit_code: str) -> list[dict]:
+    from .db import staff_accounts
+
+    with db.read() as conn:
+        rows = conn.execute(sa.select(staff_accounts).where(staff_accounts.c.unit_code == unit_code)
+                            .order_by(staff_accounts.c.login)).all()
+    return [{"login": r.login, "full_name": r.full_name, "role": r.role,
+             "password_hash": r.password_hash, "active": bool(r.active), "updated_at": r.updated_at}
+            for r in rows]

@@ -33,6 +33,19 @@ accounts = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+# The people who log in at the desks of a unit (clerk … admin), pushed to the desks by
+# GET /api/v1/accounts; distinct from ``accounts`` (one per desk, for the sync API itself).
+staff_accounts = sa.Table(
+    "staff_accounts", metadata,
+    sa.Column("unit_code", sa.String(32), primary_key=True),
+    sa.Column("login", sa.String(64), primary_key=True),
+    sa.Column("full_name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
 unit_counters = sa.Table(
     "unit_counters", metadata,
     sa.Column("unit_code", sa.String(32), primary_key=True),

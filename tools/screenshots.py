@@ -1,11 +1,16 @@
-"""Screenshots of the GUI on a demo desk, for docs/clerk-guide.md.
+"""Screenshots of the GUI on a demo desk, for docs/clerk-guide.md — as a clerk really sees it.
 
-Runs the real windows under Xvfb (QT_QPA_PLATFORM=xcb), drives one birth-registration intake by
-keyboard exactly as tests/ui/test_intake_keyboard.py does, and saves a PNG after each step:
+For each screen size (1024×600 and 1366×768 by default) it starts Xvfb of THAT size with a window
+manager (openbox: title bars, a work area, real window placement), opens the real windows at the
+size the app really opens them (``app.place`` for the main window, the intake's and the detail's
+own fitting), drives one birth-registration intake by keyboard as tests/ui/test_intake_keyboard.py
+does, and saves a picture of the whole screen after each step:
 
-    .venv/bin/python tools/screenshots.py [--out docs/screenshots]
+    .venv/bin/python tools/screenshots.py [--out docs/screenshots] [--sizes 1024x600,1366x768]
 
-Without a DISPLAY it re-runs itself under ``xvfb-run -a -s "-screen 0 1366x768x24"``.
+Needs ``xvfb-run`` (Debian: xvfb) and ``openbox`` (Debian: openbox). The pictures are named
+``<size>-<step>.png``, e.g. ``1024x600-intake-2-applicant-from-qr.png``. It also checks, and
+reports on stderr, that every window fits the screen and that the Save / Print buttons are on it.
 """
 from __future__ import annotations
 
@@ -19,13 +24,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 QR_PAYLOAD = "001090012345|123456789|Nguyen Van An|15031990|Nam|So 12 Tran Phu, xa Tan Phong, tinh Lai Chau|20052021"
+SIZES = ("1024x600", "1366x768")
 
 
-def relaunch_under_xvfb(argv: list[str]) -> int:
+def relaunch_under_xvfb(size: str, out: Path) -> int:
     if not shutil.which("xvfb-run"):
         print("xvfb-run not found (apt-get install xvfb)", file=sys.stderr)
         return 2
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", sys.executable, __file__, "--inner", *argv]
+    if not shutil.which("openbox"):
+        print("openbox not found (apt-get install openbox): screenshots need a window manager", file=sys.stderr)
+        return 2
+    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {size}x24", sys.executable, __file__, "--inner",
+           "--size", size, "--out", str(out)]
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}
     return subprocess.call(cmd, env=env, cwd=ROOT)
 
@@ -33,32 +43,44 @@ def relaunch_under_xvfb(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--sizes", default=",".join(SIZES))
+    parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not args.inner and not os.environ.get("DISPLAY"):
-        return relaunch_under_xvfb([a for a in (argv or sys.argv[1:]) if a != "--inner"])
+    if not args.inner:
+        worst = 0
+        for size in args.sizes.split(","):
+            worst = max(worst, relaunch_under_xvfb(size.strip(), args.out.resolve()))
+        return worst
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     sys.path.insert(0, str(ROOT))
-    with tempfile.TemporaryDirectory(prefix="desk-shots-") as tmp:
-        return shoot(Path(tmp), args.out.resolve())
+    wm = subprocess.Popen(["openbox"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with tempfile.TemporaryDirectory(prefix="desk-shots-") as tmp:
+            return shoot(Path(tmp), args.out.resolve(), args.size)
+    finally:
+        wm.terminate()
+        wm.wait(timeout=10)
 
 
-def shoot(tmp: Path, out: Path) -> int:
+def shoot(tmp: Path, out: Path, size: str) -> int:
     from PIL import Image, ImageDraw
     from PySide6.QtTest import QTest
 
     from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
     from desk_app.services import catalog, intake, open_desk
     from desk_app.services.admin import setup
+    from desk_app.ui import app as app_mod
     from desk_app.ui import dialogs, i18n
     from desk_app.ui.app import register_fonts
     from desk_app.ui.main_window import MainWindow
-    from desk_app.ui.qt import QApplication, QEvent, QKeyEvent, Qt, QWidget
+    from desk_app.ui.qt import QApplication, QEvent, QKeyEvent, QRect, Qt, QWidget
 
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
     register_fonts(app)
     i18n.install("vi")
+    QTest.qWait(800)      # let openbox take the screen (it sets the work area)
     setup.init_store(tmp / "desk", demo=True, n_dossiers=300)
     ctx = open_desk(tmp / "desk")
     proc = catalog.get_procedure(ctx, "2.000635")
@@ -72,22 +94,32 @@ def shoot(tmp: Path, out: Path) -> int:
     ImageDraw.Draw(img).text((40, 40), "GIAY CHUNG SINH (ban scan)", fill=0)
     img.save(scan)
     dialogs.open_files = lambda *a, **k: [scan]
+    problems: list[str] = []
+    screen = app.primaryScreen()
 
-    def settle(ms: int = 150) -> None:
-        QTest.qWait(ms)  # let the window manager-less X server map and paint
+    def settle(ms: int = 300) -> None:
+        QTest.qWait(ms)
 
-    def save(widget: QWidget, name: str) -> None:
+    def save(name: str) -> None:
         settle()
-        path = out / name
-        widget.grab().save(str(path), "PNG")
+        path = out / f"{size}-{name}.png"
+        screen.grabWindow(0).save(str(path), "PNG")    # the whole screen, window frames included
         print("wrote", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
+    def check_fits(w: QWidget, *buttons: QWidget) -> None:
+        avail = screen.availableGeometry()
+        frame = w.frameGeometry()
+        if not QRect(0, 0, screen.geometry().width(), screen.geometry().height()).contains(frame):
+            problems.append(f"{size}: {w.objectName()} {frame} is larger than the screen {screen.geometry()}")
+        for b in buttons:
+            top_left = b.mapToGlobal(b.rect().topLeft())
+            if not avail.contains(QRect(top_left, b.size())):
+                problems.append(f"{size}: button {b.objectName()} at {top_left} is off the screen {avail}")
+
     def activate(w: QWidget) -> None:
-        """No window manager under Xvfb: ask X for the focus so window shortcuts (Ctrl+S…) work."""
         w.raise_()
         w.activateWindow()
-        w.windowHandle().requestActivate()
-        for _ in range(50):
+        for _ in range(100):
             if QApplication.activeWindow() is w:
                 return
             QTest.qWait(20)
@@ -104,68 +136,103 @@ def shoot(tmp: Path, out: Path) -> int:
                 for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                     QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
-    window = MainWindow(ctx)
-    window.resize(1366, 740)
+    def wait_for(cond, ms: int = 10_000) -> bool:
+        for _ in range(ms // 20):
+            if cond():
+                return True
+            QTest.qWait(20)
+        return False
+
+    session = _session(ctx)
+    window = MainWindow(ctx, session) if session is not None else MainWindow(ctx)
+    app_mod.place(window)
     window.show()
-    settle(400)
+    settle(800)
     activate(window)
-    save(window, "main-window.png")
+    save("main-window")
 
     type_text(window.search, "nguyen van")
-    QTest.qWait(400)
-    save(window, "main-window-search.png")
+    QTest.qWait(500)
+    save("main-window-search")
     window.search.clear()
     QTest.qWait(300)
 
     form = window.new_intake()
-    form.resize(1366, 740)
-    settle(300)
+    settle(500)
     activate(form)
+    check_fits(form, form.save_button, form.print_button, form.new_button)
     type_text(form.finder.edit, "khai sinh")
-    codes = [form.finder.model.procedure(r).code for r in range(form.finder.model.rowCount())]
-    for _ in range(codes.index("1.001193")):
-        key(form.finder.edit, Qt.Key.Key_Down)
-    save(form, "intake-0-procedure-search.png")
+    save("intake-0-procedure-search")
     key(form.finder.edit, Qt.Key.Key_Return)
-    save(form, "intake-1-procedure.png")
+    save("intake-1-procedure")
 
     type_text(form.qr, QR_PAYLOAD)
     key(form.qr, Qt.Key.Key_Return)
-    save(form, "intake-2-applicant-from-qr.png")
+    save("intake-2-applicant-from-qr")
 
     form.table.setFocus()
-    for row in range(3):
+    for row in (0, 1, 3):        # an ordinary birth: declaration, birth certificate, the ID
         form.table.setCurrentIndex(form.components.index(row, 0))
         key(form.table, Qt.Key.Key_Space)
         if row == 1:
             key(form.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    save(form, "intake-3-components.png")
+    form.scroll.ensureWidgetVisible(form.table)
+    save("intake-3-components")
 
     key(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    if not wait_for(lambda: form.dossier is not None or not form.saving):
+        print("save did not finish", file=sys.stderr)
     if form.dossier is None:
         print("save failed:", form.banner.text(), file=sys.stderr)
         return 1
-    save(form, "intake-4-saved.png")
+    save("intake-4-saved")
 
     form.print_receipt()
+    wait_for(lambda: form.preview_dialog is not None and form.preview_dialog.isVisible())
     preview = form.preview_dialog
-    preview.resize(1000, 740)
-    settle(800)
-    save(preview, "intake-5-print-preview.png")
+    settle(1000)
+    check_fits(preview, preview.print_button)
+    save("intake-5-print-preview")
+    preview.print_now()
+    wait_for(lambda: preview.chooser is not None and preview.chooser.isVisible())
+    settle(600)
+    check_fits(preview.chooser)
+    save("intake-6-print-dialog")
+    preview.chooser.reject()
     preview.close()
 
     code = form.dossier.code
     form.close()
     window.search.setText(code)
     window.run_search()
+    QTest.qWait(400)
     window.table.selectRow(0)
     detail = window.open_detail()
-    settle(300)
-    save(detail, "dossier-detail.png")
-    detail.close()
+    settle(600)
+    if detail is not None:
+        activate(detail)
+        check_fits(detail)
+        save("dossier-detail")
+        detail.close()
     window.close()
     ctx.close()
-    return 0
+    for p in problems:
+        print("PROBLEM:", p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _session(ctx):
+    """The demo clerk (hoa) when the store has accounts, else the data folder's owner."""
+    try:
+        from desk_app.services import session as session_svc
+    except ImportError:
+        return None
+    try:
+        s = session_svc.login(ctx, "hoa", "demo-clerk", face="gui")
+    except Exception:  # noqa: BLE001 — a store without demo accounts
+        s = session_svc.os_owner_session(ctx)
+        s.face = "gui"
+    return s
 
 
 if __name__ == "__main__":

@@ -1,10 +1,24 @@
-"""`desk-app`: the command-line face. Thin: parse, call one service, print text or --json.
+"""`desk-app`: the command-line face, generated from the command registry.
 
-Exit codes: 0 ok; 2 bad input (ValidationError, NotFoundError, argparse errors); 1 storage
-errors (StorageError, SQLite/OS errors) and `verify` findings. Errors are one line on stderr
-("Lỗi: … / Error: …", or only the --lang language); with --json the error is also printed as JSON
-on stdout. Other engineers add commands in print_cmds.py / sync_cmds.py via register(subparsers);
-a handler is ``args.func(args) -> int`` and may raise DeskError.
+The argparse tree is built from ``desk_app.services.registry.REGISTRY`` (a name with spaces,
+"dossier add", becomes nested sub-commands); each command's text/JSON rendering lives in the
+table of ``desk_app/cli/commands.py``. Every command accepts the global options ``--lang``,
+``--user LOGIN`` and ``--password-env VAR`` before or after its name (``user add`` and
+``user passwd`` have their own ``--password-env`` — the new password —, so there the acting
+person's one goes before the command word).
+
+Who acts: ``--user`` names a person (password from ``--password-env VAR``, or a prompt on a
+terminal); without it the OS account that owns the data folder acts as the built-in
+administrator, anyone else is refused (exit 3). ``services.registry.call`` does the one
+permission check.
+
+Exit codes: 0 done; 1 failed (storage, server, ``verify`` findings); 2 bad input
+(ValidationError, NotFoundError, argparse errors); 3 not permitted (PermissionDenied, failed
+log-in, another sync running). Errors are one line on stderr ("Lỗi: … / Error: …", or only
+"Error: …" with --lang en); with --json the error object is also printed on stdout.
+
+``desk-app`` / ``desk-app gui`` take a fast path that imports neither the registry nor the
+services: opening the window is the common case and its start-up time matters.
 """
 from __future__ import annotations
 
@@ -14,13 +28,30 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desk_app import __version__
 from desk_app.domain.errors import DeskError
 
+if TYPE_CHECKING:
+    from desk_app.services.registry import Command, Param
+
 log = logging.getLogger("desk_app.cli")
 logging.getLogger("desk_app").addHandler(logging.NullHandler())  # no stderr noise
+
+GROUP_HELP = {
+    "catalog": "danh mục thủ tục / procedure catalog",
+    "dossier": "hồ sơ / dossiers",
+    "calendar": "lịch làm việc / working calendar",
+    "cccd": "căn cước công dân / citizen ID card",
+    "user": "tài khoản người dùng / user accounts",
+    "settings": "thiết lập của quầy / desk settings",
+}
+# global options: (option, dest, help); --lang is handled apart (choices)
+GLOBAL_AUTH = (("--user", "auth_user", "người thực hiện (tên đăng nhập) / acting person's login"),
+               ("--password-env", "auth_password_env",
+                "biến môi trường chứa mật khẩu của --user / variable holding --user's password"))
+_VALUE_GLOBALS = ("--lang", "--user", "--password-env")
 
 
 class UsageError(Exception):
@@ -43,148 +74,100 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "desk-app"
 
 
-def _data_dir(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("--data-dir", type=Path, required=required,
-                   help="thư mục dữ liệu của quầy / the desk's data folder")
+# --------------------------------------------------------------------------- the generated tree
 
 
-def _json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON / print JSON")
+def _help(vi: str, en: str) -> str:
+    return f"{vi} / {en}" if vi and en and vi != en else (vi or en or "")
+
+
+def _add_param(p: argparse.ArgumentParser, prm: "Param") -> None:
+    help_ = argparse.SUPPRESS if prm.hidden else _help(prm.help_vi, prm.help_en)
+    if prm.positional:
+        p.add_argument(prm.name, type=prm.type, help=help_ or None,
+                       nargs=None if prm.required else "?", default=prm.default)
+        return
+    names = prm.option.split("|")
+    kw: dict[str, Any] = {"dest": prm.name, "help": help_ or None}
+    if prm.flag:
+        p.add_argument(*names, action="store_true", **kw)
+        return
+    if prm.env:
+        kw["metavar"] = "VAR"
+    elif prm.choices is None:
+        kw["metavar"] = prm.name.upper()
+    if prm.multiple:
+        p.add_argument(*names, action="append", default=[], type=prm.type, **kw)
+        return
+    p.add_argument(*names, type=str if prm.env else prm.type, required=prm.required,
+                   default=prm.default, choices=prm.choices, **kw)
+
+
+def _add_globals(p: argparse.ArgumentParser, cmd: "Command | None") -> None:
+    """``--lang/--user/--password-env`` after the command word (the top-level value is kept
+    when they are absent: default SUPPRESS)."""
+    taken = {n for prm in (cmd.params if cmd else ()) for n in prm.option.split("|")}
+    p.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
+                   help=argparse.SUPPRESS)
+    for opt, dest, _ in GLOBAL_AUTH:
+        if opt not in taken:
+            p.add_argument(opt, dest=dest, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def _epilog(cmds: dict[str, "Command"]) -> str:
+    lines = ["Các lệnh / commands (vai trò cần có / required role):"]
+    for c in cmds.values():
+        if "cli" in c.faces:
+            lines.append(f"  {c.name:<16} {c.help_vi} / {c.help_en}  [{c.rule('vi')}]")
+    lines.append("")
+    lines.append("Mã thoát / exit codes: 0 xong/done, 1 lỗi/failed, 2 sai đầu vào/bad input,"
+                 " 3 không được phép/not permitted.")
+    return "\n".join(lines)
 
 
 def build_parser() -> Parser:
-    from desk_app.cli import commands as c
+    from desk_app.services import registry
 
-    parser = Parser(prog="desk-app", description="Một Cửa Desk — bàn tiếp nhận một cửa cấp xã.")
+    cmds = registry.load()
+    parser = Parser(prog="desk-app", description="Một Cửa Desk — bàn tiếp nhận một cửa cấp xã.",
+                    epilog=_epilog(cmds), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"desk-app {__version__}")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="ngôn ngữ thông báo / message language (vi, en)")
+    for opt, dest, help_ in GLOBAL_AUTH:
+        parser.add_argument(opt, dest=dest, default=None, help=help_,
+                            metavar="LOGIN" if opt == "--user" else "VAR")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("init", help="khởi tạo dữ liệu quầy / set up a desk")
-    _data_dir(p)
-    p.add_argument("--demo", action="store_true", help="thêm ~2.000 hồ sơ mẫu / add demo dossiers")
-    p.add_argument("--desk", type=int, default=1, help="số hiệu bàn 1–9 / desk number 1–9")
-    p.add_argument("--unit", help="mã định danh đơn vị / unit identifier code")
-    p.add_argument("--catalog", type=Path, help="tệp danh mục thay cho danh mục mẫu kèm theo /"
-                   " catalog file instead of the bundled demo catalog")
-    p.add_argument("--n-dossiers", type=int, default=2000, help=argparse.SUPPRESS)
-    _json(p)
-    p.set_defaults(func=c.cmd_init)
-
-    cat = sub.add_parser("catalog", help="danh mục thủ tục / procedure catalog")
-    csub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
-    p = csub.add_parser("import", help="nhập tệp danh mục JSON / import a catalog file")
-    _data_dir(p)
-    p.add_argument("file", type=Path)
-    _json(p)
-    p.set_defaults(func=c.cmd_catalog_import)
-    p = csub.add_parser("list", help="liệt kê thủ tục / list procedures")
-    _data_dir(p)
-    _json(p)
-    p.set_defaults(func=c.cmd_catalog_list)
-
-    dos = sub.add_parser("dossier", help="hồ sơ / dossiers")
-    dsub = dos.add_subparsers(dest="dossier_command", metavar="ACTION", required=True)
-    p = dsub.add_parser("add", help="tiếp nhận hồ sơ / receive a dossier")
-    _data_dir(p)
-    p.add_argument("--procedure", required=True, help="mã thủ tục / procedure code")
-    p.add_argument("--applicant-id", required=True, help="số định danh cá nhân (CCCD) / ID number")
-    p.add_argument("--applicant-name", required=True, help="họ và tên / full name")
-    p.add_argument("--applicant-kind", type=int, choices=(1, 2), default=1,
-                   help="1 công dân, 2 tổ chức / 1 citizen, 2 organisation")
-    p.add_argument("--birth-date", help="ngày sinh YYYY-MM-DD / birth date")
-    p.add_argument("--sex", help="Nam | Nữ")
-    p.add_argument("--address", default="")
-    p.add_argument("--phone", default="")
-    p.add_argument("--email", default="")
-    p.add_argument("--received-at", help="thời điểm tiếp nhận ISO / time of receipt (ISO 8601)")
-    p.add_argument("--attach", action="append", default=[], type=Path, metavar="FILE",
-                   help="tệp đính kèm (lặp lại được) / attachment (repeatable)")
-    p.add_argument("--clerk", default="", help="cán bộ tiếp nhận / receiving clerk")
-    p.add_argument("--request-id", help="khóa chống trùng / idempotency key")
-    p.add_argument("--pages", type=int, default=0, help="số trang (lệ phí chứng thực) / pages")
-    p.add_argument("--copies", type=int, default=1, help="số bản / copies")
-    _json(p)
-    p.set_defaults(func=c.cmd_dossier_add)
-    p = dsub.add_parser("list", help="hồ sơ mới nhất / most recent dossiers")
-    _data_dir(p)
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
-    _json(p)
-    p.set_defaults(func=c.cmd_dossier_list)
-    p = dsub.add_parser("show", help="chi tiết một hồ sơ / one dossier")
-    _data_dir(p)
-    p.add_argument("code")
-    _json(p)
-    p.set_defaults(func=c.cmd_dossier_show)
-
-    p = sub.add_parser("search", help="tìm hồ sơ / search dossiers")
-    _data_dir(p)
-    p.add_argument("text", help="tên, mã hồ sơ, số CCCD hoặc số điện thoại / name, code, ID, phone")
-    p.add_argument("--limit", type=int, default=50)
-    _json(p)
-    p.set_defaults(func=c.cmd_search)
-
-    cal = sub.add_parser("calendar", help="lịch làm việc / working calendar")
-    calsub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    p = calsub.add_parser("due", help="tính ngày hẹn trả / compute the due date")
-    p.add_argument("--received-at", required=True, help="ISO 8601, ví dụ 2026-01-02T10:00")
-    p.add_argument("--days", required=True, type=int)
-    p.add_argument("--kind", default="working_days",
-                   help="working_days | calendar_days | same_day | immediate")
-    p.add_argument("--cutoff", help="giờ chốt HH:MM / cut-off HH:MM")
-    _data_dir(p, required=False)
-    _json(p)
-    p.set_defaults(func=c.cmd_calendar_due)
-
-    cc = sub.add_parser("cccd", help="căn cước công dân / citizen ID card")
-    ccsub = cc.add_subparsers(dest="cccd_command", metavar="ACTION", required=True)
-    p = ccsub.add_parser("parse", help="đọc nội dung mã QR / parse the QR payload")
-    p.add_argument("payload")
-    p.set_defaults(func=c.cmd_cccd_parse, json=True)
-
-    p = sub.add_parser("verify", help="kiểm tra toàn vẹn dữ liệu / check the store")
-    _data_dir(p)
-    p.add_argument("--no-blobs", action="store_true", help="bỏ qua kiểm tra tệp / skip blobs")
-    _json(p)
-    p.set_defaults(func=c.cmd_verify)
-
-    p = sub.add_parser("gui", help="mở giao diện / open the desktop app (default)")
-    _data_dir(p, required=False)
-    p.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
-    p.set_defaults(func=c.cmd_gui)
-
-    _lang_anywhere(sub)
-    _register_plugins(sub)
+    groups: dict[tuple[str, ...], argparse._SubParsersAction] = {(): sub}
+    for cmd in cmds.values():
+        if "cli" not in cmd.faces:
+            continue
+        words = cmd.words
+        for i in range(1, len(words)):
+            key = tuple(words[:i])
+            if key not in groups:
+                g = groups[key[:-1]].add_parser(key[-1], help=GROUP_HELP.get(" ".join(key), ""))
+                groups[key] = g.add_subparsers(dest=f"_{'_'.join(key)}_action", metavar="ACTION",
+                                               required=True)
+        p = groups[tuple(words[:-1])].add_parser(words[-1], help=_help(cmd.help_vi, cmd.help_en),
+                                                 description=_help(cmd.help_vi, cmd.help_en))
+        if cmd.needs_desk:
+            p.add_argument("--data-dir", type=Path, required=True, dest="data_dir",
+                           help="thư mục dữ liệu của quầy / the desk's data folder")
+        for prm in cmd.params:
+            _add_param(p, prm)
+        if cmd.json:
+            p.add_argument("--json", action="store_true", help="in kết quả dạng JSON / print JSON")
+        if cmd.job:
+            p.add_argument("--progress", action="store_true",
+                           help="với --json: tiến độ thành từng dòng JSON / with --json: progress"
+                                " as JSON lines before the result")
+        _add_globals(p, cmd)
+        p.set_defaults(_command=cmd.name)
     return parser
 
 
-def _lang_anywhere(sub: argparse._SubParsersAction) -> None:
-    """Accept ``--lang`` after the command too (``desk-app search --lang en …``)."""
-    for p in set(sub.choices.values()):
-        nested = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
-        if nested:
-            for n in nested:
-                _lang_anywhere(n)
-        else:
-            p.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS,
-                           help=argparse.SUPPRESS)
-
-
-def _register_plugins(sub: argparse._SubParsersAction) -> None:
-    """Commands written by other engineers. Only a module that does not exist yet is skipped;
-    any other import error is a real bug and propagates."""
-    import importlib
-
-    for name in ("desk_app.cli.print_cmds", "desk_app.cli.sync_cmds"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+# --------------------------------------------------------------------------- running one
 
 
 def _setup_logging(data_dir: Path | None) -> None:
@@ -205,9 +188,9 @@ def _fail(lang: str, code: str, vi: str, en: str, exit_code: int, as_json: bool,
           details: dict | None = None) -> int:
     from desk_app.cli.output import dumps
 
-    line = vi if lang == "vi" else en
-    prefix = "Lỗi" if lang == "vi" else "Error"
-    print(f"{prefix}: {' '.join(line.split())}", file=sys.stderr)
+    vi1, en1 = " ".join(vi.split()), " ".join(en.split())
+    line = f"Lỗi: {vi1} / Error: {en1}" if lang == "vi" else f"Error: {en1}"
+    print(line, file=sys.stderr)
     if as_json:
         print(dumps({"error": {"code": code, "vi": vi, "en": en, "details": details or {}}}))
     log.warning("%s: %s", code, en)
@@ -223,14 +206,26 @@ def _lang_of(argv: list[str]) -> str:
     return "vi"
 
 
+def _leading_globals(argv: list[str]) -> int:
+    """How many words at the start are global options with their values."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in _VALUE_GLOBALS:
+            i += 2
+        elif any(a.startswith(g + "=") for g in _VALUE_GLOBALS):
+            i += 1
+        else:
+            break
+    return i
+
+
 def _default_to_gui(argv: list[str]) -> list[str]:
     """`desk-app --selftest --data-dir D` means `desk-app gui --selftest --data-dir D`: the GUI is
     the default command, so its options may come without the word "gui"."""
     if any(a in ("-h", "--help", "--version") for a in argv):
         return argv
-    i = 0
-    while i < len(argv) and (argv[i] == "--lang" or argv[i].startswith("--lang=")):
-        i += 2 if argv[i] == "--lang" else 1
+    i = _leading_globals(argv)
     rest = argv[i:]
     if rest and rest[0].startswith("-"):
         return [*argv[:i], "gui", *rest]
@@ -238,29 +233,138 @@ def _default_to_gui(argv: list[str]) -> list[str]:
 
 
 def _is_gui(argv: list[str]) -> bool:
-    """Opening the window is the common case: it skips building every subcommand's parser."""
-    words = [a for a in argv if not a.startswith("-")]
-    return (not words or words[0] == "gui" or (argv[:1] == ["--lang"] and words[1:2] == ["gui"])) \
-        and not any(a in ("-h", "--help", "--version") for a in argv)
+    """Opening the window is the common case: it skips the registry and every other parser."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return False
+    rest = argv[_leading_globals(argv):]
+    return not rest or rest[0] == "gui"
 
 
 def _gui_parser() -> Parser:
-    from desk_app.cli import gui as c
-
     parser = Parser(prog="desk-app")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    for opt, dest, _ in GLOBAL_AUTH:
+        parser.add_argument(opt, dest=dest, default=None)
     parser.add_argument("command", nargs="?", choices=("gui",), default="gui")
-    _data_dir(parser, required=False)
+    parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
-    parser.set_defaults(func=c.cmd_gui)
     return parser
+
+
+def _env_value(var: str, option: str) -> str:
+    from desk_app.domain.errors import ValidationError
+
+    value = os.environ.get(var or "")
+    if not value:
+        raise ValidationError("password_env_empty",
+                              f"Biến môi trường {var} ({option}) chưa có giá trị.",
+                              f"Environment variable {var} ({option}) holds no value.",
+                              variable=var)
+    return value
+
+
+def params_of(cmd: "Command", args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments for ``cmd.fn`` from the parsed options (env options resolved)."""
+    out: dict[str, Any] = {}
+    for prm in cmd.params:
+        value = getattr(args, prm.name, prm.default)
+        if prm.env and value is not None:
+            value = _env_value(value, prm.option)
+        out[prm.name] = value
+    return out
+
+
+def _acting_session(ctx, args: argparse.Namespace):
+    """--user/--password-env (or a password prompt on a terminal), else the data folder's owner."""
+    from desk_app.domain.errors import ValidationError
+    from desk_app.services import session as sess
+
+    user = getattr(args, "auth_user", None)
+    var = getattr(args, "auth_password_env", None)
+    if not user:
+        if var:
+            raise ValidationError("user_required", "--password-env cần đi kèm --user TÊN.",
+                                  "--password-env needs --user LOGIN.")
+        return sess.os_owner_session(ctx)
+    if var:
+        password = _env_value(var, "--password-env")
+    elif sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Mật khẩu / Password: ")
+    else:
+        raise ValidationError("password_env_required",
+                              "Cần --password-env BIẾN cho mật khẩu của --user.",
+                              "--user needs --password-env VAR for its password.")
+    return sess.login(ctx, user, password, "cli")
+
+
+def run_command(cmd: "Command", args: argparse.Namespace) -> int:
+    """Open the desk, make the session, call through the registry, render."""
+    from desk_app.cli import commands as faces
+    from desk_app.services import registry
+
+    face = faces.FACES.get(cmd.name, faces.Face())
+    if face.direct is not None:                       # the face runs it itself (gui)
+        return int(face.direct(args))
+    params = params_of(cmd, args)
+    ctx = None
+    try:
+        if cmd.needs_desk:
+            from desk_app.services import open_desk
+
+            ctx = open_desk(args.data_dir, create=False)
+            session = _acting_session(ctx, args)
+        elif cmd.role is not None and "data_dir" in params:   # init: the desk may not exist yet
+            from desk_app.services import is_initialised, open_desk
+            from desk_app.services import session as sess
+
+            if is_initialised(params["data_dir"]):
+                ctx = open_desk(params["data_dir"], create=False)
+                session = _acting_session(ctx, args)
+            elif getattr(args, "auth_user", None):
+                from desk_app.services.admin.users import AuthError
+
+                raise AuthError(reason="no_accounts_yet")
+            else:
+                session = sess.owner_session_for_new_desk(params["data_dir"])
+        else:
+            session = None
+        registry.check(cmd.name, session, **params)    # refuse before prompting or working
+        if face.prepare is not None:
+            params = face.prepare(args, params)
+        if cmd.job:
+            result = _run_job(cmd, session, args, params)
+        else:
+            result = registry.call(cmd.name, session, **params, **face.extra(args))
+        return int(face.render(result, args))
+    finally:
+        if ctx is not None:
+            ctx.close()
+
+
+def _run_job(cmd: "Command", session, args: argparse.Namespace, params: dict[str, Any]) -> Any:
+    import functools
+
+    from desk_app.services import registry
+
+    try:
+        from desk_app.cli.progress import run_job
+    except ModuleNotFoundError as exc:       # the job runner is not installed: run plainly
+        if exc.name not in ("desk_app.cli.progress", "desk_app.jobs"):
+            raise
+        return registry.call(cmd.name, session, **params)
+    as_json = bool(getattr(args, "json", False)) and bool(getattr(args, "progress", False))
+    return run_job(functools.partial(registry.call, cmd.name, session), as_json=as_json,
+                   lang=args.lang, **params)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(argv)
     argv = _default_to_gui(argv)
-    parser = _gui_parser() if _is_gui(argv) else build_parser()
+    gui = _is_gui(argv)
+    parser = _gui_parser() if gui else build_parser()
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
@@ -268,19 +372,34 @@ def main(argv: list[str] | None = None) -> int:
                      "--json" in argv)
     except SystemExit as exc:          # --help / --version print and exit 0
         return int(exc.code or 0)
-    if args.command is None:           # no command: open the GUI on the default data folder
-        args = parser.parse_args([*argv, "gui"])
+    if gui:
+        from desk_app.cli.gui import cmd_gui
+
+        return _guarded(args, lambda: cmd_gui(args), False)
+    if getattr(args, "_command", None) is None:  # only global options: open the GUI
+        from desk_app.cli.gui import cmd_gui
+
+        args.data_dir, args.selftest = None, False
+        return _guarded(args, lambda: cmd_gui(args), False)
+    from desk_app.services import registry
+
+    cmd = registry.get(args._command)
     as_json = bool(getattr(args, "json", False))
     _setup_logging(getattr(args, "data_dir", None))
+    return _guarded(args, lambda: run_command(cmd, args), as_json)
+
+
+def _guarded(args: argparse.Namespace, fn, as_json: bool) -> int:
+    lang = getattr(args, "lang", "vi")
     try:
-        return int(args.func(args))
+        return int(fn())
     except DeskError as exc:
-        return _fail(args.lang, exc.code, exc.vi, exc.en, exc.exit_code, as_json,
+        return _fail(lang, exc.code, exc.vi, exc.en, exc.exit_code, as_json,
                      {k: v for k, v in exc.details.items() if k != "problems"}
                      | ({"problems": exc.details["problems"]} if "problems" in exc.details
                         else {}))
     except sqlite3.Error as exc:
-        return _fail(args.lang, "sqlite", f"Lỗi cơ sở dữ liệu: {exc}", f"Database error: {exc}",
+        return _fail(lang, "sqlite", f"Lỗi cơ sở dữ liệu: {exc}", f"Database error: {exc}",
                      1, as_json)
     except BrokenPipeError:            # `desk-app … | head`: the reader left, not an error
         try:
@@ -289,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except OSError as exc:
-        return _fail(args.lang, "os", f"Lỗi tệp/ổ đĩa: {exc}", f"File/disk error: {exc}", 1,
+        return _fail(lang, "os", f"Lỗi tệp/ổ đĩa: {exc}", f"File/disk error: {exc}", 1,
                      as_json)
     except KeyboardInterrupt:
         return 130
@@ -297,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("unexpected error")
         if os.environ.get("DESK_APP_DEBUG"):
             raise
-        return _fail(args.lang, "internal", f"Lỗi nội bộ ({type(exc).__name__}: {exc}); chi tiết"
+        return _fail(lang, "internal", f"Lỗi nội bộ ({type(exc).__name__}: {exc}); chi tiết"
                      " trong logs/cli.log.", f"Internal error ({type(exc).__name__}: {exc});"
                      " details in logs/cli.log.", 1, as_json)
 

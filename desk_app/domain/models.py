@@ -36,6 +36,7 @@ class Role(str, Enum):
     OFFICER = "officer"      # lãnh đạo (signing officer)
     PROCESSOR = "processor"  # processing side (province / specialist), arrives via the feed
     SUPERVISOR = "supervisor"
+    ADMIN = "admin"          # quản trị hệ thống (desk administrator)
     SYSTEM = "system"
 
 

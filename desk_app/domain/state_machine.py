@@ -73,6 +73,7 @@ ROLE_LABELS: dict[R, tuple[str, str]] = {
     R.OFFICER: ("lãnh đạo ký duyệt", "signing officer"),
     R.PROCESSOR: ("bộ phận xử lý", "processing unit"),
     R.SUPERVISOR: ("người giám sát", "supervisor"),
+    R.ADMIN: ("quản trị hệ thống", "administrator"),
     R.SYSTEM: ("hệ thống", "system"),
 }
 

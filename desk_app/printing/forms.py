@@ -41,6 +41,7 @@ FONT = "DeskSerif"
 FONT_BOLD = "DeskSerif-Bold"
 FONT_ITALIC = "DeskSerif-Italic"
 CREATOR = "Một Cửa Desk"
+FIT_SCALES = (1.0, 0.96, 0.92, 0.88)
 
 _font_lock = threading.Lock()
 _fonts_ready = False
@@ -195,11 +196,12 @@ class QrCode(Flowable):
 
 
 class _Styles:
-    def __init__(self, page: Mapping[str, Any]) -> None:
-        body = float(page["font_size"])
-        head = float(page["header_font_size"])
-        note = float(page["note_font_size"])
+    def __init__(self, page: Mapping[str, Any], scale: float = 1.0) -> None:
+        body = float(page["font_size"]) * scale
+        head = float(page["header_font_size"]) * scale
+        note = float(page["note_font_size"]) * scale
         lead = 1.22
+        self.scale = scale
         self.body = ParagraphStyle("body", fontName=FONT, fontSize=body, leading=body * lead,
                                    alignment=TA_JUSTIFY, spaceAfter=1)
         self.body_left = ParagraphStyle("body_left", parent=self.body, alignment=TA_LEFT)
@@ -209,8 +211,9 @@ class _Styles:
         self.head_bold = ParagraphStyle("head_bold", parent=self.head, fontName=FONT_BOLD)
         self.date = ParagraphStyle("date", parent=self.head, fontName=FONT_ITALIC,
                                    fontSize=body, leading=body * lead)
-        self.title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=float(page["title_font_size"]),
-                                    leading=float(page["title_font_size"]) * 1.3, alignment=TA_CENTER,
+        title = float(page["title_font_size"]) * scale
+        self.title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=title,
+                                    leading=title * 1.3, alignment=TA_CENTER,
                                     spaceAfter=1 * mm)
         self.center = ParagraphStyle("center", parent=self.body, alignment=TA_CENTER)
         self.center_italic = ParagraphStyle("center_italic", parent=self.center, fontName=FONT_ITALIC)
@@ -218,7 +221,8 @@ class _Styles:
         self.cell = ParagraphStyle("cell", fontName=FONT, fontSize=body - 1,
                                    leading=(body - 1) * lead, alignment=TA_LEFT)
         self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
-        self.cell_head = ParagraphStyle("cell_head", parent=self.cell_center, fontName=FONT_BOLD)
+        self.cell_head = ParagraphStyle("cell_head", parent=self.cell_center, fontName=FONT_BOLD,
+                                        fontSize=body - 2, leading=(body - 2) * 1.15)
         self.note = ParagraphStyle("note", fontName=FONT_ITALIC, fontSize=note, leading=note * lead,
                                    alignment=TA_JUSTIFY)
         self.note_head = ParagraphStyle("note_head", parent=self.note, fontName=FONT_BOLD)
@@ -292,7 +296,7 @@ def _values(dossier: Dossier, unit: Unit, procedure: Procedure, clerk_name: str,
     else:
         fee = fmt["fee_free"]
     values["fee"] = fee
-    note = clean(dossier.fee_note)
+    note = citizen_fee_note(dossier.fee_amount, dossier.fee_note, procedure.fee.note)
     values["fee_note"] = f" ({note})" if note else ""
 
     book, sep, serial = clean(dossier.logbook_no).partition("/")
@@ -301,6 +305,36 @@ def _values(dossier: Dossier, unit: Unit, procedure: Procedure, clerk_name: str,
     values["logbook_book"] = book.strip() or blank
     values["logbook_serial"] = serial.strip() or blank
     return values
+
+
+def _drop_parenthesised(text: str) -> str:
+    """Text without any (…) part, nested ones included."""
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def citizen_fee_note(amount: int, fee_note: str, catalog_note: str = "") -> str:
+    """What the citizen reads after the amount: the arithmetic only (e.g. "2 bản × 8.000 đ =
+    16.000 đ"), never the catalog's note for the clerk (legal basis, "giá trị ví dụ"), never a
+    parenthesis inside the parenthesis the form puts around it. Empty when there is nothing to add."""
+    if amount <= 0:
+        return ""
+    note = clean(fee_note)
+    catalog_note = clean(catalog_note)
+    if catalog_note:
+        note = note.replace(f"({catalog_note})", "").replace(catalog_note, "")
+    note = _drop_parenthesised(note).strip(" .;,—-")
+    if "×" not in note or "ví dụ" in note.lower():
+        return ""
+    return note
 
 
 def split_note(note: str) -> tuple[list[str], str]:
@@ -374,7 +408,7 @@ def _header(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, fram
 
 def _title_block(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles) -> list[Flowable]:
     common, form = tpl["common"], tpl["form"]
-    story: list[Flowable] = [Spacer(1, 4 * mm), Paragraph(_markup(form["title"], values), st.title),
+    story: list[Flowable] = [Spacer(1, 4 * mm * st.scale), Paragraph(_markup(form["title"], values), st.title),
                              Paragraph(_markup(common["labels"]["code"], values, bold={"code"}), st.center)]
     copy_note = form.get("copy_note", "")
     if isinstance(copy_note, str) and copy_note.strip():
@@ -451,7 +485,7 @@ def _signatures(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, 
             return []
         return [Paragraph(_markup(title, values), st.center_bold),
                 Paragraph(_markup(hint, values), st.center_italic),
-                Spacer(1, 12 * mm),
+                Spacer(1, 12 * mm * st.scale),
                 Paragraph(escape(name), st.center_bold)]
 
     table = Table([[column(form["signature_left"], left_name), column(form["signature_right"], right_name)]],
@@ -540,7 +574,6 @@ def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, cle
     left, right = float(page["margin_left_mm"]) * mm, float(page["margin_right_mm"]) * mm
     top, bottom = float(page["margin_top_mm"]) * mm, float(page["margin_bottom_mm"]) * mm
     frame_w = A4[0] - left - right
-    st = _Styles(page)
 
     code = clean(dossier.code)
     configured = clean(lookup_url if lookup_url is not None else unit.lookup_url)
@@ -560,25 +593,37 @@ def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, cle
                                  templates.fill(page_fmt, {"page": str(doc.page)}))
         canvas.restoreState()
 
-    buf = io.BytesIO()
-    doc = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
-        title=f"{title} — {code}", author=clean(unit.name), subject=code, creator=CREATOR,
-        producer=CREATOR, keywords=clean(dossier.procedure_code), invariant=1, lang="vi-VN",
-        initialFontName=FONT, initialFontSize=float(page["font_size"]),
-    )
-    # Frame without inner padding: the margins above are the document's real margins.
-    frame = Frame(left, bottom, frame_w, A4[1] - top - bottom, leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0, id="body")
-    doc.addPageTemplates([PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
-                          PageTemplate(id="later", frames=[frame], onPage=later_pages)])
-    story = _story(kind, dossier, tpl, values, st, frame_w, target or code, bool(target))
-    try:
-        doc.build(story)
-    except LayoutError as exc:
-        raise ValidationError(
-            "form_layout_overflow",
-            "Nội dung hồ sơ quá dài, không thể dàn trang mẫu in; hãy rút gọn trường dài nhất.",
-            f"The dossier's text is too long to lay out on the form: {exc}", kind=kind, code=code,
-        ) from exc
-    return buf.getvalue()
+    def build(scale: float) -> tuple[bytes, int]:
+        buf = io.BytesIO()
+        doc = BaseDocTemplate(
+            buf, pagesize=A4, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+            title=f"{title} — {code}", author=clean(unit.name), subject=code, creator=CREATOR,
+            producer=CREATOR, keywords=clean(dossier.procedure_code), invariant=1, lang="vi-VN",
+            initialFontName=FONT, initialFontSize=float(page["font_size"]),
+        )
+        # Frame without inner padding: the margins above are the document's real margins.
+        frame = Frame(left, bottom, frame_w, A4[1] - top - bottom, leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0, id="body")
+        doc.addPageTemplates([PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
+                              PageTemplate(id="later", frames=[frame], onPage=later_pages)])
+        story = _story(kind, dossier, tpl, values, _Styles(page, scale), frame_w, target or code,
+                       bool(target))
+        try:
+            doc.build(story)
+        except LayoutError as exc:
+            raise ValidationError(
+                "form_layout_overflow",
+                "Nội dung hồ sơ quá dài, không thể dàn trang mẫu in; hãy rút gọn trường dài nhất.",
+                f"The dossier's text is too long to lay out on the form: {exc}", kind=kind, code=code,
+            ) from exc
+        return buf.getvalue(), doc.page
+
+    # A typical slip (up to 6 components, a long address) must stay on ONE sheet: when it spills
+    # over, the text shrinks a little (to 88 %, 11 pt for the shipped 12.5 pt) before a second
+    # page is accepted. Deterministic: the same dossier always gets the same scale.
+    pdf = b""
+    for scale in FIT_SCALES:
+        pdf, pages = build(scale)
+        if pages <= 1:
+            break
+    return pdf

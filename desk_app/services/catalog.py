@@ -33,15 +33,38 @@ class ImportReport:
     source: str
 
 
+# Words that mark a special variant of a common procedure ("… điện tử", "… có yếu tố nước ngoài",
+# "Đăng ký lại …", "… lưu động", "… kết hợp …"): unless the clerk typed them, the plain procedure
+# the desk handles every day comes first ("chung thuc ban sao" -> paper copies before electronic).
+VARIANT_MARKERS = ("dien tu", "yeu to nuoc ngoai", "luu dong", "ket hop", "lai")
+
+
+def _rank(name_folded: str, words: list[str]) -> tuple:
+    phrase = " ".join(words)
+    name_words = name_folded.replace(",", " ").split()
+    padded = " " + " ".join(name_words) + " "
+    typed = " " + phrase + " "
+    variants = sum(1 for m in VARIANT_MARKERS if f" {m} " in padded and f" {m} " not in typed)
+    return (name_folded != phrase, not padded.startswith(typed), typed not in padded, variants,
+            len(name_folded))
+
+
 def search_procedures(ctx: DeskContext, text: str, limit: int = 20) -> list[Procedure]:
-    """Active procedures by code prefix ("1.0011") or by folded words of the name ("khai sinh")."""
+    """Active procedures by code prefix ("1.0011") or by folded words of the name ("khai sinh").
+
+    Words are ranked: the exact name, then names starting with the words as typed, then names
+    containing them, then the plain procedure before its special variants (``VARIANT_MARKERS``),
+    then the shortest name."""
     text = (text or "").strip()
     conn = ctx.store.conn
     if _CODE_START.match(text):
         rows = repo.search_procedures(conn, code_prefix=text, folded_words=(), limit=limit)
     else:
-        rows = repo.search_procedures(conn, code_prefix=None, folded_words=search_tokens(text),
-                                      limit=limit)
+        words = list(search_tokens(text))
+        # A catalog holds hundreds of procedures: read every match, rank here, keep ``limit``.
+        rows = repo.search_procedures(conn, code_prefix=None, folded_words=words,
+                                      limit=max(limit, 1000))
+        rows = sorted(rows, key=lambda r: (_rank(r["name_folded"], words), r["code"]))[:limit]
     return [convert.procedure(r, repo.procedure_components(conn, r["code"])) for r in rows]
 
 

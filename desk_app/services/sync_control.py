@@ -19,10 +19,12 @@ from desk_app.services.context import DeskContext
 from desk_app.sync import reasons as sync_reasons
 from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY
 from desk_app.sync.feed import CURSOR_KEY
+from desk_app.sync.lock import SyncLockBusy  # noqa: F401 (re-exported: the CLI maps it to exit 3)
 
 if TYPE_CHECKING:  # the engine (httpx) loads on the first sync, not when the window opens
     from desk_app.sync.api import Credentials
     from desk_app.sync.engine import EngineConfig, SyncReport
+    from desk_app.sync.events import SyncEvent
 from offline_store import outbox, repo
 
 # Used for the estimate until a real upload has been measured: a modest 3G uplink (1 Mbit/s).
@@ -136,31 +138,87 @@ def engine_config(data_dir: Path, server: str, credentials: Credentials | None, 
 
 
 async def sync_once_async(ctx: DeskContext | Path, server: str, credentials: Credentials | None, *,
-                          on_event: Callable[[dict], Any] | None = None, **options: Any) -> SyncReport:
-    """Push what is ready, pull the feed, return the report (for the GUI's "Đồng bộ ngay")."""
+                          on_event: Callable[[dict], Any] | None = None,
+                          on_typed_event: Callable[[SyncEvent], Any] | None = None,
+                          progress: Callable[[Any], None] | None = None, cancel: Any = None,
+                          **options: Any) -> SyncReport:
+    """Push what is ready, pull the feed and the province's accounts, return the report (the
+    GUI's "Đồng bộ ngay"). ``on_event`` gets each event as its published dict, ``on_typed_event``
+    the :mod:`desk_app.sync.events` object. Raises ``SyncLockBusy`` when another sync runs.
+
+    On the job protocol (``desk_app.jobs``) too: ``progress`` gets one ``Progress`` per engine
+    event (step ``sync.<event>``, done = records accepted so far); a ``cancel`` token stops the run
+    after the step in flight (a batch is acknowledged in one transaction, never half) and raises
+    ``Cancelled`` with what was done."""
     data_dir = ctx.data_dir if isinstance(ctx, DeskContext) else Path(ctx)
     from desk_app.sync.engine import SyncEngine
 
-    engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event)
+    engines: list[Any] = []
+    listener = on_typed_event
+    if progress is not None or cancel is not None:
+        listener = _job_listener(progress, cancel, on_typed_event, engines)
+    engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event,
+                        on_typed_event=listener)
+    engines.append(engine)
     await engine.start()
+    watcher = asyncio.create_task(_watch_cancel(cancel, engine)) if cancel is not None else None
     try:
-        return await engine.run_once()
+        report = await engine.run_once()
     finally:
+        if watcher is not None:
+            watcher.cancel()
         await engine.close()
+    if cancel is not None and cancel.cancelled:
+        from desk_app.jobs import Cancelled
+
+        raise Cancelled(acked=report.acked, needs_attention=report.needs_attention,
+                        feed_applied=report.feed_applied)
+    return report
+
+
+def _job_listener(progress: Callable[[Any], None] | None, cancel: Any,
+                  also: Callable[[SyncEvent], Any] | None, engines: list[Any]) -> Callable[[SyncEvent], None]:
+    """Engine events -> ``desk_app.jobs.Progress`` (and on to ``also``); a cancel seen at an
+    event stops the engine before its next step (the watcher catches it between events)."""
+    from desk_app.jobs import Progress
+
+    acked = [0]
+
+    def listen(event: SyncEvent) -> None:
+        if event.kind == "acked":
+            acked[0] += int(getattr(event, "count", 0))
+        if progress is not None:
+            progress(Progress(step=event.step, done=acked[0], total=None, vi=event.message("vi"),
+                              en=event.message("en")))
+        if also is not None:
+            also(event)
+        if cancel is not None and cancel.cancelled:
+            for engine in engines:
+                engine.stop()
+    return listen
+
+
+async def _watch_cancel(cancel: Any, engine: Any) -> None:
+    while not cancel.cancelled:
+        await asyncio.sleep(0.1)
+    engine.stop()
 
 
 def sync_once(ctx: DeskContext | Path, server: str, credentials: Credentials | None, **options: Any) -> SyncReport:
-    """Blocking variant for the CLI and scripts (never call from a running event loop)."""
+    """Blocking variant for the CLI, scripts and job runners (never call from a running event
+    loop); takes ``progress``/``cancel`` like :func:`sync_once_async`."""
     return asyncio.run(sync_once_async(ctx, server, credentials, **options))
 
 
 async def run_forever(data_dir: Path, server: str, credentials: Credentials | None, *,
                       stop: asyncio.Event, on_event: Callable[[dict], Any] | None = None,
+                      on_typed_event: Callable[[SyncEvent], Any] | None = None,
                       **options: Any) -> SyncReport:
     """The long-running relay until ``stop`` is set (SIGTERM in ``desk-app sync``)."""
     from desk_app.sync.engine import SyncEngine
 
-    engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event)
+    engine = SyncEngine(engine_config(data_dir, server, credentials, **options), on_event=on_event,
+                        on_typed_event=on_typed_event)
     await engine.start()
     watcher = asyncio.create_task(stop.wait())
     runner = asyncio.create_task(engine.run())
@@ -180,8 +238,9 @@ def diagnostics(ctx: DeskContext) -> dict[str, Any]:
     rows = queue(ctx)
     attention = [r.to_dict() for r in rows if r.state == "needs_attention"][:50]
     oldest = min((r.created_at for r in rows), default=None)
-    lock = Path(ctx.data_dir) / "sync.lock"
-    holder = lock.read_text().strip() if lock.exists() else ""
+    from desk_app.sync import lock
+
+    holder = lock.holder_pid(ctx.data_dir)   # the last holder; it may have ended since
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "desk_no": ctx.desk_no, "unit_code": ctx.unit_code,
@@ -257,3 +316,71 @@ def connection(ctx: DeskContext) -> tuple[str, Credentials]:
                               "Chưa có mật khẩu trong kho khóa: vào Đồng bộ → Thiết lập máy chủ.",
                               "No password in the keyring: Sync → Server settings.")
     return s.url, creds
+
+
+# --------------------------------------------------------------------------- server account (CLI)
+
+
+def resolve_credentials(server: str, user: str | None = None, password_env: str | None = None) -> Credentials:
+    """The server account for a sync run: from the environment variable when one is named,
+    else what :func:`login_and_store` saved in the OS keyring (ValidationError when neither)."""
+    from desk_app.sync import credentials
+
+    return credentials.resolve(server, user, password_env)
+
+
+def _login_error(fault: Any) -> Exception:
+    from desk_app.domain.errors import DeskError, ValidationError
+
+    # a wrong account is bad input (exit 2); an unreachable or broken server is a failure (exit 1)
+    cls = ValidationError if fault.code in ("auth", "no_credentials") else DeskError
+    return cls(fault.code, fault.vi, fault.en, **dict(fault.details))
+
+
+async def login_and_store_async(server: str, username: str, password: str, *,
+                                ca_bundle: str | None = None) -> dict[str, Any]:
+    """Check the desk account against the server (``POST /auth/token``), then keep it in the OS
+    keyring for later runs. Returns ``{server, user, unit_code, desk, saved}``; when the keyring
+    could not keep the password, ``saved`` is False and ``keyring_note_vi``/``keyring_note_en``
+    say so (the account is still right — only "saved" is never claimed without reading it back).
+    A refused account raises ValidationError (exit 2), an unreachable server DeskError (exit 1);
+    nothing is stored then."""
+    from desk_app.domain.errors import DeskError, ValidationError
+    from desk_app.sync import credentials, reasons
+    from desk_app.sync.api import Api, Credentials
+
+    server, username = (server or "").strip().rstrip("/"), (username or "").strip()
+    if not server or not username or not password:
+        raise ValidationError("server_login_incomplete",
+                              "Cần địa chỉ máy chủ, tên đăng nhập và mật khẩu.",
+                              "The server address, the user name and the password are needed.")
+    creds = Credentials(username, password)
+    api = Api(server, creds, verify=ca_bundle or True)
+    try:
+        await api.login()
+        info = {"server": server, "user": username, "unit_code": api.unit_code, "desk": api.desk}
+    except reasons.SyncFault as fault:
+        raise _login_error(fault) from None
+    finally:
+        await api.aclose()
+    try:
+        credentials.store(server, creds)
+        back = credentials.load(server, username)
+        saved = back is not None and back.password == password
+        why = ""
+    except DeskError as exc:
+        saved, why = False, str(exc.details.get("detail", ""))
+    info["saved"] = saved
+    if not saved:
+        info["keyring_note_vi"] = ("Tài khoản đúng nhưng kho khóa của hệ điều hành không giữ được mật khẩu; "
+                                   "mỗi lần đồng bộ cần đưa mật khẩu qua biến môi trường.")
+        info["keyring_note_en"] = ("The account is right but the OS keyring could not keep the password; "
+                                   "each sync needs the password from an environment variable.")
+        if why:
+            info["keyring_detail"] = why[:300]
+    return info
+
+
+def login_and_store(server: str, username: str, password: str, *, ca_bundle: str | None = None) -> dict[str, Any]:
+    """Blocking :func:`login_and_store_async` for the CLI (never call from a running event loop)."""
+    return asyncio.run(login_and_store_async(server, username, password, ca_bundle=ca_bundle))

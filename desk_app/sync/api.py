@@ -88,6 +88,22 @@ FEED_SCHEMA = {
     },
 }
 
+ACCOUNTS_SCHEMA = {        # GET /api/v1/accounts: the unit's staff accounts, provided by the province
+    "type": "object", "required": ["accounts"],
+    "properties": {
+        "accounts": {"type": "array", "items": {"type": "object"}},
+        "version": {"type": ["string", "integer", "null"]},
+    },
+}
+ACCOUNT_ROW_SCHEMA = {     # one row; checked row by row so one bad account does not block the rest
+    "type": "object", "required": ["login", "full_name", "role", "password_hash", "active", "updated_at"],
+    "properties": {"login": {"type": "string", "pattern": "^[a-z0-9._-]{1,64}$"},   # as users.LOGIN_RE
+                   "full_name": {"type": "string", "minLength": 1, "maxLength": 200},
+                   "role": {"type": "string"},
+                   # an argon2id PHC string: the desk verifies passwords with argon2 only
+                   "password_hash": {"type": "string", "pattern": "^\\$argon2id\\$", "maxLength": 512},
+                   "active": {"type": "boolean"},
+                   "updated_at": {"type": "string", "minLength": 1, "maxLength": 40}}}
 
 def validate(data: Any, schema: dict, what: str) -> Any:
     """Check an answer's shape; a mismatch becomes a ``bad_response`` fault naming the field."""
@@ -101,6 +117,17 @@ def validate(data: Any, schema: dict, what: str) -> Any:
         path = "/".join(str(p) for p in exc.absolute_path) or "(gốc/root)"
         raise reasons.bad_response(f"{what}: {path}: {exc.message[:200]}") from None
     return data
+
+
+def schema_problem(data: Any, schema: dict) -> str | None:
+    """Where ``data`` breaks ``schema`` (field path and rule), never the offending value — for
+    answers that may carry secrets (password hashes); None when it fits."""
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        path = "/".join(str(p) for p in exc.absolute_path) or "(gốc/root)"
+        return f"{path}: {exc.validator}"
+    return None
 
 
 class Meter:

@@ -1,9 +1,10 @@
 """Where the desk account's password comes from: the OS keyring, or an environment variable.
 
 The password never goes into the database, a config file or a log line. ``desk-app login``
-checks it against the server and stores it in the keyring (service ``mot-cua-desk``, one entry
-per server URL + user, and a pointer to the last user of that server). Headless runs (services,
-tests) pass ``--user U --password-env VAR`` instead.
+(``services.sync_control.login_and_store``) checks it against the server and stores it in the
+keyring (service ``mot-cua-desk``, one entry per server URL + user, and a pointer to the last user
+of that server). Headless runs (services, tests) pass ``--server-user U --server-password-env VAR``
+instead.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ def store(server: str, creds: Credentials) -> None:
         keyring.set_password(SERVICE, f"{_server_key(server)}|@user", creds.username)
     except keyring.errors.KeyringError as exc:
         raise ValidationError("keyring_unavailable",
-                              "Không lưu được mật khẩu vào kho khóa của hệ điều hành; hãy dùng --password-env.",
-                              "Could not save the password in the OS keyring; use --password-env.",
+                              "Không lưu được mật khẩu vào kho khóa của hệ điều hành; hãy báo quản trị hệ thống.",
+                              "Could not save the password in the OS keyring; tell the administrator.",
                               detail=str(exc)) from None
 
 
@@ -55,10 +56,12 @@ def forget(server: str, user: str) -> None:
 
 
 def from_env(user: str, variable: str) -> Credentials:
-    """``--user U --password-env VAR``: the password is read from the environment, never argv."""
+    """``--server-user U --server-password-env VAR``: the password comes from the environment,
+    never from argv."""
     password = os.environ.get(variable or "")
     if not user:
-        raise ValidationError("user_required", "Thiếu tên đăng nhập (--user).", "Missing user name (--user).")
+        raise ValidationError("user_required", "Thiếu tên đăng nhập máy chủ tỉnh (--server-user).",
+                              "Missing the provincial server's user name (--server-user).")
     if not password:
         raise ValidationError("password_env_empty",
                               f"Biến môi trường {variable} chưa có mật khẩu.",

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import fcntl
 import functools
 import json
 import logging
@@ -33,12 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from desk_app.domain.errors import DeskError
 from desk_app.sync import deferred, feed_files, reasons  # noqa: F401 (registers the file fetcher)
-from desk_app.sync.api import API, BATCH_SCHEMA, FEED_SCHEMA, Api, Credentials, validate
+from desk_app.sync import events as ev
+from desk_app.sync.api import (ACCOUNT_ROW_SCHEMA, ACCOUNTS_SCHEMA, API, BATCH_SCHEMA, FEED_SCHEMA, Api,
+                               Credentials, schema_problem, validate)
 from desk_app.sync.backoff import next_delay
 from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY  # noqa: F401 (re-exported)
 from desk_app.sync.feed import apply_page, get_cursor
+from desk_app.sync.lock import DeskSyncLock, SyncLockBusy
 from desk_app.sync.wire import to_wire
 from desk_app.sync.tus import DEFAULT_CHUNK, Attachment, Uploader
 from offline_store import outbox, repo
@@ -69,6 +70,8 @@ class EngineConfig:
     connect_timeout: float = 5.0
     io_timeout: float = 20.0
     pull_feed: bool = True
+    pull_accounts: bool = True                # staff accounts from the province (GET /accounts)
+    accounts_interval: float = 600.0          # how often a long run asks again (If-None-Match)
     seed: int | None = None
 
 
@@ -83,6 +86,7 @@ class SyncReport:
     uploaded_bytes: int = 0          # PATCH body bytes handed to the socket, failed tries included
     skipped_uploads: int = 0
     feed_applied: int = 0
+    accounts_applied: int = 0
     faults: list[dict] = field(default_factory=list)
     online: bool = True
     started_at: str = field(default_factory=iso_utc)
@@ -90,10 +94,6 @@ class SyncReport:
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
-
-
-class SyncLockBusy(DeskError):
-    """Another engine already syncs this desk."""
 
 
 class _Db:
@@ -120,27 +120,15 @@ class _Db:
         self._ex.shutdown(wait=True)
 
 
-def _take_lock(data_dir: Path) -> int:
-    """One engine per desk: an flock on ``sync.lock`` (released by the kernel on kill -9)."""
-    path = Path(data_dir) / "sync.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise SyncLockBusy("sync_busy", "Đã có một tiến trình đồng bộ khác đang chạy cho quầy này.",
-                           "Another sync process is already running for this desk.",
-                           data_dir=str(data_dir)) from None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode())
-    return fd
-
-
 class SyncEngine:
     """Relays one desk's outbox; use :meth:`run_once` (drain then return) or :meth:`run` (forever)."""
 
     def __init__(self, config: EngineConfig, *, api: Api | None = None,
-                 on_event: Callable[[dict], Any] | None = None) -> None:
+                 on_event: Callable[[dict], Any] | None = None,
+                 on_typed_event: Callable[[ev.SyncEvent], Any] | None = None) -> None:
+        """``on_event`` gets each event as its published dict (``SyncEvent.to_dict()``: the
+        ``sync --json`` line, the GUI's Signal(dict)); ``on_typed_event`` gets the
+        :mod:`desk_app.sync.events` object itself. Either, both or neither."""
         self.cfg = config
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.api = api or Api(config.server, config.credentials, verify=config.verify,
@@ -150,6 +138,7 @@ class SyncEngine:
         self.db = _Db(Path(config.data_dir))
         self.rng = random.Random(config.seed)
         self.on_event = on_event
+        self.on_typed_event = on_typed_event
         self.report = SyncReport()
         self.last_fault: reasons.SyncFault | None = None
         self._online = asyncio.Event()
@@ -157,7 +146,9 @@ class SyncEngine:
         self._kick = asyncio.Event()
         self._stop = asyncio.Event()
         self._probe_task: asyncio.Task | None = None
-        self._lock_fd: int | None = None
+        self._lock = DeskSyncLock(Path(config.data_dir))
+        self._accounts_due = 0.0            # monotonic time of the next accounts refresh
+        self._accounts_offered = True       # False once the server said it has no /accounts
         self._verified: set[str] = set()
         self._held: dict[int, Any] = {}
         self._once = False
@@ -169,7 +160,7 @@ class SyncEngine:
     async def start(self) -> None:
         """Take the desk's sync lock, open the store on the worker thread, reclaim dead leases.
         On failure everything taken so far is released (a GUI retries in the same process)."""
-        self._lock_fd = _take_lock(Path(self.cfg.data_dir))
+        self._lock.acquire()
         try:
             await self.db.open()
             await self.db.run(self._reclaim)
@@ -197,9 +188,7 @@ class SyncEngine:
             self._held.clear()
         await self.api.aclose()
         await self.db.close()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._lock.release()
 
     def stop(self) -> None:
         """Ask :meth:`run` to finish (safe from a signal handler via loop.call_soon_threadsafe)."""
@@ -217,7 +206,7 @@ class SyncEngine:
         self._record_done.clear()
         tasks = [asyncio.create_task(self._lane("record")), asyncio.create_task(self._lane("bulk")),
                  asyncio.create_task(self._lane("deferred")), asyncio.create_task(self._keep_leases())]
-        if self.cfg.pull_feed:
+        if self.cfg.pull_feed or self.cfg.pull_accounts:
             tasks.append(asyncio.create_task(self._feed_loop()))
         stop = asyncio.create_task(self._stop.wait())
         try:
@@ -234,7 +223,8 @@ class SyncEngine:
         return self.report
 
     async def run_once(self) -> SyncReport:
-        """Push everything ready now, pull the feed, return. Stops early when the link is down."""
+        """Push everything ready now, pull the feed and the accounts, return. Stops early when the
+        link is down, or after the current step when :meth:`stop` is called (a cancelled job)."""
         self._once = True
         self._record_done.clear()
         keeper = asyncio.create_task(self._keep_leases())
@@ -243,9 +233,14 @@ class SyncEngine:
         finally:
             keeper.cancel()
             await asyncio.gather(keeper, return_exceptions=True)
-        if self.cfg.pull_feed and self._online.is_set():
+        if self.cfg.pull_feed and self._online.is_set() and not self._stop.is_set():
             try:
                 await self.pull_feed()
+            except reasons.SyncFault as fault:
+                self._note_fault(fault)
+        if self.cfg.pull_accounts and self._online.is_set() and not self._stop.is_set():
+            try:
+                await self.pull_accounts()
             except reasons.SyncFault as fault:
                 self._note_fault(fault)
         self.report.online = self._online.is_set()
@@ -254,10 +249,15 @@ class SyncEngine:
         return self.report
 
     # --- events / faults ------------------------------------------------------------------
-    def _emit(self, kind: str, **data: Any) -> None:
+    def _emit(self, event: ev.SyncEvent) -> None:
+        calls: list[tuple[Callable[[Any], Any], Any]] = []
+        if self.on_typed_event is not None:
+            calls.append((self.on_typed_event, event))
         if self.on_event is not None:
+            calls.append((self.on_event, event.to_dict()))
+        for listener, arg in calls:
             try:
-                self.on_event({"event": kind, **data})
+                listener(arg)
             except Exception:  # noqa: BLE001 - a broken listener must not stop the sync
                 log.exception("sync event listener failed")
 
@@ -266,7 +266,7 @@ class SyncEngine:
         if len(self.report.faults) < 50:
             self.report.faults.append(fault.to_dict())
         log.warning("sync fault %s: %s", fault.code, fault.en)
-        self._emit("fault", **fault.to_dict())
+        self._emit(ev.FaultEvent.of(fault))
         if fault.offline:
             self._go_offline(fault)
 
@@ -275,7 +275,7 @@ class SyncEngine:
             return
         self._online.clear()
         self.report.online = False
-        self._emit("offline", code=fault.code, vi=fault.vi, en=fault.en)
+        self._emit(ev.Offline(code=fault.code, vi=fault.vi, en=fault.en))
         if self._once:
             return  # a one-shot run reports the state instead of waiting for the link
         if self._probe_task is None or self._probe_task.done():
@@ -303,7 +303,7 @@ class SyncEngine:
                 delay = min(self.cfg.probe_max if again.code not in slow else 60.0, delay * 2)
         self._online.set()
         self.report.online = True
-        self._emit("online")
+        self._emit(ev.Online())
         self._kick.set()
 
     async def _sleep(self, seconds: float) -> None:
@@ -422,8 +422,8 @@ class SyncEngine:
                     await self.db.run(outbox.needs_attention, self.db.store, it.id, self.owner,
                                       reason=fault.stored())
                     self.report.needs_attention += 1
-                    self._emit("needs_attention", item=it.id, dossier=it.payload.get("MaHoSo"),
-                               code=fault.code, vi=fault.vi)
+                    self._emit(ev.NeedsAttention(item=it.id, dossier=it.payload.get("MaHoSo"),
+                                                 code=fault.code, vi=fault.vi, en=fault.en))
                 else:
                     delay = 0.0 if fault.offline else next_delay(
                         it.attempts - 1, fault.retry_after, base=self.cfg.backoff_base,
@@ -521,7 +521,7 @@ class SyncEngine:
             self.report.acked += len(acks)
             for it, _ in acks:
                 self._held.pop(it.id, None)
-            self._emit("acked", count=len(acks))
+            self._emit(ev.Acked(count=len(acks)))
         for it in items:
             res = by_op[it.op_id]
             status = res["status"]
@@ -599,7 +599,7 @@ class SyncEngine:
                     await self.db.run(self._record_goodput, stats.body_bytes / elapsed)
             done_before += att.size
             await self.db.run(self._heartbeat, it.id, done_before)
-            self._emit("uploaded", item=it.id, sha256=att.sha256, bytes=stats.body_bytes, skipped=stats.skipped)
+            self._emit(ev.Uploaded(item=it.id, sha256=att.sha256, bytes=stats.body_bytes, skipped=stats.skipped))
 
     def _heartbeat(self, item_id: int, bytes_sent: int) -> None:
         outbox.progress(self.db.store, item_id, self.owner, bytes_sent)
@@ -636,16 +636,22 @@ class SyncEngine:
 
     # --- feed ---------------------------------------------------------------------------------
     async def _feed_loop(self) -> None:
+        """The refresh loop: the unit feed every ``feed_interval`` s, the province's accounts
+        every ``accounts_interval`` s (at the first turn too)."""
         while not self._stop.is_set():
             if self._online.is_set():
                 try:
-                    await self.pull_feed()
+                    if self.cfg.pull_feed:
+                        await self.pull_feed()
+                    if self.cfg.pull_accounts and time.monotonic() >= self._accounts_due:
+                        await self.pull_accounts()
+                        self._accounts_due = time.monotonic() + self.cfg.accounts_interval
                 except reasons.SyncFault as fault:
                     self._note_fault(fault)
                 except asyncio.CancelledError:
                     raise
                 except Exception:  # noqa: BLE001
-                    log.exception("feed pull failed")
+                    log.exception("feed/accounts refresh failed")
             await self._sleep(self.cfg.feed_interval)
 
     async def pull_feed(self) -> int:
@@ -674,5 +680,75 @@ class SyncEngine:
                 break
         self.report.feed_applied += applied
         if applied:
-            self._emit("feed", applied=applied)
+            self._emit(ev.FeedApplied(applied=applied))
         return applied
+
+    # --- accounts from the province -------------------------------------------------------------
+    async def pull_accounts(self) -> int:
+        """``GET /api/v1/accounts`` (If-None-Match: the last ETag) and apply each account with
+        ``repo.upsert_province_account`` in one transaction; returns the accounts changed.
+
+        Quiet when there is nothing to do: 304 (unchanged), a server that does not offer the list
+        (404/405/501: an older back end) or refuses it to this desk (403), a store without accounts.
+        A row the desk cannot trust is skipped and reported (``bad_response``); the others apply.
+        """
+        upsert = getattr(repo, "upsert_province_account", None)
+        if upsert is None or not self._accounts_offered:
+            return 0
+        etag = await self.db.run(lambda: repo.get_sync_state(self.db.store.conn, ACCOUNTS_ETAG_KEY, "") or "")
+        headers = {"If-None-Match": etag} if etag else None
+        reply = await self.api.request("GET", f"{API}/accounts", headers=headers, ok=(200,),
+                                       accept=(304, 403, 404, 405, 501))
+        if reply.status in (404, 405, 501):
+            self._accounts_offered = False      # an older server: do not ask again in this run
+            log.info("the server offers no /accounts (HTTP %s); skipped", reply.status)
+            return 0
+        if reply.status == 403:
+            log.info("the server refuses /accounts to this desk; skipped")
+            return 0
+        if reply.status == 304:
+            return 0
+        data = validate(reply.json(), ACCOUNTS_SCHEMA, "accounts")
+        new_etag = reply.headers.get("etag") or ""
+        version = data.get("version")
+        roles = _known_roles()
+        good: list[dict] = []
+        for i, row in enumerate(data["accounts"]):
+            problem = schema_problem(row, ACCOUNT_ROW_SCHEMA)
+            if problem is None and row["role"] not in roles:
+                problem = f"role: vai trò không rõ / unknown role {str(row['role'])[:20]!r}"
+            if problem is not None:               # skip this row, apply the others
+                self._note_fault(reasons.bad_response(f"accounts[{i}] {problem}"))
+                continue
+            good.append({k: row[k] for k in ACCOUNT_KEYS})
+
+        def apply() -> int:
+            changed = 0
+            with self.db.store.transaction() as conn:
+                for row in good:
+                    if upsert(conn, row):
+                        changed += 1
+                repo.set_sync_state(conn, ACCOUNTS_ETAG_KEY, new_etag)
+                repo.set_sync_state(conn, ACCOUNTS_VERSION_KEY, "" if version is None else str(version))
+            return changed
+        try:
+            changed = await self.db.run(apply)
+        except (sqlite3.IntegrityError, ValueError, KeyError, TypeError) as exc:
+            # nothing of the list was applied (one transaction); the ETag stays, so it comes again
+            raise reasons.bad_response(f"accounts: {str(exc)[:200]}") from None
+        self.report.accounts_applied += changed
+        if changed:
+            self._emit(ev.AccountsApplied(applied=changed, version=None if version is None else str(version)))
+        return changed
+
+
+ACCOUNTS_ETAG_KEY = "accounts_etag"
+ACCOUNTS_VERSION_KEY = "accounts_version"
+ACCOUNT_KEYS = ("login", "full_name", "role", "password_hash", "active", "updated_at")
+
+
+def _known_roles() -> set[str]:
+    """The roles a person's account may have (``desk_app.domain.models.Role`` but ``system``)."""
+    from desk_app.domain.models import Role
+
+    return {r.value for r in Role} - {"system"}

@@ -9,14 +9,14 @@ most one page, never skips one.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from desk_app.domain.dossier_record import CODE_TO_STATUS, search_text
+from desk_app.domain.localtime import VN_TZ
 from desk_app.domain.models import DossierStatus
 from offline_store import repo
 
-VN_TZ = timezone(timedelta(hours=7))
 CURSOR_KEY = "feed_cursor"
 REJECTED_KEY = "feed_rejected"
 

@@ -1,7 +1,7 @@
-"""Start the GUI: QApplication, bundled fonts, translators, the qasync loop, the main window."""
+"""Start the GUI: QApplication, bundled fonts, translators, the main window shown first, then the
+store, the login and the qasync loop (start-up measured by bench/bench_startup.py)."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -11,13 +11,11 @@ from desk_app.ui import i18n
 from desk_app.ui.qt import (
     QApplication,
     QEvent,
-    QEventLoop,
     QFont,
     QFontDatabase,
     QMessageBox,
     QObject,
     QTimer,
-    QWindow,
 )
 
 log = logging.getLogger(__name__)
@@ -45,46 +43,82 @@ def register_fonts(app: QApplication) -> list[str]:
     return sorted(families)
 
 
-class _ExposedWatcher(QObject):
-    """Calls ``done`` once the main window has been exposed (painted) — the self-test's proof of life.
+def _wait_exposed(window, timeout_ms: int = 3000) -> bool:
+    """Run a local Qt event loop until ``window`` is exposed (painted), before asyncio and qasync
+    are even imported: what the person sees first is the window, not our imports."""
+    from desk_app.ui.qt import QtCoreEventLoop
 
-    It filters only that window's QWindow: an app-wide filter sent every start-up event (hundreds
-    before the first expose) through Python.
-    """
+    handle = window.windowHandle()
+    if handle is None or handle.isExposed():
+        QApplication.processEvents()
+        return handle is not None
+    loop = QtCoreEventLoop()
 
-    def __init__(self, window: QWindow, done) -> None:
-        super().__init__(window)
-        self.done = done
-        self._fired = False
-        window.installEventFilter(self)
-        if window.isExposed():  # a platform may expose synchronously inside show()
-            self._fire(window)
+    class Watch(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 — Qt API
+            if event.type() == QEvent.Type.Expose and obj.isExposed():
+                QTimer.singleShot(0, loop.quit)      # after the paint that follows the expose
+            return False
+    watch = Watch()
+    handle.installEventFilter(watch)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    handle.removeEventFilter(watch)
+    return handle.isExposed()
 
-    def _fire(self, window: QWindow) -> None:
-        if self._fired:
-            return
-        self._fired = True
-        window.removeEventFilter(self)
-        print("selftest ok", flush=True)
-        QTimer.singleShot(0, self.done)
 
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Expose and isinstance(obj, QWindow) and obj.isExposed():
-            self._fire(obj)
+def place(window) -> bool:
+    """Size the window for the screen; True = show it maximised (a small screen: 1024×600,
+    1366×768 laptops), else 1280×800 or less, centred in the available geometry."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
         return False
+    avail = screen.availableGeometry()
+    w, h = min(1280, avail.width()), min(800, avail.height())
+    window.setGeometry(avail.x() + (avail.width() - w) // 2, avail.y() + (avail.height() - h) // 2, w, h)
+    return avail.width() < 1400 or avail.height() < 820
 
 
-def run(data_dir: Path, selftest: bool = False, lang: str = "vi") -> int:
-    """Open the desk at ``data_dir`` in a window; returns the process exit code."""
-    from desk_app.services import open_desk
-    from desk_app.ui.main_window import MainWindow
+def selftest_session(ctx):
+    """The self-test (``desk-app --selftest``) never waits on a login dialog: it acts as the data
+    folder's owner — the built-in administrator, as the CLI does without ``--user``."""
+    from desk_app.services import session as session_svc
 
+    s = session_svc.os_owner_session(ctx)
+    s.face = "gui"
+    return s
+
+
+def run(data_dir: Path, selftest: bool = False, lang: str = "vi", session=None, *,
+        idle_ms: int | None = None) -> int:
+    """Open the desk at ``data_dir`` in a window; returns the process exit code.
+
+    1. QApplication, fonts, translators, the main window as an empty shell ("Đang mở dữ liệu…"),
+       shown and painted (a local Qt loop; asyncio/qasync and the services are not imported yet);
+    2. then the store is opened, the person logs in (``session`` given: no dialog; selftest: the
+       built-in administrator, see ``selftest_session``), and the window is filled.
+    ``selftest`` prints "window shown" at the first expose, "selftest ok" once the store is open
+    and the list painted, and exits 0 (1 with the reason on stderr if the store cannot be used).
+    """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("desk-app")
     app.setApplicationDisplayName("Một Cửa Desk")
     app.setOrganizationName("desk-app")
     register_fonts(app)
     i18n.install(lang)
+    from desk_app.ui.main_window import MainWindow
+
+    window = MainWindow(idle_ms=idle_ms)
+    if place(window):
+        window.showMaximized()
+    else:
+        window.show()
+    _wait_exposed(window)
+    if selftest:
+        print("window shown", flush=True)
+
+    from desk_app.services import open_desk
+
     try:
         ctx = open_desk(Path(data_dir))
     except (DeskError, OSError) as exc:
@@ -94,9 +128,14 @@ def run(data_dir: Path, selftest: bool = False, lang: str = "vi") -> int:
                                f"Cannot use the data folder {data_dir}: {exc.strerror or exc}.")
         log.error("cannot open desk at %s: %s", data_dir, exc.code)
         if not selftest:
-            QMessageBox.critical(None, "Một Cửa Desk", i18n.error_text(exc))
+            QMessageBox.critical(window, "Một Cửa Desk", i18n.error_text(exc))
         print(exc.message(lang), file=sys.stderr)
+        window.hide()
         return 1
+
+    import asyncio
+
+    from desk_app.ui.qt import QEventLoop  # qasync's
 
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -107,13 +146,27 @@ def run(data_dir: Path, selftest: bool = False, lang: str = "vi") -> int:
             done.set_result(code)
     app.aboutToQuit.connect(finish)
     app.lastWindowClosed.connect(finish)
-    window = MainWindow(ctx)
-    window.show()
-    if selftest:
-        _ExposedWatcher(window.windowHandle(), finish)
     try:
+        window.open_store(ctx)
+        if session is None and selftest:
+            session = selftest_session(ctx)
+        if session is not None:
+            window.set_session(session)
+        else:
+            window.ask_login()
+        if selftest:
+            def proof() -> None:
+                window.repaint()
+                print("selftest ok", flush=True)
+                finish(0)
+            QTimer.singleShot(0, proof)
         with loop:
             code = loop.run_until_complete(done)
+    except DeskError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        code = 1
     finally:
+        window.shutdown()
+        window.hide()
         ctx.close()
     return code

@@ -1,7 +1,10 @@
 """One dossier in full: fields, components, attachments, events, sync state, reprint buttons.
 
-Read-only view of ``dossiers.get``; the reprint buttons render Mẫu 01/02/03 from the stored
-dossier through ``services.intake.receipt`` (never from what a form once showed).
+Read-only view of ``dossiers.get``; the print buttons render the form that fits the dossier's
+status from the stored dossier through ``services.intake.receipt`` (never from what a form once
+showed): Mẫu 01 for a received dossier, Mẫu 02 only for a supplement request, Mẫu 03 only for
+a refusal. A preview stores nothing; printing it, or saving the PDF, keeps the copy with the
+dossier. Rendering runs on the main window's JobRunner when there is one.
 """
 from __future__ import annotations
 
@@ -72,9 +75,10 @@ def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
 
 
 class DossierDetail(QDialog):
-    def __init__(self, ctx: DeskContext, dossier: Dossier, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: DeskContext, dossier: Dossier, parent: QWidget | None = None, *, jobs=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.jobs = jobs if jobs is not None else getattr(parent, "jobs", None)
         self.dossier = dossier
         self.preview_dialog = None
         self.setObjectName("dossierDetail")
@@ -119,7 +123,8 @@ class DossierDetail(QDialog):
             [[str(c.seq), c.name, labels.form_label(c.form), str(c.quantity)] for c in d.components], self)
         self.attachments_model = RowsModel(
             [self.tr("File"), self.tr("Kind"), self.tr("Size"), self.tr("SHA-256")],
-            [[a.filename, a.kind, f"{a.size:,}".replace(",", "."), a.sha256[:16] + "…"] for a in d.attachments],
+            [[a.filename, labels.attachment_kind_label(a.kind, a.filename), f"{a.size:,}".replace(",", "."),
+              a.sha256[:16] + "…"] for a in d.attachments],
             self)
         self.events_model = RowsModel(
             [self.tr("Time"), self.tr("By"), self.tr("From"), self.tr("To"), self.tr("Note")],
@@ -131,18 +136,19 @@ class DossierDetail(QDialog):
 
         buttons = QHBoxLayout()
         self.reprint_buttons: dict[str, QPushButton] = {}
-        for kind, text in (("01", self.tr("Reprint form 01 (receipt)")),
-                           ("02", self.tr("Print form 02 (supplement)")),
-                           ("03", self.tr("Print form 03 (refusal)"))):
-            b = QPushButton(text, self)
-            b.setObjectName(f"reprint{kind}")
-            b.setAutoDefault(False)
-            b.clicked.connect(lambda _=False, k=kind: self.reprint(k))
-            buttons.addWidget(b)
-            self.reprint_buttons[kind] = b
+        self.kind = form_kind_for(d)
+        text = {"01": self.tr("Reprint form 01 (receipt)"), "02": self.tr("Print form 02 (supplement)"),
+                "03": self.tr("Print form 03 (refusal)")}[self.kind]
+        b = QPushButton(text, self)
+        b.setObjectName(f"reprint{self.kind}")
+        b.setAutoDefault(False)
+        b.clicked.connect(lambda _=False: self.reprint(self.kind))
+        buttons.addWidget(b)
+        self.reprint_buttons[self.kind] = b
         self.pdf_button = QPushButton(self.tr("Save PDF…"), self)
+        self.pdf_button.setObjectName("detailSavePdf")
         self.pdf_button.setAutoDefault(False)
-        self.pdf_button.clicked.connect(lambda: self.save_pdf("01"))
+        self.pdf_button.clicked.connect(lambda: self.save_pdf(self.kind))
         buttons.addWidget(self.pdf_button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -154,33 +160,78 @@ class DossierDetail(QDialog):
         layout.addLayout(form)
         layout.addWidget(tabs, 1)
         layout.addLayout(buttons)
-        self.resize(900, 640)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        host = self.parentWidget()
+        screen = (host.screen() if host is not None else None) or self.screen()
+        avail = screen.availableGeometry()
+        w, h = min(1000, avail.width() - 16), min(720, avail.height() - 40)
+        self.setGeometry(avail.x() + (avail.width() - w) // 2, avail.y() + max(32, (avail.height() - h) // 2), w, h)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setText(text)
+        self.message.show()
+
+    def _run(self, fn, on_done) -> None:
+        """``fn(wctx, progress, cancel)`` on the JobRunner (inline without one)."""
+        on_error = lambda exc: self._show_message(i18n.error_text(exc))  # noqa: E731
+        if self.jobs is not None:
+            self.jobs.run(fn, on_done=on_done, on_error=on_error, title_vi="Đang tạo mẫu in",
+                          title_en="Rendering the form", cancellable=False)
+            return
+        try:
+            result = fn(self.ctx, lambda _p: None, None)
+        except Exception as exc:  # noqa: BLE001 — shown to the clerk
+            on_error(exc)
+            return
+        on_done(result)
 
     def _render(self, kind: str) -> bytes | None:
+        """The PDF for a preview, NOT stored with the dossier."""
         try:
-            return receipt.render(self.ctx, self.dossier.code, kind)
+            return receipt.render(self.ctx, self.dossier.code, kind, store_as_attachment=False)
         except DeskError as exc:
-            self.message.setStyleSheet("color: #b3261e;")
-            self.message.setText(i18n.error_text(exc))
-            self.message.show()
+            self._show_message(i18n.error_text(exc))
             return None
 
-    def reprint(self, kind: str) -> None:
-        pdf = self._render(kind)
-        if pdf is not None:
-            title = self.tr("Print preview — form %1 — %2").replace("%1", kind).replace("%2", self.dossier.code)
-            self.preview_dialog = receipt_preview.preview(self, pdf, title)
+    def reprint(self, kind: str | None = None) -> None:
+        """Preview the form the dossier's status calls for (a refused dossier has no Mẫu 01)."""
+        kind = kind if kind in self.reprint_buttons else self.kind
+        code = self.dossier.code
 
-    def save_pdf(self, kind: str) -> None:
-        pdf = self._render(kind)
-        if pdf is None:
-            return
-        target = dialogs.save_file(self, self.tr("Save receipt as PDF"), f"{self.dossier.code}-mau{kind}.pdf",
+        def done(pdf: bytes) -> None:
+            title = self.tr("Print preview — form %1 — %2").replace("%1", kind).replace("%2", code)
+            self.preview_dialog = receipt_preview.preview(self, pdf, title)
+            self.preview_dialog.printed.connect(lambda: self._keep(kind, pdf))
+        self._run(lambda wctx, progress, cancel: receipt.render(wctx, code, kind, store_as_attachment=False), done)
+
+    def _keep(self, kind: str, pdf: bytes) -> None:
+        dossier = self.dossier
+        self._run(lambda wctx, progress, cancel: receipt.store_pdf(wctx, dossier, kind, pdf), lambda _sha: None)
+
+    def save_pdf(self, kind: str | None = None) -> None:
+        kind = kind if kind in self.reprint_buttons else self.kind
+        code = self.dossier.code
+        target = dialogs.save_file(self, self.tr("Save receipt as PDF"), f"{code}-mau{kind}.pdf",
                                    self.tr("PDF (*.pdf)"))
-        if target is not None:
+        if target is None:
+            return
+
+        def job(wctx, progress, cancel):
+            pdf = receipt.render(wctx, code, kind, store_as_attachment=True)
             try:
                 target.write_bytes(pdf)
             except OSError as exc:
-                self.message.setText(self.tr("Could not write %1: %2").replace("%1", str(target))
-                                     .replace("%2", exc.strerror or ""))
-                self.message.show()
+                from desk_app.domain.errors import StorageError
+                raise StorageError("pdf_write_failed", f"Không ghi được {target}: {exc.strerror or exc}",
+                                   f"Could not write {target}: {exc.strerror or exc}") from exc
+            return target
+        self._run(job, lambda _t: None)
+
+
+def form_kind_for(d: Dossier) -> str:
+    """The one form a dossier's status calls for: 03 refused, 02 waiting for a supplement, else 01."""
+    status = d.status.value if hasattr(d.status, "value") else str(d.status)
+    return {"refused": "03", "waiting_supplement": "02"}.get(status, "01")

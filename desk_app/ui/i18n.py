@@ -75,7 +75,7 @@ def _tool(name: str) -> str:
 
 def sources() -> list[Path]:
     ui = Path(__file__).resolve().parent
-    return sorted(p for p in ui.glob("*.py") if p.name != "qt.py")
+    return sorted(p for p in ui.rglob("*.py") if p.name != "qt.py" and "__pycache__" not in p.parts)
 
 
 def update() -> None:
@@ -87,6 +87,70 @@ def update() -> None:
                         *map(str, sources()), "-ts", str(ts)], check=True)
 
 
+def merge(tsv_files: list[Path] | None = None) -> int:
+    """Fill untranslated entries of desk_vi.ts (and Qt's own contexts in qtbase_vi.ts) from
+    ``resources/i18n/new_vi_*.tsv`` lines ``context<TAB>English source<TAB>Vietnamese``; the English
+    .ts gets the identity. Returns how many strings were filled. Run after ``update``."""
+    import xml.etree.ElementTree as ET
+
+    pairs: dict[tuple[str, str], str] = {}
+    for tsv in tsv_files or sorted(I18N_DIR.glob("new_vi_*.tsv")):
+        for line in tsv.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[2].strip():
+                pairs[(parts[0], parts[1].replace("\\n", "\n"))] = parts[2].replace("\\n", "\n")
+    filled = 0
+    for name, identity in (("desk_vi.ts", False), ("desk_en.ts", True), ("qtbase_vi.ts", False)):
+        path = I18N_DIR / name
+        tree = ET.parse(path)
+        root = tree.getroot()
+        before = filled
+        contexts = {c.findtext("name"): c for c in root.iter("context")}
+        for c_name, ctx in contexts.items():
+            for m in ctx.iter("message"):
+                tr = m.find("translation")
+                key = (c_name, m.findtext("source"))
+                if tr is not None and (tr.get("type") == "unfinished" or not (tr.text or "").strip()):
+                    if identity:
+                        tr.text = key[1]
+                    elif key in pairs:
+                        tr.text = pairs[key]
+                    else:
+                        continue
+                    tr.attrib.pop("type", None)
+                    filled += 1
+        if name == "qtbase_vi.ts":           # Qt's own contexts: add the messages lupdate never sees
+            for (c_name, src), vi in pairs.items():
+                if not c_name.startswith("Q") or (c_name, src) in _messages(root):
+                    continue
+                ctx = contexts.get(c_name)
+                if ctx is None:
+                    ctx = ET.SubElement(root, "context")
+                    ET.SubElement(ctx, "name").text = c_name
+                    contexts[c_name] = ctx
+                m = ET.SubElement(ctx, "message")
+                ET.SubElement(m, "source").text = src
+                ET.SubElement(m, "translation").text = vi
+                filled += 1
+        if filled == before:
+            continue
+        root.text = "\n"
+        for ctx in root:
+            ET.indent(ctx, space="    ")
+            ctx.tail = "\n"
+        body = ET.tostring(root, encoding="unicode")
+        head = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
+        if name == "qtbase_vi.ts":
+            head += ("<!-- Our own Vietnamese for Qt's standard buttons and dialogs (Qt ships no qtbase_vi).\n"
+                     "     Hand-maintained: lupdate does not touch this file. Build with: python -m desk_app.ui.i18n release -->\n")
+        path.write_text(head + body + "\n", encoding="utf-8")
+    return filled
+
+
+def _messages(root) -> set[tuple[str, str]]:
+    return {(c.findtext("name"), m.findtext("source")) for c in root.iter("context") for m in c.iter("message")}
+
+
 def release() -> None:
     """Compile every .ts into its .qm (the .qm files are generated; never edit them)."""
     for ts in sorted(I18N_DIR.glob("*.ts")):
@@ -95,4 +159,7 @@ def release() -> None:
 
 
 if __name__ == "__main__":
-    {"update": update, "release": release}[sys.argv[1]]()
+    if sys.argv[1] == "merge":
+        print(f"filled {merge()} strings")
+    else:
+        {"update": update, "release": release}[sys.argv[1]]()

@@ -76,3 +76,31 @@ def when(value: datetime | date | None) -> str:
 def megabytes(n_bytes: int) -> str:
     """Size in MB with one decimal and a decimal comma (Vietnamese convention)."""
     return f"{n_bytes / 1_000_000:.1f}".replace(".", ",")
+
+
+_ATTACHMENT_KINDS = {
+    # kind stored with the file: (Vietnamese, English)
+    "scan": ("Bản quét giấy tờ", "Scanned document"),
+    "receipt": ("Giấy tiếp nhận (Mẫu 01)", "Receipt (form 01)"),
+    "form": ("Phiếu đã in (Mẫu 02/03)", "Printed form (02/03)"),
+    "result": ("Kết quả giải quyết", "Result document"),
+    "signed": ("Bản đã ký số", "Digitally signed copy"),
+}
+
+
+def attachment_kind_label(kind: str, filename: str = "") -> str:
+    """The Files tab's type column in words, never the stored code (`scan`, `receipt`, `form`).
+    A printed form names its number when the file name carries it (mau02-… / mau03-…)."""
+    from desk_app.ui.i18n import current_language
+
+    en = current_language() == "en"
+    if kind == "form":
+        low = filename.lower()
+        for number, vi_name, en_name in (("02", "Phiếu yêu cầu bổ sung (Mẫu 02)", "Supplement request (form 02)"),
+                                         ("03", "Phiếu từ chối (Mẫu 03)", "Refusal (form 03)")):
+            if low.startswith(f"mau{number}"):
+                return en_name if en else vi_name
+    pair = _ATTACHMENT_KINDS.get(kind)
+    if pair is None:
+        return ("Other file" if en else "Tệp khác") + (f" ({kind})" if kind else "")
+    return pair[1] if en else pair[0]

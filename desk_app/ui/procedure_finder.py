@@ -4,12 +4,17 @@ A line edit with an always-visible short result list under it (not a popup: popu
 and behave differently on every platform). Up/Down move in the list without leaving the line
 edit; Enter picks the highlighted procedure (the first one by default). The search itself is
 ``catalog.search_procedures`` — the widget only shows what it returns.
+
+A USB card reader types wherever the cursor is: a chip-card QR payload typed here (recognised by
+``intake.looks_like_qr_payload`` when Enter arrives) is NOT a search: it is emitted as
+``qr_scanned(payload)`` and the search field gets its text back.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from desk_app.domain.models import Procedure
+from desk_app.services.intake import looks_like_qr_payload
 from desk_app.ui.qt import (
     QAbstractListModel,
     QEvent,
@@ -25,6 +30,13 @@ from desk_app.ui.qt import (
 )
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def is_scan(text: str) -> bool:
+    """A card QR (or any "|"-separated payload, which no procedure name contains)."""
+    return looks_like_qr_payload(text) or "|" in (text or "")
+
+
 Search = Callable[[str], list[Procedure]]
 
 
@@ -63,6 +75,7 @@ class ProcedureFinder(QWidget):
     """Emits ``picked(Procedure)`` when the clerk presses Enter on a result."""
 
     picked = Signal(object)
+    qr_scanned = Signal(str)
 
     def __init__(self, search: Search, parent=None) -> None:
         super().__init__(parent)
@@ -83,11 +96,15 @@ class ProcedureFinder(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.list)
         self.setFocusProxy(self.edit)
+        self._before_scan = ""
         self.edit.textEdited.connect(self._on_text)
         self.edit.installEventFilter(self)
         self.list.activated.connect(self._pick_row)
 
     def _on_text(self, text: str) -> None:
+        if "|" in text:        # a reader is typing a card's QR here: no search on the way
+            return
+        self._before_scan = text
         items = self._search(text) if text.strip() else []
         self.model.set_items(items)
         if items:
@@ -101,6 +118,14 @@ class ProcedureFinder(QWidget):
                 row = row + 1 if key == Qt.Key.Key_Down else row - 1
                 row = max(0, min(self.model.rowCount() - 1, row))
                 self.list.setCurrentIndex(self.model.index(row, 0))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and is_scan(self.edit.text()):
+                payload = self.edit.text()
+                # The digits before the first "|" were the reader's too: they go with the scan.
+                before = "" if payload.startswith(self._before_scan) else self._before_scan
+                self.edit.setText(before)
+                self._on_text(before)
+                self.qr_scanned.emit(payload)     # applied to the applicant, or refused with a message
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.model.rowCount():
                 current = self.list.currentIndex()

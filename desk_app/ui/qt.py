@@ -21,12 +21,18 @@ QT_VERSION_STR = PySide6.QtCore.qVersion()
 _MODULES = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtPrintSupport",
             "PySide6.QtPdf")
 _QASYNC = {"QEventLoop", "asyncClose", "asyncSlot"}
+# Qt names shadowed above, under another name: QtCore's own QEventLoop (a local loop, e.g. waiting
+# for the first expose before asyncio/qasync are even imported)
+_ALIASES = {"QtCoreEventLoop": ("PySide6.QtCore", "QEventLoop")}
 
 
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    if name in _QASYNC:
+    if name in _ALIASES:
+        mod, real = _ALIASES[name]
+        value = getattr(importlib.import_module(mod), real)
+    elif name in _QASYNC:
         import qasync
 
         value = getattr(qasync, name)

@@ -40,9 +40,9 @@ def _service(name: str) -> Callable[..., Any]:
     fn = getattr(sync_control, name, None)
     if fn is None:
         raise ValidationError("server_settings_unavailable",
-                              "Phiên bản này chưa lưu được cài đặt máy chủ trong giao diện; hãy dùng lệnh "
-                              "“desk-app login”.",
-                              "This build cannot keep server settings from the GUI yet; use “desk-app login”.")
+                              "Phiên bản này chưa thiết lập được máy chủ trong giao diện; hãy báo bộ phận "
+                              "kỹ thuật.",
+                              "This build cannot set up the server from the window yet; call IT support.")
     return fn
 
 
@@ -51,11 +51,17 @@ def saved_connection(ctx: DeskContext) -> tuple[str, Any]:
     return _service("connection")(ctx)
 
 
-def badge_text(summary) -> str:
-    """"N hồ sơ chờ gửi · X MB · ~Y phút" (or "all sent"), plus how many need attention."""
+def badge_text(summary, server_configured: bool = True) -> str:
+    """"N hồ sơ chờ gửi · X MB · ~Y phút" (or "all sent"), plus how many need attention.
+
+    Without a server there is no time to promise: "N hồ sơ chờ gửi · X MB · chưa thiết lập máy chủ".
+    """
     pending = int(getattr(summary, "pending", 0) or 0)
     attention = int(getattr(summary, "needs_attention", 0) or 0)
-    if pending:
+    if pending and not server_configured:
+        text = QCoreApplication.translate("Sync", "%1 dossiers waiting · %2 MB · no server set up") \
+            .replace("%1", str(pending)).replace("%2", labels.megabytes(int(getattr(summary, "bytes", 0) or 0)))
+    elif pending:
         eta = getattr(summary, "eta_minutes", None)
         eta_text = "?" if eta is None else str(max(1, round(eta))) if eta > 0 else "0"
         text = QCoreApplication.translate("Sync", "%1 dossiers waiting · %2 MB · ~%3 min") \
@@ -80,6 +86,20 @@ def last_sync_text(summary) -> str:
     return QCoreApplication.translate("Sync", "Last successful sync: %1").replace("%1", labels.when(last))
 
 
+class SessionCredentials:
+    """The server password held in memory for this session only (no usable keyring); duck-types
+    the sync API's ``Credentials`` (username, password) and keeps the password out of reprs."""
+
+    __slots__ = ("username", "password")
+
+    def __init__(self, username: str, password: str) -> None:
+        self.username = username
+        self.password = password
+
+    def __repr__(self) -> str:
+        return f"SessionCredentials(username={self.username!r}, password=***)"
+
+
 class SyncController(QObject):
     """Owns the refresh timer and the running sync; widgets listen to its signals."""
 
@@ -88,19 +108,34 @@ class SyncController(QObject):
     finished = Signal(object)  # the SyncReport
     failed = Signal(str)       # one Vietnamese (or English) line
 
-    progress = Signal(dict)    # engine events (uploaded, acked, offline, …) as they happen
+    progress = Signal(object)  # engine events (uploaded, acked, offline, …) as they happen
 
     def __init__(self, ctx: DeskContext, interval_ms: int = 5000, parent: QObject | None = None,
                  connection: Connection | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.connection: Connection = connection or (lambda: saved_connection(ctx))
+        self.connection: Connection = connection or self._saved_connection
+        self.session_credentials: tuple[str, Any] | None = None  # kept in memory when the keyring fails
         self.running = False
         self.last_summary = None
         self.last_report = None
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.refresh)
+
+    def _saved_connection(self) -> tuple[str, Any]:
+        try:
+            return saved_connection(self.ctx)
+        except DeskError as exc:
+            if exc.code == "password_missing" and self.session_credentials is not None:
+                return self.session_credentials
+            raise
+
+    def server_configured(self) -> bool:
+        """A server address is set (the badge promises no time without one)."""
+        if self.connection != self._saved_connection:   # given by the caller (tests, benches)
+            return True
+        return bool((self.ctx.settings.get("server_url") or "").strip())
 
     def start(self) -> None:
         self.refresh()
@@ -155,13 +190,22 @@ class SyncController(QObject):
 
 
 class ServerSettingsDialog(QDialog):
-    """Server URL, user and password. The password goes straight to the service (keyring)."""
+    """Server URL, user and password. The password goes straight to the service (keyring).
 
-    def __init__(self, ctx: DeskContext, parent: QWidget | None = None) -> None:
+    Messages a clerk reads here never show a setting's key (``server_url``) or a CLI option: a bad
+    address says what an address looks like; a keyring that cannot keep the password says so —
+    the address and user are saved, the password is used for this session only and will be asked
+    again next time (it is never called "saved").
+    """
+
+    def __init__(self, ctx: DeskContext, parent: QWidget | None = None, *, session: Any = None,
+                 controller: SyncController | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.session = session
+        self.controller = controller
         self.setObjectName("serverSettings")
-        self.setWindowTitle(self.tr("Server settings"))
+        self.setWindowTitle(self.tr("Set up the server"))
         current = _service("server_settings")(ctx)
         self.url = QLineEdit(getattr(current, "url", "") or "", self)
         self.url.setObjectName("serverUrl")
@@ -176,6 +220,7 @@ class ServerSettingsDialog(QDialog):
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
+        self.notice = ""          # what the window's status bar says after closing
         form = QFormLayout()
         form.addRow(self.tr("Server address:"), self.url)
         form.addRow(self.tr("User name:"), self.user)
@@ -192,12 +237,48 @@ class ServerSettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
+    def _actor(self) -> str:
+        return getattr(self.session, "actor", "") or self.ctx.clerk_name
+
     def save(self) -> None:
+        url, username, password = self.url.text().strip(), self.user.text().strip(), self.password.text()
         try:
-            _service("save_server_settings")(self.ctx, url=self.url.text().strip(), username=self.user.text().strip(),
-                                              password=self.password.text() or None)
+            _service("save_server_settings")(self.ctx, url=url, username=username, password=password or None)
         except DeskError as exc:
-            self.error.setText(i18n.error_text(exc))
+            if exc.code == "keyring_unavailable" and password:
+                self._save_without_keyring(url, username, password)
+                return
+            self.error.setText(self._message(exc))
             return
         self.password.clear()
+        self.accept()
+
+    def _message(self, exc: DeskError) -> str:
+        if exc.code == "setting_invalid" and exc.details.get("field") == "server_url":
+            return self.tr("The server address is not valid: write it as https://… (for example "
+                           "https://motcua.example.gov.vn).")
+        if exc.code == "setting_invalid" and exc.details.get("field") == "server_user":
+            return self.tr("The user name is not valid.")
+        return i18n.error_text(exc)
+
+    def _save_without_keyring(self, url: str, username: str, password: str) -> None:
+        """No usable keyring: keep address and user, use the password for this session only."""
+        from desk_app.services.admin import settings
+
+        try:
+            values = {"server_url": url.rstrip("/"), "server_user": username}
+            if self.session is not None:
+                settings.change(self.session, **values)      # the person's role is checked, audited
+            else:
+                settings.update(self.ctx, actor=self._actor(), **values)
+        except DeskError as exc:
+            self.error.setText(self._message(exc))
+            return
+        if self.controller is not None:
+            self.controller.session_credentials = (url.rstrip("/"), SessionCredentials(username, password))
+        self.password.clear()
+        self.notice = self.tr("The password could not be kept on this computer (the system keyring is not "
+                              "available). It is used until you close the program and will be asked "
+                              "again next time.")
+        self.error.setText(self.notice)
         self.accept()

@@ -2,6 +2,155 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Login:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Add the account</source>
+        <translation>Add the account</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>New account</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+</context>
+<context>
+    <name>Admin</name>
+    <message>
+        <source>The data checked out: no problem found.</source>
+        <translation>The data checked out: no problem found.</translation>
+    </message>
+    <message>
+        <source>Problems found in: %1. Call IT support.</source>
+        <translation>Problems found in: %1. Call IT support.</translation>
+    </message>
+    <message>
+        <source>Import the procedure catalog</source>
+        <translation>Import the procedure catalog</translation>
+    </message>
+    <message>
+        <source>Catalog %1 imported: %2 procedures.</source>
+        <translation>Catalog %1 imported: %2 procedures.</translation>
+    </message>
+</context>
+<context>
+    <name>ApplicantPart</name>
+    <message>
+        <source>2. Applicant (Alt+2)</source>
+        <translation>2. Applicant (Alt+2)</translation>
+    </message>
+    <message>
+        <source>Scan the QR on the ID card (USB reader), or type and press Enter</source>
+        <translation>Scan the QR on the ID card (USB reader), or type and press Enter</translation>
+    </message>
+    <message>
+        <source>QR from image…</source>
+        <translation>QR from image…</translation>
+    </message>
+    <message>
+        <source>12 digits</source>
+        <translation>12 digits</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy</source>
+        <translation>dd/mm/yyyy</translation>
+    </message>
+    <message>
+        <source>Organisation or authorised person, if any</source>
+        <translation>Organisation or authorised person, if any</translation>
+    </message>
+    <message>
+        <source>CCCD QR:</source>
+        <translation>CCCD QR:</translation>
+    </message>
+    <message>
+        <source>ID number:</source>
+        <translation>ID number:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Sex:</source>
+        <translation>Sex:</translation>
+    </message>
+    <message>
+        <source>Date of birth:</source>
+        <translation>Date of birth:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Address:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Phone:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>Email:</translation>
+    </message>
+    <message>
+        <source>On behalf of:</source>
+        <translation>On behalf of:</translation>
+    </message>
+    <message>
+        <source>Returning applicant: details filled from the last dossier.</source>
+        <translation>Returning applicant: details filled from the last dossier.</translation>
+    </message>
+    <message>
+        <source>Photo or scan of the ID card</source>
+        <translation>Photo or scan of the ID card</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
+    </message>
+</context>
+<context>
     <name>ComponentsModel</name>
     <message>
         <source>Received</source>
@@ -33,6 +182,60 @@
     </message>
 </context>
 <context>
+    <name>ComponentsPart</name>
+    <message>
+        <source>3. Components (Alt+3) — Space: received, F2: edit form/quantity</source>
+        <translation>3. Components (Alt+3) — Space: received, F2: edit form/quantity</translation>
+    </message>
+    <message>
+        <source>Attach scanned file… (Ctrl+O)</source>
+        <translation>Attach scanned file… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Bold: required by the procedure.</source>
+        <translation>Bold: required by the procedure.</translation>
+    </message>
+</context>
+<context>
+    <name>CreateAdminDialog</name>
+    <message>
+        <source>Login:</source>
+        <translation>Login:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Full name:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Password again:</source>
+        <translation>Password again:</translation>
+    </message>
+    <message>
+        <source>Create the administrator</source>
+        <translation>Create the administrator</translation>
+    </message>
+    <message>
+        <source>This desk has no accounts yet. Create the administrator's account first; the administrator then adds the staff's accounts.</source>
+        <translation>This desk has no accounts yet. Create the administrator's account first; the administrator then adds the staff's accounts.</translation>
+    </message>
+    <message>
+        <source>Create and log in</source>
+        <translation>Create and log in</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
     <name>Delivery</name>
     <message>
         <source>At the one-stop desk</source>
@@ -41,6 +244,37 @@
     <message>
         <source>By public postal service</source>
         <translation>By public postal service</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryPart</name>
+    <message>
+        <source>4. Result delivery and fee (Alt+4)</source>
+        <translation>4. Result delivery and fee (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Postal address for the result</source>
+        <translation>Postal address for the result</translation>
+    </message>
+    <message>
+        <source>Result delivered:</source>
+        <translation>Result delivered:</translation>
+    </message>
+    <message>
+        <source>Postal address:</source>
+        <translation>Postal address:</translation>
+    </message>
+    <message>
+        <source>Number of sets:</source>
+        <translation>Number of sets:</translation>
+    </message>
+    <message>
+        <source>Pages of the original:</source>
+        <translation>Pages of the original:</translation>
+    </message>
+    <message>
+        <source>Fee due:</source>
+        <translation>Fee due:</translation>
     </message>
 </context>
 <context>
@@ -197,10 +431,6 @@
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>Could not write %1: %2</translation>
-    </message>
 </context>
 <context>
     <name>DossierTableModel</name>
@@ -274,106 +504,6 @@
         <translation>1. Procedure (Alt+1)</translation>
     </message>
     <message>
-        <source>Scan the QR on the ID card (USB reader), or type and press Enter</source>
-        <translation>Scan the QR on the ID card (USB reader), or type and press Enter</translation>
-    </message>
-    <message>
-        <source>QR from image…</source>
-        <translation>QR from image…</translation>
-    </message>
-    <message>
-        <source>12 digits</source>
-        <translation>12 digits</translation>
-    </message>
-    <message>
-        <source>dd/mm/yyyy</source>
-        <translation>dd/mm/yyyy</translation>
-    </message>
-    <message>
-        <source>Organisation or authorised person, if any</source>
-        <translation>Organisation or authorised person, if any</translation>
-    </message>
-    <message>
-        <source>2. Applicant (Alt+2)</source>
-        <translation>2. Applicant (Alt+2)</translation>
-    </message>
-    <message>
-        <source>CCCD QR:</source>
-        <translation>CCCD QR:</translation>
-    </message>
-    <message>
-        <source>ID number:</source>
-        <translation>ID number:</translation>
-    </message>
-    <message>
-        <source>Full name:</source>
-        <translation>Full name:</translation>
-    </message>
-    <message>
-        <source>Sex:</source>
-        <translation>Sex:</translation>
-    </message>
-    <message>
-        <source>Date of birth:</source>
-        <translation>Date of birth:</translation>
-    </message>
-    <message>
-        <source>Address:</source>
-        <translation>Address:</translation>
-    </message>
-    <message>
-        <source>Phone:</source>
-        <translation>Phone:</translation>
-    </message>
-    <message>
-        <source>Email:</source>
-        <translation>Email:</translation>
-    </message>
-    <message>
-        <source>On behalf of:</source>
-        <translation>On behalf of:</translation>
-    </message>
-    <message>
-        <source>Attach scanned file… (Ctrl+O)</source>
-        <translation>Attach scanned file… (Ctrl+O)</translation>
-    </message>
-    <message>
-        <source>3. Components (Alt+3) — Space: received, F2: edit form/quantity</source>
-        <translation>3. Components (Alt+3) — Space: received, F2: edit form/quantity</translation>
-    </message>
-    <message>
-        <source>Bold: required by the procedure.</source>
-        <translation>Bold: required by the procedure.</translation>
-    </message>
-    <message>
-        <source>Postal address for the result</source>
-        <translation>Postal address for the result</translation>
-    </message>
-    <message>
-        <source>4. Result delivery and fee (Alt+4)</source>
-        <translation>4. Result delivery and fee (Alt+4)</translation>
-    </message>
-    <message>
-        <source>Result delivered:</source>
-        <translation>Result delivered:</translation>
-    </message>
-    <message>
-        <source>Postal address:</source>
-        <translation>Postal address:</translation>
-    </message>
-    <message>
-        <source>Number of sets:</source>
-        <translation>Number of sets:</translation>
-    </message>
-    <message>
-        <source>Pages of the original:</source>
-        <translation>Pages of the original:</translation>
-    </message>
-    <message>
-        <source>Fee due:</source>
-        <translation>Fee due:</translation>
-    </message>
-    <message>
         <source>Save (Ctrl+S)</source>
         <translation>Save (Ctrl+S)</translation>
     </message>
@@ -394,6 +524,14 @@
         <translation>Next dossier (Ctrl+N)</translation>
     </message>
     <message>
+        <source>The ID card was read into the applicant block. Now choose the procedure.</source>
+        <translation>The ID card was read into the applicant block. Now choose the procedure.</translation>
+    </message>
+    <message>
+        <source>The scan went into the procedure search and is not an ID card's QR; see the message under the QR field.</source>
+        <translation>The scan went into the procedure search and is not an ID card's QR; see the message under the QR field.</translation>
+    </message>
+    <message>
         <source>same day (received after %1 → next working day)</source>
         <translation>same day (received after %1 → next working day)</translation>
     </message>
@@ -408,42 +546,6 @@
     <message>
         <source>%1 working days</source>
         <translation>%1 working days</translation>
-    </message>
-    <message>
-        <source>Filled from the ID card&apos;s QR.</source>
-        <translation>Filled from the ID card&apos;s QR.</translation>
-    </message>
-    <message>
-        <source>The reader lost the diacritics; the name stored for this ID number is used.</source>
-        <translation>The reader lost the diacritics; the name stored for this ID number is used.</translation>
-    </message>
-    <message>
-        <source>The reader lost the diacritics; please correct the name as on the card.</source>
-        <translation>The reader lost the diacritics; please correct the name as on the card.</translation>
-    </message>
-    <message>
-        <source>Returning applicant: phone and email filled from the last dossier.</source>
-        <translation>Returning applicant: phone and email filled from the last dossier.</translation>
-    </message>
-    <message>
-        <source>Photo or scan of the ID card</source>
-        <translation>Photo or scan of the ID card</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
-        <translation>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
-    </message>
-    <message>
-        <source>Date of birth must be dd/mm/yyyy, e.g. 05/09/1990.</source>
-        <translation>Date of birth must be dd/mm/yyyy, e.g. 05/09/1990.</translation>
-    </message>
-    <message>
-        <source>Returning applicant: details filled from the last dossier.</source>
-        <translation>Returning applicant: details filled from the last dossier.</translation>
-    </message>
-    <message>
-        <source>Phone number should be 10 digits, e.g. 0912 345 678.</source>
-        <translation>Phone number should be 10 digits, e.g. 0912 345 678.</translation>
     </message>
     <message>
         <source>Choose the procedure first.</source>
@@ -462,12 +564,12 @@
         <translation>Cannot read: %1</translation>
     </message>
     <message>
-        <source>Choose the procedure: type its code or words of its name, then Enter.</source>
-        <translation>Choose the procedure: type its code or words of its name, then Enter.</translation>
-    </message>
-    <message>
         <source>Please correct the fields marked in red.</source>
         <translation>Please correct the fields marked in red.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
     </message>
     <message>
         <source>Saved.</source>
@@ -490,16 +592,16 @@
         <translation>Print preview — form %1 — %2</translation>
     </message>
     <message>
+        <source>Printed; a copy is kept with the dossier.</source>
+        <translation>Printed; a copy is kept with the dossier.</translation>
+    </message>
+    <message>
         <source>Save receipt as PDF</source>
         <translation>Save receipt as PDF</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>Could not write %1: %2</translation>
     </message>
     <message>
         <source>PDF saved: %1</source>
@@ -515,14 +617,94 @@
     </message>
 </context>
 <context>
+    <name>JobRunner</name>
+    <message>
+        <source>Error</source>
+        <translation>Error</translation>
+    </message>
+</context>
+<context>
+    <name>JobStatusWidget</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>This desk is locked</source>
+        <translation>This desk is locked</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Login:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>The same person, or a supervisor or an administrator, can unlock. The session stays the person's who logged in.</source>
+        <translation>The same person, or a supervisor or an administrator, can unlock. The session stays the person's who logged in.</translation>
+    </message>
+    <message>
+        <source>Logged in: %1 · %2</source>
+        <translation>Logged in: %1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Login:</source>
+        <translation>Login:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>Log in with your own account: what you do is recorded under your name.</source>
+        <translation>Log in with your own account: what you do is recorded under your name.</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Enter your login.</source>
+        <translation>Enter your login.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <source>Một Cửa Desk — one-stop desk</source>
-        <translation>Một Cửa Desk — one-stop desk</translation>
+        <source>Opening the data…</source>
+        <translation>Opening the data…</translation>
+    </message>
+    <message>
+        <source>Logged out.</source>
+        <translation>Logged out.</translation>
     </message>
     <message>
         <source>Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)</source>
@@ -553,12 +735,40 @@
         <translation>Export diagnostics…</translation>
     </message>
     <message>
-        <source>Server settings…</source>
-        <translation>Server settings…</translation>
+        <source>Set up the server…</source>
+        <translation>Set up the server…</translation>
+    </message>
+    <message>
+        <source>Lock (Ctrl+L)</source>
+        <translation>Lock (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <source>%1 · Desk %2</source>
+        <translation>%1 · Desk %2</translation>
     </message>
     <message>
         <source>Quit</source>
         <translation>Quit</translation>
+    </message>
+    <message>
+        <source>Accounts…</source>
+        <translation>Accounts…</translation>
+    </message>
+    <message>
+        <source>Desk settings…</source>
+        <translation>Desk settings…</translation>
+    </message>
+    <message>
+        <source>Check the data</source>
+        <translation>Check the data</translation>
+    </message>
+    <message>
+        <source>Import the procedure catalog…</source>
+        <translation>Import the procedure catalog…</translation>
     </message>
     <message>
         <source>&amp;Dossiers</source>
@@ -569,16 +779,24 @@
         <translation>&amp;Sync</translation>
     </message>
     <message>
+        <source>&amp;Administration</source>
+        <translation>&amp;Administration</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>&amp;Language</translation>
     </message>
     <message>
-        <source>%1 · Desk %2 · Clerk: %3</source>
-        <translation>%1 · Desk %2 · Clerk: %3</translation>
-    </message>
-    <message>
         <source>%1 dossiers shown</source>
         <translation>%1 dossiers shown</translation>
+    </message>
+    <message>
+        <source>%1 may not unlock this desk: only the person logged in, a supervisor or an administrator can.</source>
+        <translation>%1 may not unlock this desk: only the person logged in, a supervisor or an administrator can.</translation>
+    </message>
+    <message>
+        <source>Unlocked by %1.</source>
+        <translation>Unlocked by %1.</translation>
     </message>
     <message>
         <source>Sync incomplete: %1</source>
@@ -594,6 +812,52 @@
     <message>
         <source>Procedure code or words of its name (e.g. khai sinh)</source>
         <translation>Procedure code or words of its name (e.g. khai sinh)</translation>
+    </message>
+</context>
+<context>
+    <name>QtDeviceHandler</name>
+    <message>
+        <source>PIN of the signing token</source>
+        <translation>PIN of the signing token</translation>
+    </message>
+    <message>
+        <source>%1 tries left</source>
+        <translation>%1 tries left</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreview</name>
+    <message>
+        <source>Print… (Ctrl+P)</source>
+        <translation>Print… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>Zoom in (+)</translation>
+    </message>
+    <message>
+        <source>Zoom out (−)</source>
+        <translation>Zoom out (−)</translation>
+    </message>
+    <message>
+        <source>Whole page</source>
+        <translation>Whole page</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Close (Esc)</translation>
     </message>
 </context>
 <context>
@@ -626,8 +890,8 @@
 <context>
     <name>ServerSettingsDialog</name>
     <message>
-        <source>Server settings</source>
-        <translation>Server settings</translation>
+        <source>Set up the server</source>
+        <translation>Set up the server</translation>
     </message>
     <message>
         <source>unchanged</source>
@@ -646,12 +910,43 @@
         <translation>Password:</translation>
     </message>
     <message>
-        <source>The password is kept in the system keyring, never in the desk&apos;s files.</source>
-        <translation>The password is kept in the system keyring, never in the desk&apos;s files.</translation>
+        <source>The password is kept in the system keyring, never in the desk's files.</source>
+        <translation>The password is kept in the system keyring, never in the desk's files.</translation>
+    </message>
+    <message>
+        <source>The server address is not valid: write it as https://… (for example https://motcua.example.gov.vn).</source>
+        <translation>The server address is not valid: write it as https://… (for example https://motcua.example.gov.vn).</translation>
+    </message>
+    <message>
+        <source>The user name is not valid.</source>
+        <translation>The user name is not valid.</translation>
+    </message>
+    <message>
+        <source>The password could not be kept on this computer (the system keyring is not available). It is used until you close the program and will be asked again next time.</source>
+        <translation>The password could not be kept on this computer (the system keyring is not available). It is used until you close the program and will be asked again next time.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Desk settings</source>
+        <translation>Desk settings</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Lock the screen after (no input):</source>
+        <translation>Lock the screen after (no input):</translation>
     </message>
 </context>
 <context>
     <name>Sync</name>
+    <message>
+        <source>%1 dossiers waiting · %2 MB · no server set up</source>
+        <translation>%1 dossiers waiting · %2 MB · no server set up</translation>
+    </message>
     <message>
         <source>%1 dossiers waiting · %2 MB · ~%3 min</source>
         <translation>%1 dossiers waiting · %2 MB · ~%3 min</translation>

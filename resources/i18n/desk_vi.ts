@@ -2,6 +2,155 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>AccountsDialog</name>
+    <message>
+        <source>Accounts</source>
+        <translation>Tài khoản</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Họ và tên</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Đang dùng</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Họ và tên:</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>Vai trò:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Add the account</source>
+        <translation>Thêm tài khoản</translation>
+    </message>
+    <message>
+        <source>New account</source>
+        <translation>Tài khoản mới</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+</context>
+<context>
+    <name>Admin</name>
+    <message>
+        <source>The data checked out: no problem found.</source>
+        <translation>Đã kiểm tra dữ liệu: không có lỗi.</translation>
+    </message>
+    <message>
+        <source>Problems found in: %1. Call IT support.</source>
+        <translation>Có lỗi ở: %1. Hãy báo bộ phận kỹ thuật.</translation>
+    </message>
+    <message>
+        <source>Import the procedure catalog</source>
+        <translation>Nhập danh mục thủ tục</translation>
+    </message>
+    <message>
+        <source>Catalog %1 imported: %2 procedures.</source>
+        <translation>Đã nhập danh mục %1: %2 thủ tục.</translation>
+    </message>
+</context>
+<context>
+    <name>ApplicantPart</name>
+    <message>
+        <source>2. Applicant (Alt+2)</source>
+        <translation>2. Người nộp hồ sơ (Alt+2)</translation>
+    </message>
+    <message>
+        <source>Scan the QR on the ID card (USB reader), or type and press Enter</source>
+        <translation>Quét mã QR trên CCCD (đầu đọc USB) rồi Enter</translation>
+    </message>
+    <message>
+        <source>QR from image…</source>
+        <translation>Đọc QR từ ảnh…</translation>
+    </message>
+    <message>
+        <source>12 digits</source>
+        <translation>12 chữ số</translation>
+    </message>
+    <message>
+        <source>dd/mm/yyyy</source>
+        <translation>ngày/tháng/năm</translation>
+    </message>
+    <message>
+        <source>Organisation or authorised person, if any</source>
+        <translation>Tổ chức hoặc người được ủy quyền (nếu có)</translation>
+    </message>
+    <message>
+        <source>CCCD QR:</source>
+        <translation>Quét QR CCCD:</translation>
+    </message>
+    <message>
+        <source>ID number:</source>
+        <translation>Số định danh:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Họ và tên:</translation>
+    </message>
+    <message>
+        <source>Sex:</source>
+        <translation>Giới tính:</translation>
+    </message>
+    <message>
+        <source>Date of birth:</source>
+        <translation>Ngày sinh:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Địa chỉ:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Điện thoại:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>Thư điện tử:</translation>
+    </message>
+    <message>
+        <source>On behalf of:</source>
+        <translation>Nộp thay cho:</translation>
+    </message>
+    <message>
+        <source>Returning applicant: details filled from the last dossier.</source>
+        <translation>Người nộp đã từng nộp hồ sơ: đã điền thông tin từ lần trước.</translation>
+    </message>
+    <message>
+        <source>Photo or scan of the ID card</source>
+        <translation>Ảnh chụp hoặc bản scan thẻ CCCD</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
+        <translation>Ảnh (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
+    </message>
+</context>
+<context>
     <name>ComponentsModel</name>
     <message>
         <source>Received</source>
@@ -33,6 +182,60 @@
     </message>
 </context>
 <context>
+    <name>ComponentsPart</name>
+    <message>
+        <source>3. Components (Alt+3) — Space: received, F2: edit form/quantity</source>
+        <translation>3. Thành phần hồ sơ (Alt+3) — Space: đã nhận, F2: sửa hình thức/số lượng</translation>
+    </message>
+    <message>
+        <source>Attach scanned file… (Ctrl+O)</source>
+        <translation>Đính kèm tệp scan… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Bold: required by the procedure.</source>
+        <translation>Chữ đậm: giấy tờ bắt buộc.</translation>
+    </message>
+</context>
+<context>
+    <name>CreateAdminDialog</name>
+    <message>
+        <source>Login:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Full name:</source>
+        <translation>Họ và tên:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Password again:</source>
+        <translation>Nhập lại mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Create the administrator</source>
+        <translation>Tạo tài khoản quản trị</translation>
+    </message>
+    <message>
+        <source>This desk has no accounts yet. Create the administrator's account first; the administrator then adds the staff's accounts.</source>
+        <translation>Quầy này chưa có tài khoản nào. Hãy tạo tài khoản quản trị trước; sau đó quản trị thêm tài khoản cho cán bộ.</translation>
+    </message>
+    <message>
+        <source>Create and log in</source>
+        <translation>Tạo và đăng nhập</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Hai mật khẩu không giống nhau.</translation>
+    </message>
+</context>
+<context>
     <name>Delivery</name>
     <message>
         <source>At the one-stop desk</source>
@@ -41,6 +244,37 @@
     <message>
         <source>By public postal service</source>
         <translation>Qua dịch vụ bưu chính công ích</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryPart</name>
+    <message>
+        <source>4. Result delivery and fee (Alt+4)</source>
+        <translation>4. Nhận kết quả và phí, lệ phí (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Postal address for the result</source>
+        <translation>Địa chỉ nhận kết quả qua bưu chính</translation>
+    </message>
+    <message>
+        <source>Result delivered:</source>
+        <translation>Nơi nhận kết quả:</translation>
+    </message>
+    <message>
+        <source>Postal address:</source>
+        <translation>Địa chỉ bưu chính:</translation>
+    </message>
+    <message>
+        <source>Number of sets:</source>
+        <translation>Số bộ hồ sơ:</translation>
+    </message>
+    <message>
+        <source>Pages of the original:</source>
+        <translation>Số trang bản chính:</translation>
+    </message>
+    <message>
+        <source>Fee due:</source>
+        <translation>Phí, lệ phí phải nộp:</translation>
     </message>
 </context>
 <context>
@@ -197,10 +431,6 @@
         <source>PDF (*.pdf)</source>
         <translation>Tệp PDF (*.pdf)</translation>
     </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>Không ghi được %1: %2</translation>
-    </message>
 </context>
 <context>
     <name>DossierTableModel</name>
@@ -274,106 +504,6 @@
         <translation>1. Thủ tục (Alt+1)</translation>
     </message>
     <message>
-        <source>Scan the QR on the ID card (USB reader), or type and press Enter</source>
-        <translation>Quét mã QR trên CCCD (đầu đọc USB) rồi Enter</translation>
-    </message>
-    <message>
-        <source>QR from image…</source>
-        <translation>Đọc QR từ ảnh…</translation>
-    </message>
-    <message>
-        <source>12 digits</source>
-        <translation>12 chữ số</translation>
-    </message>
-    <message>
-        <source>dd/mm/yyyy</source>
-        <translation>ngày/tháng/năm</translation>
-    </message>
-    <message>
-        <source>Organisation or authorised person, if any</source>
-        <translation>Tổ chức hoặc người được ủy quyền (nếu có)</translation>
-    </message>
-    <message>
-        <source>2. Applicant (Alt+2)</source>
-        <translation>2. Người nộp hồ sơ (Alt+2)</translation>
-    </message>
-    <message>
-        <source>CCCD QR:</source>
-        <translation>Quét QR CCCD:</translation>
-    </message>
-    <message>
-        <source>ID number:</source>
-        <translation>Số định danh:</translation>
-    </message>
-    <message>
-        <source>Full name:</source>
-        <translation>Họ và tên:</translation>
-    </message>
-    <message>
-        <source>Sex:</source>
-        <translation>Giới tính:</translation>
-    </message>
-    <message>
-        <source>Date of birth:</source>
-        <translation>Ngày sinh:</translation>
-    </message>
-    <message>
-        <source>Address:</source>
-        <translation>Địa chỉ:</translation>
-    </message>
-    <message>
-        <source>Phone:</source>
-        <translation>Điện thoại:</translation>
-    </message>
-    <message>
-        <source>Email:</source>
-        <translation>Thư điện tử:</translation>
-    </message>
-    <message>
-        <source>On behalf of:</source>
-        <translation>Nộp thay cho:</translation>
-    </message>
-    <message>
-        <source>Attach scanned file… (Ctrl+O)</source>
-        <translation>Đính kèm tệp scan… (Ctrl+O)</translation>
-    </message>
-    <message>
-        <source>3. Components (Alt+3) — Space: received, F2: edit form/quantity</source>
-        <translation>3. Thành phần hồ sơ (Alt+3) — Space: đã nhận, F2: sửa hình thức/số lượng</translation>
-    </message>
-    <message>
-        <source>Bold: required by the procedure.</source>
-        <translation>Chữ đậm: giấy tờ bắt buộc.</translation>
-    </message>
-    <message>
-        <source>Postal address for the result</source>
-        <translation>Địa chỉ nhận kết quả qua bưu chính</translation>
-    </message>
-    <message>
-        <source>4. Result delivery and fee (Alt+4)</source>
-        <translation>4. Nhận kết quả và phí, lệ phí (Alt+4)</translation>
-    </message>
-    <message>
-        <source>Result delivered:</source>
-        <translation>Nơi nhận kết quả:</translation>
-    </message>
-    <message>
-        <source>Postal address:</source>
-        <translation>Địa chỉ bưu chính:</translation>
-    </message>
-    <message>
-        <source>Number of sets:</source>
-        <translation>Số bộ hồ sơ:</translation>
-    </message>
-    <message>
-        <source>Pages of the original:</source>
-        <translation>Số trang bản chính:</translation>
-    </message>
-    <message>
-        <source>Fee due:</source>
-        <translation>Phí, lệ phí phải nộp:</translation>
-    </message>
-    <message>
         <source>Save (Ctrl+S)</source>
         <translation>Lưu (Ctrl+S)</translation>
     </message>
@@ -394,6 +524,14 @@
         <translation>Hồ sơ tiếp theo (Ctrl+N)</translation>
     </message>
     <message>
+        <source>The ID card was read into the applicant block. Now choose the procedure.</source>
+        <translation>Đã đọc thẻ Căn cước vào phần người nộp. Bây giờ hãy chọn thủ tục.</translation>
+    </message>
+    <message>
+        <source>The scan went into the procedure search and is not an ID card's QR; see the message under the QR field.</source>
+        <translation>Mã vừa quét rơi vào ô tìm thủ tục và không phải mã QR của thẻ Căn cước; xem thông báo dưới ô quét QR.</translation>
+    </message>
+    <message>
         <source>same day (received after %1 → next working day)</source>
         <translation>trong ngày (nhận sau %1 → ngày làm việc tiếp theo)</translation>
     </message>
@@ -408,42 +546,6 @@
     <message>
         <source>%1 working days</source>
         <translation>%1 ngày làm việc</translation>
-    </message>
-    <message>
-        <source>Filled from the ID card&apos;s QR.</source>
-        <translation>Đã điền từ mã QR trên CCCD.</translation>
-    </message>
-    <message>
-        <source>The reader lost the diacritics; the name stored for this ID number is used.</source>
-        <translation>Đầu đọc làm mất dấu tiếng Việt; đã dùng họ tên lưu sẵn theo số định danh này.</translation>
-    </message>
-    <message>
-        <source>The reader lost the diacritics; please correct the name as on the card.</source>
-        <translation>Đầu đọc làm mất dấu tiếng Việt; hãy sửa họ tên đúng như trên thẻ.</translation>
-    </message>
-    <message>
-        <source>Returning applicant: phone and email filled from the last dossier.</source>
-        <translation>Người nộp đã từng nộp hồ sơ: đã điền điện thoại và thư điện tử từ lần trước.</translation>
-    </message>
-    <message>
-        <source>Photo or scan of the ID card</source>
-        <translation>Ảnh chụp hoặc bản scan thẻ CCCD</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</source>
-        <translation>Ảnh (*.png *.jpg *.jpeg *.bmp *.tif *.tiff)</translation>
-    </message>
-    <message>
-        <source>Date of birth must be dd/mm/yyyy, e.g. 05/09/1990.</source>
-        <translation>Ngày sinh phải theo dạng ngày/tháng/năm, ví dụ 05/09/1990.</translation>
-    </message>
-    <message>
-        <source>Returning applicant: details filled from the last dossier.</source>
-        <translation>Người nộp đã từng nộp hồ sơ: đã điền thông tin từ lần trước.</translation>
-    </message>
-    <message>
-        <source>Phone number should be 10 digits, e.g. 0912 345 678.</source>
-        <translation>Số điện thoại phải có 10 chữ số, ví dụ 0912 345 678.</translation>
     </message>
     <message>
         <source>Choose the procedure first.</source>
@@ -462,12 +564,12 @@
         <translation>Không đọc được: %1</translation>
     </message>
     <message>
-        <source>Choose the procedure: type its code or words of its name, then Enter.</source>
-        <translation>Hãy chọn thủ tục: gõ mã hoặc vài chữ trong tên thủ tục rồi nhấn Enter.</translation>
-    </message>
-    <message>
         <source>Please correct the fields marked in red.</source>
         <translation>Vui lòng sửa các ô có thông báo màu đỏ.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Đang lưu…</translation>
     </message>
     <message>
         <source>Saved.</source>
@@ -490,16 +592,16 @@
         <translation>Xem trước khi in — Mẫu %1 — %2</translation>
     </message>
     <message>
+        <source>Printed; a copy is kept with the dossier.</source>
+        <translation>Đã in; bản lưu được giữ cùng hồ sơ.</translation>
+    </message>
+    <message>
         <source>Save receipt as PDF</source>
         <translation>Lưu phiếu thành tệp PDF</translation>
     </message>
     <message>
         <source>PDF (*.pdf)</source>
         <translation>Tệp PDF (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Could not write %1: %2</source>
-        <translation>Không ghi được %1: %2</translation>
     </message>
     <message>
         <source>PDF saved: %1</source>
@@ -515,14 +617,94 @@
     </message>
 </context>
 <context>
+    <name>JobRunner</name>
+    <message>
+        <source>Error</source>
+        <translation>Lỗi</translation>
+    </message>
+</context>
+<context>
+    <name>JobStatusWidget</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Đang hủy…</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>This desk is locked</source>
+        <translation>Quầy đang khóa</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Mở khóa</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Đăng xuất</translation>
+    </message>
+    <message>
+        <source>The same person, or a supervisor or an administrator, can unlock. The session stays the person's who logged in.</source>
+        <translation>Chính người đang đăng nhập, hoặc giám sát, quản trị mở khóa được. Phiên làm việc vẫn là của người đã đăng nhập.</translation>
+    </message>
+    <message>
+        <source>Logged in: %1 · %2</source>
+        <translation>Đang đăng nhập: %1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Login:</source>
+        <translation>Tên đăng nhập:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mật khẩu:</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <source>Log in with your own account: what you do is recorded under your name.</source>
+        <translation>Đăng nhập bằng tài khoản của chính mình: mọi thao tác được ghi lại dưới tên bạn.</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>Enter your login.</source>
+        <translation>Hãy nhập tên đăng nhập.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Syncing…</source>
         <translation>Đang đồng bộ…</translation>
     </message>
     <message>
-        <source>Một Cửa Desk — one-stop desk</source>
-        <translation>Một Cửa Desk — Bộ phận Một cửa</translation>
+        <source>Opening the data…</source>
+        <translation>Đang mở dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Logged out.</source>
+        <translation>Đã đăng xuất.</translation>
     </message>
     <message>
         <source>Search: dossier code, name (diacritics optional), ID number, phone  (Ctrl+F)</source>
@@ -553,12 +735,40 @@
         <translation>Xuất thông tin chẩn đoán…</translation>
     </message>
     <message>
-        <source>Server settings…</source>
-        <translation>Cài đặt máy chủ…</translation>
+        <source>Set up the server…</source>
+        <translation>Thiết lập máy chủ…</translation>
+    </message>
+    <message>
+        <source>Lock (Ctrl+L)</source>
+        <translation>Khóa màn hình (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>Đăng xuất</translation>
+    </message>
+    <message>
+        <source>%1 · Desk %2</source>
+        <translation>%1 · Quầy số %2</translation>
     </message>
     <message>
         <source>Quit</source>
         <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>Accounts…</source>
+        <translation>Tài khoản…</translation>
+    </message>
+    <message>
+        <source>Desk settings…</source>
+        <translation>Cài đặt quầy…</translation>
+    </message>
+    <message>
+        <source>Check the data</source>
+        <translation>Kiểm tra dữ liệu</translation>
+    </message>
+    <message>
+        <source>Import the procedure catalog…</source>
+        <translation>Nhập danh mục thủ tục…</translation>
     </message>
     <message>
         <source>&amp;Dossiers</source>
@@ -569,16 +779,24 @@
         <translation>Đồng &amp;bộ</translation>
     </message>
     <message>
+        <source>&amp;Administration</source>
+        <translation>&amp;Quản trị</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>&amp;Ngôn ngữ</translation>
     </message>
     <message>
-        <source>%1 · Desk %2 · Clerk: %3</source>
-        <translation>%1 · Quầy số %2 · Cán bộ: %3</translation>
-    </message>
-    <message>
         <source>%1 dossiers shown</source>
         <translation>Đang hiển thị %1 hồ sơ</translation>
+    </message>
+    <message>
+        <source>%1 may not unlock this desk: only the person logged in, a supervisor or an administrator can.</source>
+        <translation>%1 không được mở khóa quầy này: chỉ người đang đăng nhập, giám sát hoặc quản trị mới mở được.</translation>
+    </message>
+    <message>
+        <source>Unlocked by %1.</source>
+        <translation>Đã được %1 mở khóa.</translation>
     </message>
     <message>
         <source>Sync incomplete: %1</source>
@@ -594,6 +812,52 @@
     <message>
         <source>Procedure code or words of its name (e.g. khai sinh)</source>
         <translation>Mã thủ tục hoặc vài chữ trong tên (ví dụ: khai sinh)</translation>
+    </message>
+</context>
+<context>
+    <name>QtDeviceHandler</name>
+    <message>
+        <source>PIN of the signing token</source>
+        <translation>Mã PIN của thiết bị ký số</translation>
+    </message>
+    <message>
+        <source>%1 tries left</source>
+        <translation>Còn %1 lần thử</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Đồng ý</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Thiết bị</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPreview</name>
+    <message>
+        <source>Print… (Ctrl+P)</source>
+        <translation>In… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation>Phóng to (+)</translation>
+    </message>
+    <message>
+        <source>Zoom out (−)</source>
+        <translation>Thu nhỏ (−)</translation>
+    </message>
+    <message>
+        <source>Whole page</source>
+        <translation>Xem cả trang</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Đóng (Esc)</translation>
     </message>
 </context>
 <context>
@@ -626,8 +890,8 @@
 <context>
     <name>ServerSettingsDialog</name>
     <message>
-        <source>Server settings</source>
-        <translation>Cài đặt máy chủ</translation>
+        <source>Set up the server</source>
+        <translation>Thiết lập máy chủ</translation>
     </message>
     <message>
         <source>unchanged</source>
@@ -646,12 +910,43 @@
         <translation>Mật khẩu:</translation>
     </message>
     <message>
-        <source>The password is kept in the system keyring, never in the desk&apos;s files.</source>
+        <source>The password is kept in the system keyring, never in the desk's files.</source>
         <translation>Mật khẩu được lưu trong kho khóa của hệ điều hành, không bao giờ lưu trong tệp dữ liệu của quầy.</translation>
+    </message>
+    <message>
+        <source>The server address is not valid: write it as https://… (for example https://motcua.example.gov.vn).</source>
+        <translation>Địa chỉ máy chủ không hợp lệ: hãy viết dạng https://… (ví dụ https://motcua.example.gov.vn).</translation>
+    </message>
+    <message>
+        <source>The user name is not valid.</source>
+        <translation>Tên đăng nhập không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>The password could not be kept on this computer (the system keyring is not available). It is used until you close the program and will be asked again next time.</source>
+        <translation>Không giữ được mật khẩu trên máy này (kho khóa của hệ điều hành không dùng được). Mật khẩu chỉ được dùng đến khi đóng chương trình; lần sau sẽ hỏi lại.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Desk settings</source>
+        <translation>Cài đặt quầy</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <source>Lock the screen after (no input):</source>
+        <translation>Khóa màn hình sau (không thao tác):</translation>
     </message>
 </context>
 <context>
     <name>Sync</name>
+    <message>
+        <source>%1 dossiers waiting · %2 MB · no server set up</source>
+        <translation>%1 hồ sơ chờ gửi · %2 MB · chưa thiết lập máy chủ</translation>
+    </message>
     <message>
         <source>%1 dossiers waiting · %2 MB · ~%3 min</source>
         <translation>%1 hồ sơ chờ gửi · %2 MB · ~%3 phút</translation>

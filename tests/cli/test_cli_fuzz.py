@@ -80,3 +80,27 @@ def test_lang_is_accepted_after_the_command(fuzz_desk: Path, capsys) -> None:
     assert main(["--lang", "en", "dossier", "show", "--data-dir", str(fuzz_desk),
                  "000.23.32.H48-990101-1001"]) == 2
     assert capsys.readouterr().err.startswith("Error: No dossier")
+
+
+@FUZZ
+@given(data=st.data())
+def test_generated_parser_never_crashes(data) -> None:
+    """The registry-generated tree: any mix of command words, options and text either parses
+    to a registered command or is a one-line usage error (exit 2) — never another exception."""
+    from desk_app.cli.main import UsageError, build_parser
+    from desk_app.services import registry
+
+    cmds = list(registry.load().values())
+    words = sorted({w for c in cmds for w in c.words})
+    options = sorted({o for c in cmds for p in c.params for o in p.option.split("|")}
+                     | {"--data-dir", "--json", "--user", "--password-env", "--lang"})
+    cmd = data.draw(st.sampled_from(cmds))
+    tail = data.draw(st.lists(st.one_of(st.sampled_from(words), st.sampled_from(options), text),
+                              max_size=8))
+    argv = [a for a in [*cmd.words, *tail] if a not in ("-h", "--help", "--version")]
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError:
+        return
+    assert args._command in registry.REGISTRY

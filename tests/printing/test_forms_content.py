@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desk_app.domain.models import ComponentForm, Delivery, DossierComponent
+from desk_app.domain.models import ComponentForm, Delivery, DossierComponent, FeeRule
 from desk_app.printing import forms
 from tests.printing import builders as b
 from tests.printing import pdftools
@@ -122,7 +122,8 @@ def test_working_days_fee_post_delivery_and_on_behalf() -> None:
                   on_behalf_of="Công ty TNHH Phước Lộc", sets=2)
     text = pdftools.flat(render("01", d, procedure=b.WORKING))
     assert "3. Thời gian giải quyết hồ sơ theo quy định là: 03 ngày làm việc" in text
-    assert "Phí, lệ phí phải nộp: 1.250.000 đồng (Nghị quyết HĐND tỉnh)" in text
+    assert "Phí, lệ phí phải nộp: 1.250.000 đồng Vào Sổ" in text, "the catalog's note is for the clerk"
+    assert "Nghị quyết HĐND tỉnh" not in text
     assert ("6. Đăng ký nhận kết quả tại: Qua dịch vụ bưu chính công ích, địa chỉ: "
             "Số 5 đường Trần Hưng Đạo, phường Đông Phong") in text
     assert "Nộp thay cho / đại diện: Công ty TNHH Phước Lộc" in text
@@ -199,3 +200,40 @@ def test_unknown_kind_is_a_validation_error(kind: str) -> None:
         render(kind)
     assert err.value.code == "form_kind_unknown"
     assert "01, 02, 03" in err.value.vi and "01, 02, 03" in err.value.en
+
+
+SIX_COMPONENTS = tuple(DossierComponent(i + 1, name, ComponentForm.CERTIFIED_COPY, 1) for i, name in enumerate([
+    "Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh do cơ sở y tế cấp",
+    "Căn cước của người đi đăng ký khai sinh", "Giấy tờ chứng minh nơi cư trú của cha, mẹ",
+    "Giấy chứng nhận kết hôn của cha, mẹ (nếu có)", "Văn bản ủy quyền có chứng thực (nếu nộp thay)"]))
+LONG_ADDRESS = ("Số nhà 123, ngõ 45, ngách 67, đường Nguyễn Thị Minh Khai, tổ dân phố số 8, khu phố Tân "
+                "Thành, bản Nà Pẩu, xã Tân Phong, tỉnh Lai Châu, gần trường tiểu học, trạm y tế và chợ "
+                "trung tâm của xã Tân Phong.")[:200]
+
+
+@pytest.mark.parametrize("n", [3, 6])
+def test_typical_receipt_fits_one_a4_sheet(n: int) -> None:
+    """Up to 6 components, a 200-character address, someone acting for the applicant: ONE sheet,
+    the notes ("Ghi chú") included."""
+    assert len(LONG_ADDRESS) == 200
+    d = b.dossier(components=SIX_COMPONENTS[:n], applicant=replace(b.APPLICANT, address=LONG_ADDRESS),
+                  on_behalf_of="Nguyễn Văn Bình", fee_amount=16_000,
+                  fee_note="2 bản × 8.000 đ = 16.000 đ (Nghị quyết HĐND tỉnh (giá trị ví dụ, mỗi tỉnh một mức)).")
+    pdf = render("01", d)
+    assert pdftools.info(pdf)["Pages"] == "1"
+    text = pdftools.flat(pdf)
+    assert "Ghi chú:" in text and "Lò Văn Dũng" in text and SIX_COMPONENTS[n - 1].name in text
+    assert LONG_ADDRESS.split()[-1] in text
+
+
+def test_fee_line_has_no_nested_parentheses_and_no_catalog_note() -> None:
+    procedure = replace(b.WORKING, fee=FeeRule(kind="per_copy", amount=8000,
+                                               note="Nghị quyết HĐND tỉnh (giá trị ví dụ, mỗi tỉnh một mức)"))
+    d = b.dossier(fee_amount=16_000,
+                  fee_note="2 bản × 8.000 đ = 16.000 đ (Nghị quyết HĐND tỉnh (giá trị ví dụ, mỗi tỉnh một mức)).")
+    text = pdftools.flat(render("01", d, procedure=procedure))
+    line = text[text.index("Phí, lệ phí phải nộp:"):text.index("Vào Sổ")]
+    assert line.strip() == "Phí, lệ phí phải nộp: 16.000 đồng (2 bản × 8.000 đ = 16.000 đ)"
+    assert "ví dụ" not in text
+    free = pdftools.flat(render("01", b.dossier(fee_amount=0, fee_note="Không thu lệ phí (Luật Hộ tịch 2014).")))
+    assert "Phí, lệ phí phải nộp: Không thu phí, lệ phí Vào Sổ" in free

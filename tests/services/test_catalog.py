@@ -169,3 +169,21 @@ def test_procedure_search_ranks_the_plain_name_first(tmp_path) -> None:
         assert catalog.search_procedures(ctx, "Đăng ký khai tử")[0].code == "1.000656"
     finally:
         ctx.close()
+
+
+def test_common_paper_procedure_before_its_electronic_variant(tmp_path) -> None:
+    """"chung thuc ban sao": the paper certified copy (every day at the desk) before the
+    electronic-copy procedure; typing "dien tu" asks for the electronic one."""
+    from desk_app.services import open_desk
+    from desk_app.services.admin import setup
+
+    setup.init_store(tmp_path / "d", demo=True, n_dossiers=0)
+    ctx = open_desk(tmp_path / "d")
+    try:
+        codes = [p.code for p in catalog.search_procedures(ctx, "chung thuc ban sao")]
+        assert codes[:2] == ["2.000815", "2.000815.02"], codes
+        assert catalog.search_procedures(ctx, "chung thuc ban sao dien tu")[0].code == "2.000815.02"
+        assert catalog.search_procedures(ctx, "dang ky lai khai sinh")[0].code == "1.004884"
+        assert [p.code for p in catalog.search_procedures(ctx, "khai sinh", limit=3)][0] == "1.001193"
+    finally:
+        ctx.close()

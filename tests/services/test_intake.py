@@ -139,3 +139,69 @@ def test_nfd_input_is_stored_nfc(ctx) -> None:
                               birth_date=PEOPLE[0][2], sex="Nam")
     d = intake.receive(ctx, req)
     assert d.applicant.full_name == unicodedata.normalize("NFC", "Nguyễn Văn An")
+
+
+# --------------------------------------------------------------------------- applicant rules
+def test_birth_date_that_does_not_exist_is_not_a_format_error() -> None:
+    from datetime import date
+
+    from desk_app.services.intake import parse_birth_date
+
+    assert parse_birth_date("05/09/1990") == date(1990, 9, 5)
+    assert parse_birth_date("5.9.1990") == date(1990, 9, 5)
+    assert parse_birth_date("  ") is None
+    with pytest.raises(ValidationError) as bad:
+        parse_birth_date("31/02/1995")
+    assert bad.value.code == "birth_not_a_date"
+    assert "không có thật" in bad.value.vi and "does not exist" in bad.value.en
+    assert "dạng" not in bad.value.vi
+    with pytest.raises(ValidationError) as month:
+        parse_birth_date("01/13/1995")
+    assert month.value.code == "birth_not_a_date" and "tháng 13" in month.value.vi
+    with pytest.raises(ValidationError) as shape:
+        parse_birth_date("1995-02-31x")
+    assert shape.value.code == "birth_format"
+    with pytest.raises(ValidationError) as future:
+        parse_birth_date("01/01/2090", today=date(2026, 1, 1))
+    assert future.value.code == "birth_future"
+
+
+@pytest.mark.parametrize("email, ok", [("12345", False), ("a@b", False), ("an@", False), ("x y@a.vn", False),
+                                       ("nguyet@example.vn", True), ("le.van+ho@mail.laichau.gov.vn", True)])
+def test_email_needs_a_real_address_shape(email: str, ok: bool) -> None:
+    from desk_app.services.intake import email_problem
+
+    assert (email_problem(email) is None) is ok
+    if not ok:
+        assert "dạng địa chỉ thư" in email_problem(email).vi
+
+
+def test_validate_reports_email_and_phone_together(ctx) -> None:
+    from dataclasses import replace
+
+    req = request("1.004873")
+    req = replace(req, applicant=replace(req.applicant, email="12345", phone="12"))
+    fields = {p.field for p in intake.validate(ctx, req)}
+    assert {"applicant.email", "applicant.phone"} <= fields
+
+
+def test_qr_merge_rule_prefers_the_stored_spelling_when_the_reader_lost_the_marks(ctx) -> None:
+    from desk_app.services.intake import fill_from_qr
+
+    lossy = "001090012345|123456789|Nguyen Van An|01051990|Nam|So 12 Tran Phu|20052021"
+    fresh = fill_from_qr(ctx, lossy)
+    assert not fresh.returning and fresh.full_name == "Nguyen Van An" and "sửa họ tên" in fresh.note_vi
+    intake.receive(ctx, request("1.004873"))             # PEOPLE[0]: Nguyễn Văn An, 001090012345
+    back = fill_from_qr(ctx, lossy)
+    assert back.returning and back.full_name == "Nguyễn Văn An" and back.phone == "0912345678"
+    assert "họ tên lưu sẵn" in back.note_vi
+    with pytest.raises(ValidationError):
+        fill_from_qr(ctx, "https://example.vn")
+
+
+def test_qr_payload_is_recognised_anywhere() -> None:
+    from desk_app.services.intake import looks_like_qr_payload
+
+    assert looks_like_qr_payload("001090012345|123456789|Nguyen Van An|01051990|Nam|So 12|20052021")
+    assert not looks_like_qr_payload("khai sinh")
+    assert not looks_like_qr_payload("1.001193")

@@ -37,3 +37,36 @@ def test_clerk_name(ctx) -> None:
     assert ctx.clerk_name == "Lò Văn Thắng"
     with pytest.raises(ValidationError):
         settings.set_clerk(ctx, " ")
+
+
+def test_settings_registry_describes_every_key(ctx) -> None:
+    from desk_app.domain.models import Role
+
+    assert set(settings.KNOWN) >= {"afternoon_cutoff", "office_end", "serial_width",
+                                   "lookup_url", "server_url", "server_user",
+                                   "idle_lock_minutes"}
+    for key, s in settings.SETTINGS.items():
+        assert s.key == key and s.vi and s.en and isinstance(s.role, Role)
+        assert settings._check(key, s.default) == s.default     # every default is valid
+    shown = dict((s.key, v) for s, v in settings.current(ctx))
+    assert shown["office_end"] == "17:00" and shown["idle_lock_minutes"] == "10"
+    with pytest.raises(ValidationError):
+        settings._check("idle_lock_minutes", "0")
+
+
+def test_change_checks_the_role_of_each_key(ctx) -> None:
+    from desk_app.services import session as sess
+    from desk_app.services.admin import users
+    from desk_app.services.registry import PermissionDenied
+
+    users.add(sess.os_owner_session(ctx), login="lan", full_name="Phạm Thị Lan",
+              role="supervisor", password="mat-khau-lan")
+    lan = sess.login(ctx, "lan", "mat-khau-lan")
+    with pytest.raises(PermissionDenied):
+        settings.change(lan, office_end="16:00")
+    assert ctx.settings["office_end"] == "17:00"
+    admin = sess.os_owner_session(ctx)
+    settings.change(admin, office_end="16:30")
+    row = ctx.store.conn.execute("SELECT actor FROM audit_log WHERE action = 'settings.update'"
+                                 " ORDER BY id DESC LIMIT 1").fetchone()
+    assert row[0] == admin.actor and ctx.settings["office_end"] == "16:30"

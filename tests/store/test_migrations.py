@@ -18,7 +18,7 @@ HEAD = head_version()
 
 def test_migrations_are_numbered_without_gaps() -> None:
     assert [m.version for m in discover()] == list(range(1, HEAD + 1))
-    assert HEAD >= 4
+    assert HEAD >= 6
 
 
 def _seed_v1(conn: sqlite3.Connection) -> None:
@@ -66,6 +66,11 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path: Path, start: in
     plan = " ".join(r[-1] for r in c.execute(
         "EXPLAIN QUERY PLAN SELECT state FROM outbox WHERE dossier_id = 1 AND state != 'done'"))
     assert "outbox_dossier" in plan, plan          # v5: acknowledging no longer scans the outbox
+    # v6: accounts (empty after an upgrade: the OS owner of the data folder is the administrator)
+    assert c.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+    cols = [r[1] for r in c.execute("PRAGMA table_info(accounts)")]
+    assert cols == ["login", "full_name", "role", "password_hash", "active", "source",
+                    "failed_attempts", "created_at", "updated_at"]
     assert c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
                      " AND name LIKE 'dossiers_fts_%'").fetchone()[0] == 3
     if start >= 2:

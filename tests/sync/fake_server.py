@@ -1,9 +1,11 @@
 """A tiny scripted HTTP/1.1 server for the answers a real back end must never give.
 
 Used ONLY for malformed responses (broken JSON, wrong types, huge bodies, an error inside a 200,
-Retry-After on a 429, a bad TLS certificate). Everything else runs against the real back end.
+Retry-After on a 429, a bad TLS certificate) and for an older server (no ``/accounts``: the default
+routes answer 404 there). Everything else runs against the real back end.
 Runs its own asyncio loop in a thread; ``routes`` maps "METHOD path" to a function returning
-(status, headers, body) and can be changed while it runs.
+(status, headers, body) and can be changed while it runs; ``headers[key]`` holds the last
+request headers (lower-case names) of that route.
 """
 from __future__ import annotations
 
@@ -60,6 +62,7 @@ class FakeServer:
     def __init__(self, *, tls: bool = False) -> None:
         self.routes = default_routes()
         self.hits: list[str] = []
+        self.headers: dict[str, dict[str, str]] = {}
         self.port = 0
         self.tls = tls
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -106,6 +109,7 @@ class FakeServer:
                 path = target.split("?", 1)[0]
                 key = f"{method} {path}"
                 self.hits.append(key)
+                self.headers[key] = headers
                 handler = self.routes.get(key)
                 status, rheaders, rbody = handler(body) if handler else (404, {}, b'{"error":{"code":"nf","message":"x"}}')
                 head = [f"HTTP/1.1 {status} X"] + [f"{k}: {v}" for k, v in rheaders.items()]

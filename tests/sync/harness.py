@@ -55,6 +55,17 @@ class Backend:
                                                  PASSWORD_ENV, "--desk", str(desk)],
                        check=True, env=env(), cwd=ROOT, capture_output=True, timeout=60)
 
+    def add_account(self, unit: str, login: str, role: str, password: str, *, disabled: bool = False,
+                    full_name: str | None = None) -> None:
+        """A person's account provided by the province (``GET /api/v1/accounts`` of the unit)."""
+        e = env()
+        e["DESK_SYNC_TEST_STAFF_PW"] = password
+        subprocess.run(self._args("add-account") + ["--unit", unit, "--login", login, "--name",
+                                                    full_name or f"Cán bộ {login}", "--role", role,
+                                                    "--password-env", "DESK_SYNC_TEST_STAFF_PW"]
+                       + (["--disabled"] if disabled else []),
+                       check=True, env=e, cwd=ROOT, capture_output=True, timeout=60)
+
     def start(self, port: int | None = None) -> "Backend":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         logf = open(self.log, "ab")

@@ -23,7 +23,7 @@ def test_sync_once_json_then_queue(unit, desk_app_cmd) -> None:
     assert queued["summary"]["pending"] == 3 and len(queued["items"]) == 3
     assert queued["summary"]["badge"].startswith("3 hồ sơ chờ gửi")
     out = run_cli(desk_app_cmd, "sync", "--data-dir", str(data), "--server", unit.backend.url, "--once", "--json",
-                  "--user", user, "--password-env", PASSWORD_ENV)
+                  "--server-user", user, "--server-password-env", PASSWORD_ENV)
     assert out.returncode == 0, out.stderr
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     report = lines[-1]
@@ -45,7 +45,7 @@ def test_unreachable_server_exits_1_and_keeps_items(unit, desk_app_cmd) -> None:
     data, user = unit.desk(1)
     receive(data, 2)
     out = run_cli(desk_app_cmd, "sync", "--data-dir", str(data), "--server", "http://127.0.0.1:9", "--once",
-                  "--user", user, "--password-env", PASSWORD_ENV)
+                  "--server-user", user, "--server-password-env", PASSWORD_ENV)
     assert out.returncode == 1
     assert "Mất kết nối" in out.stderr
     assert outbox_states(data) == {"queued": 2}
@@ -55,14 +55,14 @@ def test_long_running_sync_delivers_and_stops_cleanly_on_sigterm(unit, desk_app_
     data, user = unit.desk(1)
     receive(data, 2)
     proc = subprocess.Popen([*desk_app_cmd, "sync", "--data-dir", str(data), "--server", unit.backend.url, "--json",
-                             "--user", user, "--password-env", PASSWORD_ENV],
+                             "--server-user", user, "--server-password-env", PASSWORD_ENV],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
     try:
         wait_for(lambda: outbox_states(data) == {"done": 2}, 30, "the running engine to deliver")
         receive(data, 1, seed=9)   # queued while it runs: picked up without a restart
         wait_for(lambda: outbox_states(data) == {"done": 3}, 30, "the new dossier")
         second = run_cli(desk_app_cmd, "sync", "--data-dir", str(data), "--server", unit.backend.url, "--once",
-                         "--user", user, "--password-env", PASSWORD_ENV)
+                         "--server-user", user, "--server-password-env", PASSWORD_ENV)
         assert second.returncode == 3 and "đang chạy" in second.stderr
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
@@ -78,14 +78,14 @@ def test_login_stores_in_the_keyring_and_sync_uses_it(unit, monkeypatch, passwor
     data, user = unit.desk(1)
     receive(data, 1)
     monkeypatch.setenv(PASSWORD_ENV, password)
-    assert sync_cmds.main(["login", "--server", unit.backend.url, "--user", user,
-                           "--password-env", PASSWORD_ENV]) == 0
+    assert sync_cmds.main(["login", "--server", unit.backend.url, "--server-user", user,
+                           "--server-password-env", PASSWORD_ENV]) == 0
     saved = credentials.load(unit.backend.url)
     assert saved is not None and saved.username == user and saved.password == password
     assert "password=***" in repr(saved)
     assert sync_cmds.main(["sync", "--data-dir", str(data), "--server", unit.backend.url, "--once"]) == 0
     assert outbox_states(data) == {"done": 1}
     monkeypatch.setenv(PASSWORD_ENV, "sai")
-    assert sync_cmds.main(["login", "--server", unit.backend.url, "--user", user, "--password-env",
+    assert sync_cmds.main(["login", "--server", unit.backend.url, "--server-user", user, "--server-password-env",
                            PASSWORD_ENV]) == 2
     assert credentials.load(unit.backend.url).password == password  # a failed login changes nothing

@@ -44,8 +44,8 @@ class Desk:
         self.log = self.data.parent / f"engine{self.no}.log"
         with open(self.log, "ab") as logf:
             self.proc = subprocess.Popen(
-                [*self.cmd, "sync", "--data-dir", str(self.data), "--server", self.proxy.url, "--user", self.user,
-                 "--password-env", PASSWORD_ENV, "--lease-seconds", "4", "--stall-seconds", "4",
+                [*self.cmd, "sync", "--data-dir", str(self.data), "--server", self.proxy.url, "--server-user", self.user,
+                 "--server-password-env", PASSWORD_ENV, "--lease-seconds", "4", "--stall-seconds", "4",
                  "--io-timeout", "3", "--feed-interval", "1", "--backoff-cap", "2", "--idle-poll", "0.2",
                  "--chunk-mib", "1"],
                 stdout=subprocess.DEVNULL, stderr=logf, env=env())

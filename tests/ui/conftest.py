@@ -12,6 +12,7 @@ import pytest
 
 from desk_app.services import open_desk
 from desk_app.services.admin import setup
+from tests.ui.intake_helpers import form, jobs  # noqa: F401 — the intake's fixtures (a real JobRunner)
 from tests.ui.keyboard import KeyCounter
 
 N_DEMO = 40
@@ -56,6 +57,17 @@ def scan_png(tmp_path: Path) -> Path:
     return path
 
 
+DEMO_PASSWORDS = {"hoa": "demo-clerk", "thang": "demo-processor", "binh": "demo-officer",
+                  "lan": "demo-supervisor", "quantri": "demo-admin"}
+
+
+def gui_session(ctx, login: str):
+    """A GUI session of one of the demo accounts (docs/it-guide.md), logged in for real."""
+    from desk_app.services import session
+
+    return session.login(ctx, login, DEMO_PASSWORDS[login], face="gui")
+
+
 @pytest.fixture
 def window(qtbot, ctx, qloop):
     """The main window on the demo desk, in Vietnamese; destroyed before the store closes."""
@@ -64,12 +76,12 @@ def window(qtbot, ctx, qloop):
     from desk_app.ui.qt import QApplication, QEvent
 
     i18n.install("vi")
-    w = MainWindow(ctx)
+    w = MainWindow(ctx, gui_session(ctx, "quantri"))
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
     yield w
-    w.sync.timer.stop()
+    w.shutdown()
     for child in (w.intake, w.detail):
         if child is not None:
             child.hide()

@@ -10,16 +10,10 @@ from desk_app.services import dossiers, sync_control
 from desk_app.ui import dialogs
 from desk_app.ui.intake_form import IntakeForm
 from desk_app.ui.qt import Qt
+from tests.ui.intake_helpers import wait_idle
 from tests.ui.keyboard import type_text
 
 VALID_ID = "001090012345"
-
-
-@pytest.fixture
-def form(qtbot, ctx, window):
-    f = window.new_intake()
-    qtbot.waitExposed(f)
-    return f
 
 
 def pick_birth_registration(qtbot, form: IntakeForm) -> None:
@@ -50,6 +44,7 @@ def test_bad_id_number_shows_live_message_and_blocks_save(qtbot, form, ctx):
     assert "12" in form.id_error.text() and "số" in form.id_error.text()   # Vietnamese, says what is wrong
     kept = snapshot(form)
     qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
     assert form.dossier is None
     assert "Vui lòng sửa" in form.banner.text()
     assert snapshot(form) == kept
@@ -81,6 +76,7 @@ def test_unknown_procedure_cannot_be_saved(qtbot, form):
     assert form.procedure is None
     type_applicant(qtbot, form)
     qtbot.keyClick(form.full_name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
     assert form.dossier is None
     assert form.procedure_error.isVisible() and "chọn thủ tục" in form.procedure_error.text()
     assert form.full_name.text() == "Trần Thị Bích"
@@ -104,6 +100,7 @@ def test_disk_refusing_the_write_keeps_the_form(qtbot, form, ctx, desk_dir, scan
     blobs.write_bytes(b"not a directory")
     try:
         qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, form)
         assert form.dossier is None
         assert form.banner.isVisible() and form.banner.text(), "the clerk must be told"
         assert "Đã lưu" not in form.banner.text()
@@ -113,7 +110,9 @@ def test_disk_refusing_the_write_keeps_the_form(qtbot, form, ctx, desk_dir, scan
         blobs.unlink()
         moved.rename(blobs)
     # The disk is back: the same form saves, exactly once.
+    assert form.save_button.isEnabled(), "a failure gives the Save button back"
     qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
     assert form.dossier is not None, form.banner.text()
     assert form.banner.text() == "Đã lưu."
     assert len(dossiers.list_recent(ctx, limit=1000)) == before + 1
@@ -128,6 +127,8 @@ def test_refusal_records_form_03_and_queues_nothing(qtbot, form, ctx, tmp_path, 
     form.ask_refuse()
     dialog = form.refuse_dialog
     qtbot.waitUntil(dialog.isVisible)
+    assert dialog.kind == "supplement", "the common choice is the default"
+    dialog.refuse.setChecked(True)
     dialog._accept()   # empty reason: refused with a message
     assert dialog.isVisible() and "lý do" in dialog.error.text()
     type_text(qtbot, dialog.reason, "Không có Giấy chứng sinh và không có văn bản của người làm chứng")
@@ -141,6 +142,7 @@ def test_refusal_records_form_03_and_queues_nothing(qtbot, form, ctx, tmp_path, 
     assert "Đã ghi nhận từ chối" in form.banner.text()
     assert {r.code for r in sync_control.queue(ctx)} == queued_before, "a refusal is not sent as received"
     form.save_pdf()
+    qtbot.waitUntil(pdf_target.exists)
     text = subprocess.run(["pdftotext", str(pdf_target), "-"], capture_output=True, text=True, check=True).stdout
     assert code in text and "TỪ CHỐI" in text.upper()
 
@@ -172,7 +174,7 @@ def test_supplement_request_prints_form_02(qtbot, form, ctx):
     type_applicant(qtbot, form)
     form.ask_refuse()
     dialog = form.refuse_dialog
-    dialog.supplement.setChecked(True)
+    assert dialog.supplement.isChecked()
     type_text(qtbot, dialog.reason, "Bổ sung Giấy chứng sinh bản chính")
     dialog._accept()
     qtbot.waitUntil(lambda: form.dossier is not None)

@@ -22,7 +22,10 @@ def test_opens_with_vietnamese_labels_and_rows(window, ctx):
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Mã hồ sơ", "Người nộp", "Thủ tục", "Ngày nhận", "Hẹn trả", "Trạng thái", "Đồng bộ"]
     assert "Quầy số 1" in window.unit_label.text() and "UBND xã Tân Phong" in window.unit_label.text()
-    assert window.windowTitle().startswith("Một Cửa Desk")
+    assert window.user_label.text().endswith("· Quản trị"), window.user_label.text()
+    # the platform appends applicationDisplayName ("Một Cửa Desk"): the title must not repeat it
+    assert window.windowTitle() == "UBND xã Tân Phong · Quầy số 1"
+    assert "Một Cửa" not in window.windowTitle()
     assert window.act_new.shortcuts()[0].toString() == "Ctrl+N"
     assert {s.toString() for s in window.act_new.shortcuts()} == {"Ctrl+N", "F2"}
     assert window.act_sync.shortcuts()[0].toString() == "F5"
@@ -85,7 +88,7 @@ def test_selftest_starts_and_exits_cleanly(desk_dir):
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "selftest ok" in proc.stdout
+    assert proc.stdout.split() == ["window", "shown", "selftest", "ok"], proc.stdout
 
 
 def test_selftest_reports_an_unusable_data_dir(tmp_path):
@@ -97,6 +100,7 @@ def test_selftest_reports_an_unusable_data_dir(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 1, proc.stderr[-1500:]
+    assert "window shown" in proc.stdout            # the window came first, then the store failed
     assert "selftest ok" not in proc.stdout
     assert "Traceback" not in proc.stderr
     assert "thư mục dữ liệu" in proc.stderr or "cơ sở dữ liệu" in proc.stderr, proc.stderr

@@ -31,12 +31,56 @@ def pending_in(text: str) -> int:
 def test_badge_counts_queue_and_refreshes_on_its_timer(qtbot, window, ctx):
     before = pending_in(window.badge.text())
     assert before == sync_control.summary(ctx).pending
-    assert re.fullmatch(r"\d+ hồ sơ chờ gửi · \d+,\d MB · ~\d+ phút( · \d+ cần xử lý)?", window.badge.text()), \
-        window.badge.text()
+    # the demo desk has no server: no time is promised
+    assert re.fullmatch(r"\d+ hồ sơ chờ gửi · \d+,\d MB · chưa thiết lập máy chủ( · \d+ cần xử lý)?",
+                        window.badge.text()), window.badge.text()
     window.sync.timer.setInterval(50)
     window.sync.timer.start()
     receive_one(ctx)                 # e.g. saved by the CLI or another window: the timer must notice
     qtbot.waitUntil(lambda: pending_in(window.badge.text()) == before + 1, timeout=3000)
+
+
+def test_badge_promises_a_time_only_with_a_server(qtbot, window, ctx):
+    from desk_app.services.admin import settings
+
+    assert "phút" not in window.badge.text() and "chưa thiết lập máy chủ" in window.badge.text()
+    settings.update(ctx, actor="test", server_url="https://motcua.example.gov.vn", server_user="desk1")
+    window.sync.refresh()
+    assert re.fullmatch(r"\d+ hồ sơ chờ gửi · \d+,\d MB · ~\d+ phút( · \d+ cần xử lý)?", window.badge.text()), \
+        window.badge.text()
+
+
+def test_server_settings_messages_are_plain(qtbot, window, ctx, monkeypatch):
+    """One name for the action; a bad address never shows the key; a keyring failure never says
+    "saved" nor points the clerk at a CLI option."""
+    import keyring
+    import keyring.errors
+
+    assert window.act_server.text() == "Thiết lập máy chủ…"
+    window.act_server.trigger()
+    dialog = next(w for w in window.findChildren(object)
+                  if getattr(w, "objectName", lambda: "")() == "serverSettings")
+    assert dialog.windowTitle() == "Thiết lập máy chủ"
+    dialog.url.setText("ftp:/nothing")
+    dialog.user.setText("desk1")
+    dialog.password.setText("mat-khau-2")
+    dialog.save()
+    assert dialog.isVisible()
+    assert "server_url" not in dialog.error.text() and "https://" in dialog.error.text(), dialog.error.text()
+
+    def broken(*_a, **_k):
+        raise keyring.errors.KeyringError("no backend")
+    monkeypatch.setattr(keyring, "set_password", broken)
+    monkeypatch.setattr(keyring, "get_password", lambda *a, **k: None)
+    dialog.url.setText("https://motcua.example.gov.vn")
+    dialog.save()
+    text = dialog.notice
+    assert "--password-env" not in text and "đã lưu" not in text.lower()
+    assert "Không giữ được mật khẩu" in text and "hỏi lại" in text
+    assert dialog.password.text() == ""
+    assert ctx.settings["server_url"] == "https://motcua.example.gov.vn"
+    server, creds = window.sync.connection()
+    assert server == "https://motcua.example.gov.vn" and creds.password == "mat-khau-2"
 
 
 def test_badge_text_all_sent_and_attention(qapp):

@@ -14,7 +14,7 @@ from desk_app.ui.qt import QCoreApplication
 
 I18N = i18n.I18N_DIR
 # Translations that are legitimately plain ASCII (codes, file filters, shortcuts only).
-ASCII_OK = {"SHA-256", "STT", "SL", "In", "&In", "Trang sau"}  # real Vietnamese words without marks
+ASCII_OK = {"SHA-256", "STT", "SL", "In", "&In", "Trang sau", "Trang"}  # real Vietnamese words without marks
 
 
 def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:

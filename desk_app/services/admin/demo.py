@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from desk_app.domain.errors import ValidationError
 from desk_app.domain.models import DossierStatus, Role
 from desk_app.domain.text import fold
+from desk_app.jobs import CancelToken, ProgressFn, Steps
 from desk_app.services import convert
 from desk_app.services.context import DeskContext
 from desk_app.services.dossiers import load, search_text
@@ -81,9 +82,14 @@ def _working_times(ctx: DeskContext, rng: random.Random, n: int, start: date,
 
 
 def generate_dossiers(ctx: DeskContext, n: int, *, seed: int = 2025, batch: int = 500,
-                      queued_tail: int = 12, now: datetime | None = None) -> int:
+                      queued_tail: int = 12, now: datetime | None = None,
+                      progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> int:
     """Write ``n`` sample dossiers received from 2025-01-02 to today (older ones mostly returned
-    and already synced; the last ``queued_tail`` still waiting in the outbox)."""
+    and already synced; the last ``queued_tail`` still waiting in the outbox).
+
+    A job (``desk_app.jobs``): one transaction per ``batch``, a progress event after each commit,
+    and ``cancel`` checked only between batches, so a cancel (``Cancelled``, details ``done`` =
+    dossiers written) leaves whole batches that ``verify`` passes."""
     from desk_app.domain.dossier_code import format_code, serial_block
     from desk_app.domain.ids import new_op_id, new_record_id
     from desk_app.services.catalog import list_procedures
@@ -102,7 +108,12 @@ def generate_dossiers(ctx: DeskContext, n: int, *, seed: int = 2025, batch: int 
     serial_of_day: dict[str, int] = {}
     people = [fake_person(rng, now.date()) for _ in range(max(1, n * 3 // 4))]
     written = 0
+    steps = Steps(progress, cancel)
+    steps.step("demo.batch", 0, n, f"Đang tạo hồ sơ mẫu: 0/{n}", f"Creating sample dossiers: 0/{n}")
     for lo in range(0, n, batch):
+        if lo:
+            steps.step("demo.batch", written, n, f"Đã tạo {written}/{n} hồ sơ mẫu",
+                       f"Created {written}/{n} sample dossiers")
         with ctx.store.transaction() as conn:
             for i in range(lo, min(n, lo + batch)):
                 received = times[i]
@@ -167,6 +178,8 @@ def generate_dossiers(ctx: DeskContext, n: int, *, seed: int = 2025, batch: int 
                              " SET last_serial = max(last_serial, excluded.last_serial)",
                              (ctx.unit_code, day, ctx.desk_no, last))
         written = min(n, lo + batch)
+    steps.finish("demo.batch", written, n, f"Đã tạo {written}/{n} hồ sơ mẫu",
+                 f"Created {written}/{n} sample dossiers")
     return written
 
 

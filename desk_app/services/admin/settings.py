@@ -1,15 +1,107 @@
-"""Desk identity (meta) and province options (settings table), changed with validation + audit."""
+"""Desk identity (meta) and province options (settings table), changed with validation + audit.
+
+The options are a registry (``SETTINGS``): key, type, default, vi/en description and the role
+that may change it. ``update`` validates every value against it (all or nothing) and records the
+change in the audit log; ``change(session, …)`` is the same for a logged-in person and also
+checks each key's role. ``_check(key, value)`` is the validator alone (sync_control uses it
+before touching the keyring).
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import time
+from typing import TYPE_CHECKING, Callable
 
 from desk_app.domain.errors import ValidationError
+from desk_app.domain.models import Role
 from desk_app.services.context import DeskContext
 from offline_store import audit, repo
 
+if TYPE_CHECKING:
+    from desk_app.services.session import Session
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-KNOWN = ("afternoon_cutoff", "office_end", "serial_width", "lookup_url", "server_url", "server_user")
+
+# A validator returns None when the (stripped) value is fine, else (vi, en) saying what is expected.
+Validator = Callable[[str], "tuple[str, str] | None"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: str                    # "hhmm" | "int" | "url" | "text" (how a face edits it)
+    default: str
+    vi: str                      # what it is, for a person
+    en: str
+    role: Role                   # who may change it
+    validate: Validator
+
+
+def _hhmm_or_empty(v: str):
+    if v and not _HHMM.match(v):
+        return ("cần dạng HH:MM hoặc để trống (tắt).", "expected HH:MM or empty (off).")
+    return None
+
+
+def _office_end(v: str):
+    if not _HHMM.match(v) or time.fromisoformat(v) < time(11, 0):
+        return ("cần dạng HH:MM, không sớm hơn 11:00.", "expected HH:MM, not before 11:00.")
+    return None
+
+
+def _serial_width(v: str):
+    return None if v in ("4", "5", "6") else ("chỉ nhận 4, 5 hoặc 6 chữ số.",
+                                               "only 4, 5 or 6 digits.")
+
+
+def _server_url(v: str):
+    if v and not re.match(r"^https?://[^\s/]+\S*$", v):
+        return ("cần địa chỉ máy chủ dạng https://….", "expected an https://… address.")
+    return None
+
+
+def _server_user(v: str):
+    if len(v) > 100 or any(ord(ch) < 32 for ch in v):
+        return ("tên đăng nhập không hợp lệ.", "invalid user name.")
+    return None
+
+
+def _lookup_url(v: str):
+    if v and not re.match(r"^https?://\S+$", v):
+        return ("cần một địa chỉ http(s)://.", "expected an http(s):// address.")
+    return None
+
+
+def _idle_minutes(v: str):
+    if not v.isdigit() or not 1 <= int(v) <= 240:
+        return ("cần số phút từ 1 đến 240.", "expected 1 to 240 minutes.")
+    return None
+
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in (
+    Setting("afternoon_cutoff", "hhmm", "",
+            "Giờ chốt buổi chiều của tỉnh: hồ sơ nhận sau giờ này tính từ ngày làm việc sau"
+            " (để trống = tắt).",
+            "The province's afternoon cut-off: dossiers received later count from the next"
+            " working day (empty = off).", Role.ADMIN, _hhmm_or_empty),
+    Setting("office_end", "hhmm", "17:00", "Giờ kết thúc làm việc: giờ hẹn trả kết quả.",
+            "End of office hours: the time results are due.", Role.ADMIN, _office_end),
+    Setting("serial_width", "int", "4", "Số chữ số của số thứ tự trong mã hồ sơ (4, 5 hoặc 6).",
+            "Digits of the serial in the dossier code (4, 5 or 6).", Role.ADMIN, _serial_width),
+    Setting("lookup_url", "url", "", "Địa chỉ tra cứu hồ sơ in trên giấy hẹn (mã QR).",
+            "Dossier look-up address printed on the receipt (QR code).", Role.ADMIN,
+            _lookup_url),
+    Setting("server_url", "url", "", "Địa chỉ máy chủ đồng bộ của tỉnh.",
+            "The provincial sync server's address.", Role.ADMIN, _server_url),
+    Setting("server_user", "text", "", "Tài khoản của quầy trên máy chủ tỉnh.",
+            "This desk's account on the provincial server.", Role.ADMIN, _server_user),
+    Setting("idle_lock_minutes", "int", "10",
+            "Số phút không thao tác thì khóa màn hình (máy dùng chung).",
+            "Minutes without input before the screen locks (shared PC).", Role.ADMIN,
+            _idle_minutes),
+)}
+KNOWN = tuple(SETTINGS)
 
 
 def _bad(key: str, value: str, vi: str, en: str) -> ValidationError:
@@ -17,27 +109,30 @@ def _bad(key: str, value: str, vi: str, en: str) -> ValidationError:
                            f"Setting “{key}” = “{value}”: {en}", field=key, value=value)
 
 
-def _check(key: str, value: str) -> str:
-    value = (value or "").strip()
-    if key not in KNOWN:
+def spec(key: str) -> Setting:
+    try:
+        return SETTINGS[key]
+    except KeyError:
         raise ValidationError("setting_unknown", f"Không có thiết lập “{key}”.",
-                              f"Unknown setting “{key}”.", field=key)
-    if key == "afternoon_cutoff" and value and not _HHMM.match(value):
-        raise _bad(key, value, "cần dạng HH:MM hoặc để trống (tắt).",
-                   "expected HH:MM or empty (off).")
-    if key == "office_end":
-        if not _HHMM.match(value) or time.fromisoformat(value) < time(11, 0):
-            raise _bad(key, value, "cần dạng HH:MM, không sớm hơn 11:00.",
-                       "expected HH:MM, not before 11:00.")
-    if key == "serial_width" and value not in ("4", "5", "6"):
-        raise _bad(key, value, "chỉ nhận 4, 5 hoặc 6 chữ số.", "only 4, 5 or 6 digits.")
-    if key == "server_url" and value and not re.match(r"^https?://[^\s/]+\S*$", value):
-        raise _bad(key, value, "cần địa chỉ máy chủ dạng https://….", "expected an https://… address.")
-    if key == "server_user" and (len(value) > 100 or any(ord(ch) < 32 for ch in value)):
-        raise _bad(key, value, "tên đăng nhập không hợp lệ.", "invalid user name.")
-    if key == "lookup_url" and value and not re.match(r"^https?://\S+$", value):
-        raise _bad(key, value, "cần một địa chỉ http(s)://.", "expected an http(s):// address.")
+                              f"Unknown setting “{key}”.", field=key) from None
+
+
+def _check(key: str, value: str) -> str:
+    """The cleaned value of ``key`` or a ValidationError naming the key and what is expected."""
+    s = spec(key)
+    value = (value or "").strip()
+    problem = s.validate(value)
+    if problem:
+        raise _bad(key, value, *problem)
     return value
+
+
+check = _check
+
+
+def current(ctx: DeskContext) -> list[tuple[Setting, str]]:
+    """Every option with the value now in force (the default when never set)."""
+    return [(s, ctx.settings.get(s.key, s.default)) for s in SETTINGS.values()]
 
 
 def update(ctx: DeskContext, *, actor: str = "", **values: str) -> dict[str, str]:
@@ -52,7 +147,28 @@ def update(ctx: DeskContext, *, actor: str = "", **values: str) -> dict[str, str
     return dict(ctx.settings)
 
 
-def set_clerk(ctx: DeskContext, name: str) -> None:
+def change(session: "Session", **values: str) -> dict[str, str]:
+    """``update`` for a logged-in person: each key's role is checked (audited refusal)."""
+    from desk_app.domain.roles import may, role_label
+    from desk_app.services.registry import PermissionDenied
+
+    for key in values:
+        s = spec(key)
+        if not may(session.user.role, s.role):
+            u = session.user
+            with session.ctx.store.transaction() as conn:
+                audit.append(conn, actor=session.actor, action="permission.denied",
+                             entity="setting", entity_id=key, detail={"role": u.role.value})
+            raise PermissionDenied(
+                "permission_denied",
+                f"Tài khoản “{u.login}” (vai trò {role_label(u.role, 'vi')}) không được phép"
+                f" đổi thiết lập “{key}” (cần: {role_label(s.role, 'vi')}).",
+                f"Account “{u.login}” (role {role_label(u.role, 'en')}) may not change"
+                f" “{key}” (requires: {role_label(s.role, 'en')}).", setting=key)
+    return update(session.ctx, actor=session.actor, **values)
+
+
+def set_clerk(ctx: DeskContext, name: str, *, actor: str | None = None) -> None:
     """The clerk now at this desk (printed on receipts, recorded in events and the outbox)."""
     from desk_app.domain.text import nfc
 
@@ -62,6 +178,6 @@ def set_clerk(ctx: DeskContext, name: str) -> None:
                               "The clerk's name must have 1 to 100 characters.", field="clerk")
     with ctx.store.transaction() as conn:
         repo.set_meta(conn, "clerk_name", name)
-        audit.append(conn, actor=name, action="desk.clerk", entity="desk",
+        audit.append(conn, actor=actor or name, action="desk.clerk", entity="desk",
                      entity_id=str(ctx.desk_no), detail={"clerk": name})
     ctx.reload()

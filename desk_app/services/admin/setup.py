@@ -96,6 +96,8 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
             repo.replace_calendar_days(conn, days, source="national")
             audit.append(conn, actor="init", action="desk.init", entity="desk",
                          entity_id=str(desk_no), detail={"unit_code": unit, "demo": demo})
+            if demo:
+                add_demo_accounts(conn)
         ctx.reload()
         made = 0
         if demo and repo.count_dossiers(store.conn) == 0 and n_dossiers > 0:
@@ -106,3 +108,28 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
                           made, round(_time.perf_counter() - t0, 2))
     finally:
         store.close()
+
+
+# One account per role on demo stores (password ``demo-<role>``), listed in docs/it-guide.md.
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    ("hoa", "Nguyễn Thị Hoa", "clerk", "demo-clerk"),
+    ("thang", "Lò Văn Thắng", "processor", "demo-processor"),
+    ("binh", "Trần Văn Bình", "officer", "demo-officer"),
+    ("lan", "Phạm Thị Lan", "supervisor", "demo-supervisor"),
+    ("quantri", "Quản trị viên", "admin", "demo-admin"),
+)
+
+
+def add_demo_accounts(conn) -> int:
+    """The demo accounts that are not there yet (inside the caller's transaction)."""
+    from desk_app.services.admin.users import hasher
+
+    made = 0
+    for login, name, role, password in DEMO_ACCOUNTS:
+        if repo.get_account(conn, login) is None:
+            repo.insert_account(conn, {"login": login, "full_name": name, "role": role,
+                                       "password_hash": hasher().hash(password)})
+            audit.append(conn, actor="init", action="account.add", entity="account",
+                         entity_id=login, detail={"full_name": name, "role": role, "demo": True})
+            made += 1
+    return made

@@ -28,11 +28,10 @@ from desk_app.services import convert
 from desk_app.services.catalog import get_procedure
 from desk_app.services.context import DeskContext
 from desk_app.services.dossiers import load, search_text
+from desk_app.services.intake.applicant import email_problem, normalise_phone, phone_problem
 from desk_app.services.record import national_record
 from offline_store import audit, outbox, repo
 
-_PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAX_CODE = re.compile(r"^\d{10}(-?\d{3})?$")
 FUTURE_SLACK = timedelta(minutes=10)
 log = logging.getLogger(__name__)
@@ -67,9 +66,6 @@ class IntakeRequest:
     copies: int = 1
 
 
-def normalise_phone(phone: str) -> str:
-    p = re.sub(r"[\s.\-()]", "", phone or "")
-    return "0" + p[3:] if p.startswith("+84") else p
 
 # --------------------------------------------------------------------------- validation
 
@@ -115,12 +111,9 @@ def validate(ctx: DeskContext, req: IntakeRequest) -> list[FieldProblem]:
             validate_id_number(idn, birth_date=a.birth_date, sex=a.sex)
         except ValidationError as e:
             add("applicant.id_number", e.vi, e.en)
-    if a.phone and not _PHONE.match(normalise_phone(a.phone)):
-        add("applicant.phone", f"Số điện thoại “{a.phone}” không hợp lệ (10–11 chữ số, bắt đầu"
-            " bằng 0 hoặc +84).", f"Phone number “{a.phone}” is not valid (10–11 digits starting"
-            " with 0 or +84).")
-    if a.email and not _EMAIL.match(a.email.strip()):
-        add("applicant.email", f"Email “{a.email}” không hợp lệ.", f"Email “{a.email}” is not valid.")
+    for problem in (phone_problem(a.phone), email_problem(a.email)):
+        if problem is not None:
+            add(problem.field, problem.vi, problem.en)
 
     seqs = [c.seq for c in req.components]
     if len(seqs) != len(set(seqs)):

@@ -1,0 +1,159 @@
+"""Block 3 of the intake: the components checklist (Space ticks, F2 edits, Ctrl+O attaches)."""
+from __future__ import annotations
+
+from desk_app.ui import labels
+from desk_app.ui.components_model import COL_FORM, COL_QUANTITY, FORMS, ComponentsModel
+from desk_app.ui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QEvent,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QObject,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+)
+
+ERROR_STYLE = "color: #b3261e;"
+MIN_VISIBLE_ROWS = 4
+
+
+class ComponentDelegate(QStyledItemDelegate):
+    """Combo box for the form column, spin box for the quantity; the editor is never narrower
+    than its text ("Bản sao chứng thực" in full, not "Bản ch")."""
+
+    def createEditor(self, parent, option, index):
+        if index.column() == COL_FORM:
+            combo = QComboBox(parent)
+            combo.setObjectName("formEditor")
+            combo.addItems([labels.form_label(f) for f in FORMS])
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            return combo
+        if index.column() == COL_QUANTITY:
+            spin = QSpinBox(parent)
+            spin.setObjectName("quantityEditor")
+            spin.setRange(1, 99)
+            return spin
+        return super().createEditor(parent, option, index)
+
+    def updateEditorGeometry(self, editor, option, index):
+        rect = option.rect
+        width = max(rect.width(), editor.sizeHint().width())
+        height = max(rect.height(), editor.sizeHint().height())
+        editor.setGeometry(rect.x(), rect.y(), width, height)
+
+    def setEditorData(self, editor, index):
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(int(value or 0))
+        elif isinstance(editor, QSpinBox):
+            editor.setValue(int(value or 1))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor, model, index):
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentIndex())
+        elif isinstance(editor, QSpinBox):
+            model.setData(index, editor.value())
+        else:
+            super().setModelData(editor, model, index)
+
+
+class ComponentsPart(QGroupBox):
+    """The checklist table, the attach button, the legend and the block's error line."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(self.tr("3. Components (Alt+3) — Space: received, F2: edit form/quantity"), parent)
+        self.setObjectName("componentsBox")
+        self.model = ComponentsModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("components")
+        self.table.setModel(self.model)
+        self.table.setItemDelegate(ComponentDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # F2 is handled in eventFilter (it goes to the form column even from the tick column).
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Two lines per row, whatever the name's length (the full name is the tooltip): a long
+        # catalog name must not push the other rows out of sight.
+        row_h = self.table.fontMetrics().lineSpacing() * 2 + 10
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(row_h)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(30)
+        for col in (0, COL_FORM, 3):
+            # the form column fits what it shows; its editor widens itself (updateEditorGeometry)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(4, 96)
+        # At least MIN_VISIBLE_ROWS rows stay visible however small the window is.
+        self.table.setMinimumHeight(header.sizeHint().height() + MIN_VISIBLE_ROWS * row_h + 4)
+        self.attach_button = QPushButton(self.tr("Attach scanned file… (Ctrl+O)"), self)
+        self.attach_button.setObjectName("attach")
+        self.error = QLabel(self)
+        self.error.setObjectName("componentsError")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        legend = QLabel(self.tr("Bold: required by the procedure."), self)
+        legend.setObjectName("componentsLegend")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.attach_button)
+        row.addStretch(1)
+        row.addWidget(legend)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.table.installEventFilter(self)
+        self.table.itemDelegate().closeEditor.connect(
+            lambda *_: QTimer.singleShot(0, self._back_to_tick_column))
+
+    def _back_to_tick_column(self) -> None:
+        """After F2 editing, Space ticks again: the cursor returns to the "received" column."""
+        current = self.table.currentIndex()
+        if current.isValid() and current.column() != 0:
+            self.table.setCurrentIndex(self.model.index(current.row(), 0))
+
+    def focus_table(self) -> None:
+        self.table.setFocus()
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def edit_current(self) -> bool:
+        """F2: open the form editor of the current row (whatever column has the cursor), with
+        its list shown, so the clerk sees every choice at once."""
+        current = self.table.currentIndex()
+        if not current.isValid():
+            if not self.model.rowCount():
+                return False
+            current = self.model.index(0, 0)
+        if current.column() not in (COL_FORM, COL_QUANTITY):
+            current = self.model.index(current.row(), COL_FORM)
+        self.table.setCurrentIndex(current)
+        self.table.edit(current)
+        return self.table.state() == QAbstractItemView.State.EditingState
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F2 \
+                and self.table.state() != QAbstractItemView.State.EditingState:
+            self.edit_current()
+            return True
+        return super().eventFilter(obj, event)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))

@@ -1,0 +1,66 @@
+"""Ctrl+C on a CLI job: the job stops between batches, exit 1 with the Vietnamese message, and what
+was written is whole batches that verify passes."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from desk_app.services import open_desk
+from desk_app.services.admin import verify as verify_svc
+from offline_store import repo
+from tests.support.waiting import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+N, BATCH = 4000, 100
+
+
+@pytest.mark.skipif(os.name == "nt", reason="delivering Ctrl+C to a child needs a console group on"
+                    " Windows; the handler itself is portable (signal.SIGINT)")
+def test_sigint_cancels_between_batches(desk_dir: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("sigint_job.py")),
+                             str(desk_dir), str(N), str(BATCH)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8")
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),
+                              daemon=True)
+    reader.start()
+    try:
+        def first_batch_committed() -> bool:
+            for line in list(lines):
+                ev = json.loads(line)
+                if ev.get("event") == "progress" and ev["done"] >= BATCH:
+                    return True
+            return False
+
+        wait_for(first_batch_committed, timeout=60, what="the first committed batch's progress line")
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    reader.join(10)
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    proc.stdout.close()
+    assert rc == 1, stderr
+    assert "Lỗi: Đã hủy theo yêu cầu." in stderr
+    events = [json.loads(x) for x in lines]
+    assert events[-1]["error"]["code"] == "cancelled"
+    progress = [e for e in events if e.get("event") == "progress"]
+    assert progress and all(e["step"] == "demo.batch" and e["total"] == N for e in progress)
+    assert all(set(e) == {"event", "step", "done", "total", "vi", "en"} for e in progress)
+    with open_desk(desk_dir, create=False) as ctx:
+        count = repo.count_dossiers(ctx.store.conn)
+        assert 0 < count < N and count % BATCH == 0
+        assert count == events[-1]["error"]["details"]["done"] == progress[-1]["done"]
+        assert verify_svc.run(ctx).ok
