@@ -510,5 +510,11 @@ def upsert_province_account(conn: sqlite3.Connection, row: dict) -> bool:
         return True
     if mine["source"] != "province" or str(row["updated_at"]) <= str(mine["updated_at"]):
         return False
+    if (mine["role"] == "admin" and mine["active"]
+            and (values["role"] != "admin" or not values["active"])):
+        others = conn.execute("SELECT count(*) FROM accounts WHERE role = 'admin' AND active = 1"
+                              " AND login != ?", (row["login"],)).fetchone()[0]
+        if others == 0:      # never lock the desk out: the last active administrator stays
+            return False
     update_account(conn, row["login"], values)
     return True

@@ -172,7 +172,8 @@ def dossier_add(session: "Session", *, procedure: str, applicant_id: str, applic
                             birth_date=birth, sex=sex, address=address, phone=phone,
                             email=email),
         components=comps, attachments=[(Path(f), None) for f in (attach or [])],
-        received_at=received, clerk=clerk, request_id=request_id, pages=pages, copies=copies)
+        received_at=received, clerk=clerk, request_id=request_id, pages=pages, copies=copies,
+        actor=session.actor)
     return intake.receive(ctx, req)
 
 

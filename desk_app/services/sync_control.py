@@ -276,7 +276,7 @@ def server_settings(ctx: DeskContext) -> ServerSettings:
 
 
 def save_server_settings(ctx: DeskContext, *, url: str, username: str,
-                         password: str | None = None) -> ServerSettings:
+                         password: str | None = None, actor: str = "") -> ServerSettings:
     """Remember the server and user (settings table, audited) and put a new password in the
     keyring. An empty password keeps the saved one; there must be one in the end."""
     from desk_app.domain.errors import ValidationError
@@ -296,7 +296,7 @@ def save_server_settings(ctx: DeskContext, *, url: str, username: str,
     elif credentials.load(url, username) is None:
         raise ValidationError("password_required", "Cần nhập mật khẩu (chưa có mật khẩu đã lưu).",
                               "Enter the password (none is saved yet).", field="password")
-    settings.update(ctx, actor=ctx.clerk_name, server_url=url, server_user=username)
+    settings.update(ctx, actor=actor or ctx.clerk_name, server_url=url, server_user=username)
     return server_settings(ctx)
 
 

@@ -380,6 +380,7 @@ class IntakeForm(QDialog):
             pages=self.delivery_part.page_count(),
             clerk=self._clerk_name(),
             request_id=self._request_id,
+            actor=getattr(self.session, "actor", ""),
         )
 
     def _clerk_name(self) -> str:

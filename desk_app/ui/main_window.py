@@ -46,6 +46,14 @@ PAGE_SHELL, PAGE_LIST, PAGE_LOCK = range(3)
 MIN_WIDTH, MIN_HEIGHT = 800, 480          # fits a 1024×600 laptop with its task bar
 
 
+class MiddleElideDelegate(qt.QStyledItemDelegate):
+    """Elides in the middle: "000.23.32…261202-1001" keeps the serial visible."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt name)
+        super().initStyleOption(option, index)
+        option.textElideMode = qt.Qt.TextElideMode.ElideMiddle
+
+
 class ElidedLabel(QLabel):
     """A one-line label that shrinks with "…" instead of widening the status bar (full text as tooltip)."""
 
@@ -237,6 +245,9 @@ class MainWindow(QMainWindow):
             COL_STATUS: fm.horizontalAdvance("Đang giải quyết") + pad,
             COL_SYNC: fm.horizontalAdvance("Đang gửi 100%") + pad,
         }
+        # a cut code keeps its end (date and serial), the part a clerk reads aloud
+        self._code_delegate = MiddleElideDelegate(self.table)
+        self.table.setItemDelegateForColumn(COL_CODE, self._code_delegate)
         header.setMinimumSectionSize(60)
         header.setStretchLastSection(False)
         for col, width in widths.items():

@@ -243,7 +243,8 @@ class ServerSettingsDialog(QDialog):
     def save(self) -> None:
         url, username, password = self.url.text().strip(), self.user.text().strip(), self.password.text()
         try:
-            _service("save_server_settings")(self.ctx, url=url, username=username, password=password or None)
+            _service("save_server_settings")(self.ctx, url=url, username=username,
+                                             password=password or None, actor=self._actor())
         except DeskError as exc:
             if exc.code == "keyring_unavailable" and password:
                 self._save_without_keyring(url, username, password)

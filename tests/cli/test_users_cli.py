@@ -54,6 +54,7 @@ def test_user_commands_end_to_end(desk_app_cmd, tmp_path: Path) -> None:
             "--applicant-id", "001090012345", "--applicant-name", "Nguyễn Văn An", "--json",
             "--user", "hoa", "--password-env", "ME", ME="mat-khau-hoa")
     assert json.loads(r.stdout)["clerk"] == "Nguyễn Thị Hoa"
+    assert actors(d, "dossier.receive")[-1][0] == "hoa", "the audit row names the login"
     p = run(desk_app_cmd, "user", "add", "--data-dir", D, "--login", "x", "--name", "X",
             "--role", "admin", "--password-env", "PW", "--user", "hoa",
             PW="12345678", ok=2)        # --password-env after `user add` is the new password

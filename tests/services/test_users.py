@@ -126,3 +126,19 @@ def test_upsert_province_account_needs_a_transaction(ctx) -> None:
         with ctx.store.transaction() as conn:
             repo.insert_account(conn, {"login": "r", "full_name": "R", "role": "system",
                                        "password_hash": "h"})
+
+
+def test_the_engine_path_never_removes_the_last_active_administrator(ctx) -> None:
+    """The sync engine applies province rows straight through the repository: the guard is there."""
+    with ctx.store.transaction() as conn:
+        assert repo.upsert_province_account(conn, _province("tinh", "2026-01-01T00:00:00Z",
+                                                            role="admin"))
+    admins = "SELECT login FROM accounts WHERE role = 'admin' AND active = 1"
+    if len(ctx.store.conn.execute(admins).fetchall()) != 1:
+        pytest.skip("the fixture store already has another administrator")
+    with ctx.store.transaction() as conn:
+        assert not repo.upsert_province_account(conn, _province("tinh", "2026-02-01T00:00:00Z",
+                                                                role="admin", active=False))
+        assert not repo.upsert_province_account(conn, _province("tinh", "2026-02-01T00:00:00Z",
+                                                                role="clerk"))
+    assert [r[0] for r in ctx.store.conn.execute(admins)] == ["tinh"]

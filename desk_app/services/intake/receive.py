@@ -64,6 +64,7 @@ class IntakeRequest:
     request_id: str | None = None
     pages: int = 0        # pages counted for per-page fees (certified copies)
     copies: int = 1
+    actor: str = ""       # who did it (a login, ``Session.actor``) for the audit log; default: clerk
 
 
 
@@ -295,7 +296,8 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
                                record_id=record_id, base_version=None, clerk=clerk,
                                bytes_total=sum({b[0]: b[1] for b in blobs}.values()),
                                op_id=new_op_id())
-            audit.append(conn, actor=clerk, action=action, entity="dossier", entity_id=record_id,
+            audit.append(conn, actor=req.actor or clerk, action=action, entity="dossier",
+                         entity_id=record_id,
                          detail={"code": code, "status": status.value,
                                  "procedure": proc.code, "attachments": [b[0] for b in blobs]})
     except sqlite3.Error as exc:   # disk full, read-only, locked beyond busy_timeout
