@@ -64,3 +64,41 @@ def test_sigint_cancels_between_batches(desk_dir: Path) -> None:
         assert 0 < count < N and count % BATCH == 0
         assert count == events[-1]["error"]["details"]["done"] == progress[-1]["done"]
         assert verify_svc.run(ctx).ok
+
+
+@pytest.mark.skipif(os.name == "nt", reason="delivering Ctrl+C to a child needs a console group on"
+                    " Windows")
+def test_ctrl_c_on_desk_app_init_demo_leaves_a_usable_desk(tmp_path: Path) -> None:
+    """The real console command: `desk-app init --demo --json --progress`, Ctrl+C after the first
+    batch: exit 1 with the Vietnamese message, whole batches, a desk that verifies."""
+    exe = Path(sys.executable).with_name("desk-app")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "desk_app"]
+    d = tmp_path / "desk"
+    n = 20000
+    proc = subprocess.Popen([*cmd, "init", "--data-dir", str(d), "--demo", "--n-dossiers", str(n),
+                             "--json", "--progress"], cwd=ROOT,
+                            env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),
+                              daemon=True)
+    reader.start()
+    try:
+        wait_for(lambda: any('"progress"' in x for x in list(lines)), timeout=120,
+                 what="the first progress line of init --demo")
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    reader.join(10)
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    proc.stdout.close()
+    assert rc == 1, stderr
+    assert "Đã hủy theo yêu cầu" in stderr
+    with open_desk(d, create=False) as ctx:
+        count = repo.count_dossiers(ctx.store.conn)
+        assert 0 < count < n and count % 500 == 0      # generate_dossiers' default batch
+        assert verify_svc.run(ctx).ok

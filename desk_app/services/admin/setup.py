@@ -61,11 +61,14 @@ def _resolve_unit(conn, unit_code: str | None, catalog_units: list[dict]) -> str
 
 
 def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str | None = None,
-               n_dossiers: int = 2000, seed: int = 2025, catalog_path: Path | None = None
-               ) -> InitReport:
+               n_dossiers: int = 2000, seed: int = 2025, catalog_path: Path | None = None,
+               progress=None, cancel=None) -> InitReport:
     """Create or update the desk at ``data_dir``: schema, shipped catalog and units, national
     calendar 2025–2027, desk number and unit; with ``demo`` also ``n_dossiers`` sample dossiers
-    (only into a store without dossiers, so running init twice never duplicates)."""
+    (only into a store without dossiers, so running init twice never duplicates).
+
+    A job: with ``demo`` the dossiers come in batches (one transaction each) and ``cancel`` is
+    honoured between batches, so a cancelled init leaves a usable desk with whole batches."""
     import time as _time
 
     from desk_app.domain.dossier_code import serial_block
@@ -103,7 +106,8 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
         if demo and repo.count_dossiers(store.conn) == 0 and n_dossiers > 0:
             from desk_app.services.admin.demo import generate_dossiers
 
-            made = generate_dossiers(ctx, n_dossiers, seed=seed)
+            made = generate_dossiers(ctx, n_dossiers, seed=seed, progress=progress,
+                                     cancel=cancel)
         return InitReport(str(data_dir), desk_no, unit, rep.procedures, rep.units, len(days),
                           made, round(_time.perf_counter() - t0, 2))
     finally:
