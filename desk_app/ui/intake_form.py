@@ -453,9 +453,20 @@ class IntakeForm(QDialog):
         self.show_info(self.tr("Saving…"))
 
         def job(wctx, progress, cancel):
+            self._permit("dossier add", wctx)
             return intake.receive(wctx, req)
         self._run(job, on_done=lambda d: self._after_recorded(d, self.tr("Saved.")),
                   on_error=self._on_write_failed, title_vi="Đang lưu hồ sơ", title_en="Saving the dossier")
+
+    def _permit(self, command: str, wctx) -> None:
+        """The services' one permission check (audited refusal), run on the worker before the
+        write: the GUI hides what a person may not do, the services still refuse it."""
+        if self.session is None:
+            return
+        from desk_app.services import registry
+        from desk_app.services.session import Session
+
+        registry.check(command, Session(wctx, self.session.user, "gui"))
 
     def _on_write_failed(self, exc: BaseException) -> None:
         log.warning("intake write failed: %s", getattr(exc, "code", type(exc).__name__))
@@ -502,6 +513,7 @@ class IntakeForm(QDialog):
         self._set_busy(True)
 
         def job(wctx, progress, cancel):
+            self._permit("dossier add", wctx)
             return intake.refuse(wctx, req, reason, kind)
 
         def done(d: Dossier) -> None:

@@ -227,3 +227,36 @@ def test_certified_copy_fee_follows_the_pages_typed(qtbot, form):
     qtbot.waitUntil(lambda: "5.000" in form.fee.text() or "5,000" in form.fee.text())
     form.pages.setValue(500)  # capped at 200.000 đ per copy
     qtbot.waitUntil(lambda: "200.000" in form.fee.text() or "200,000" in form.fee.text())
+
+
+def test_a_person_without_the_clerk_role_is_refused_by_the_services(qtbot, form, ctx):
+    """The GUI hides what a person may not do; the services still refuse it, audited, and the
+    form keeps everything typed. thang is a processing officer (docs/it-guide.md)."""
+    from tests.ui.conftest import gui_session
+
+    form.session = gui_session(ctx, "thang")
+    before = len(dossiers.list_recent(ctx, limit=1000))
+    pick_birth_registration(qtbot, form)
+    type_applicant(qtbot, form)
+    form.table.setFocus()
+    for row in range(2):
+        form.table.setCurrentIndex(form.components.index(row, 0))
+        qtbot.keyClick(form.table, Qt.Key.Key_Space)
+    kept = snapshot(form)
+    qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
+    assert form.dossier is None
+    assert "không được phép" in form.banner.text()
+    assert snapshot(form) == kept
+    assert len(dossiers.list_recent(ctx, limit=1000)) == before
+    denied = ctx.store.conn.execute("SELECT actor, entity_id FROM audit_log WHERE action ="
+                                    " 'permission.denied'").fetchall()
+    assert [tuple(r) for r in denied] == [("thang", "dossier add")]
+    # the clerk on the same form saves it
+    form.session = gui_session(ctx, "hoa")
+    qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
+    assert form.dossier is not None, form.banner.text()
+    row = ctx.store.conn.execute("SELECT actor FROM audit_log WHERE action = 'dossier.receive'"
+                                 " ORDER BY id DESC LIMIT 1").fetchone()
+    assert row[0] == "hoa"
