@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libxcb-shape0 libxcb-xkb1 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   fonts-noto-core xvfb xauth openbox
   poppler-utils postgresql iproute2 nftables
+  softhsm2 libnss3-tools
 )
 
 install_system() {

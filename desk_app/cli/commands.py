@@ -170,6 +170,21 @@ def _cccd(result, args) -> int:
     return 0
 
 
+def _sign(report, args) -> int:
+    if getattr(args, "json", False):
+        print(dumps(report))
+    else:
+        print(report.summary(args.lang))
+    return 0 if report.complete else 1
+
+
+def _sign_verify(report, args) -> int:
+    from desk_app.services.signing.files import verify_exit_code
+
+    print(dumps(report.to_dict()) if getattr(args, "json", False) else report.text(args.lang))
+    return verify_exit_code(report)
+
+
 FACES: dict[str, Face] = {
     "init": Face(_json_or(_init)),
     "catalog import": Face(_json_or(_catalog_import)),
@@ -188,6 +203,8 @@ FACES: dict[str, Face] = {
     "settings show": Face(_settings),
     "settings set": Face(_settings),
     "gui": Face(direct=_gui),
+    "sign files": Face(_sign),
+    "sign verify": Face(_sign_verify),
 }
 
 

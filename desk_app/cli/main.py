@@ -46,6 +46,8 @@ GROUP_HELP = {
     "cccd": "căn cước công dân / citizen ID card",
     "user": "tài khoản người dùng / user accounts",
     "settings": "thiết lập của quầy / desk settings",
+    "sign": "ký số bằng token: sign [tùy chọn] TỆP.pdf… (= sign files), sign upgrade, sign verify / token signing",
+    "scan": "quét và số hóa giấy tờ / scanning and digitisation",
 }
 # global options: (option, dest, help); --lang is handled apart (choices)
 GLOBAL_AUTH = (("--user", "auth_user", "người thực hiện (tên đăng nhập) / acting person's login"),
@@ -84,8 +86,9 @@ def _help(vi: str, en: str) -> str:
 def _add_param(p: argparse.ArgumentParser, prm: "Param") -> None:
     help_ = argparse.SUPPRESS if prm.hidden else _help(prm.help_vi, prm.help_en)
     if prm.positional:
-        p.add_argument(prm.name, type=prm.type, help=help_ or None,
-                       nargs=None if prm.required else "?", default=prm.default)
+        nargs = ("+" if prm.required else "*") if prm.multiple else (None if prm.required else "?")
+        p.add_argument(prm.name, type=prm.type, help=help_ or None, nargs=nargs,
+                       default=prm.default)
         return
     names = prm.option.split("|")
     kw: dict[str, Any] = {"dest": prm.name, "help": help_ or None}
@@ -359,10 +362,32 @@ def _run_job(cmd: "Command", session, args: argparse.Namespace, params: dict[str
                    lang=args.lang, **params)
 
 
+def _sign_alias(argv: list[str]) -> list[str]:
+    """`desk-app sign [options] FILE.pdf…` is `desk-app sign files …` (the issue's spelling);
+    `sign upgrade` / `sign verify` stay as they are."""
+    valued = {"--lang", *(opt for opt, _dest, _help in GLOBAL_AUTH)}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in valued:
+            i += 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        if a != "sign":
+            return argv                          # the command is another one
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if nxt in ("files", "upgrade", "verify", "-h", "--help"):
+            return argv
+        return [*argv[:i + 1], "files", *argv[i + 1:]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(argv)
-    argv = _default_to_gui(argv)
+    argv = _sign_alias(_default_to_gui(argv))
     gui = _is_gui(argv)
     parser = _gui_parser() if gui else build_parser()
     try:

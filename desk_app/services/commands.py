@@ -506,3 +506,7 @@ def settings_set(session: "Session", *, key: str, value: str):
 def gui(session: "Session | None", *, data_dir: Path | None = None, selftest: bool = False):
     """The window logs the person in itself; the CLI face starts it (desk_app/cli/gui.py)."""
     return {"data_dir": data_dir, "selftest": selftest}
+
+
+# --------------------------------------------------------------------------- other capabilities
+import desk_app.services.signing.commands  # noqa: E402,F401  (sign, sign upgrade, sign verify, certify)
