@@ -15,6 +15,7 @@ APT_PACKAGES=(
   fonts-noto-core xvfb xauth openbox
   poppler-utils postgresql iproute2 nftables
   softhsm2 libnss3-tools
+  libsane-dev sane-utils ocrmypdf tesseract-ocr-vie fonts-dejavu-core
 )
 
 install_system() {

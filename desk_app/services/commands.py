@@ -510,3 +510,4 @@ def gui(session: "Session | None", *, data_dir: Path | None = None, selftest: bo
 
 # --------------------------------------------------------------------------- other capabilities
 import desk_app.services.signing.commands  # noqa: E402,F401  (sign, sign upgrade, sign verify, certify)
+import desk_app.services.scanning.commands  # noqa: E402,F401  (scan list/test/device/import/watch/ocr)
