@@ -10,6 +10,8 @@ device that no longer opens → DeviceGone; COVER_OPEN → CoverOpen; DEVICE_BUS
 """
 from __future__ import annotations
 
+import os
+
 import time
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +59,22 @@ _STATUS_TEXT = {  # sane_strstatus() texts (sanei/sane_strstatus.c)
     "Out of memory": "no_mem",
     "Operation not supported": "unsupported",
 }
+
+
+def _keep_sigpipe_ignored() -> None:
+    """SANE's reader threads (sanei_thread) set SIGPIPE back to SIG_DFL for the whole process, so a
+    later write to a closed socket would kill the app instead of raising BrokenPipeError. Python
+    ignores SIGPIPE at start; put that back. ``signal.signal`` works on the main thread only and
+    this runs on the scanner thread, so ask libc directly (POSIX only; Windows has no SIGPIPE)."""
+    if os.name != "posix":
+        return
+    import ctypes
+    import signal as _signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.signal.restype = ctypes.c_void_p
+    libc.signal.argtypes = (ctypes.c_int, ctypes.c_void_p)
+    libc.signal(int(_signal.SIGPIPE), ctypes.c_void_p(1))     # SIG_IGN
 
 
 def available() -> bool:
@@ -111,8 +129,11 @@ class _SaneSession(ScanSession):
             self.scanner.before_page(self.dev, self.count)
         t0 = time.perf_counter()
         try:
-            self.dev.start()
-            img = self.dev.snap(True)
+            try:
+                self.dev.start()
+                img = self.dev.snap(True)
+            finally:
+                _keep_sigpipe_ignored()
         except Exception as exc:  # noqa: BLE001  (_sane.error, RuntimeError "no data")
             debug_log.record("sane.read", backend="sane", device=self.device_id, page=self.count,
                              status=str(exc))

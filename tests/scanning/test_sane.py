@@ -193,3 +193,18 @@ def test_debug_log_has_calls_and_no_personal_data(sane_scanner, handler) -> None
     text = debug_log.report()
     assert "sane.open" in text and "sane.page" in text and "python:" in text
     assert "Nguyễn" not in text and "/home/hoa" not in text
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc")
+def test_a_scan_leaves_sigpipe_ignored(sane_scanner, handler) -> None:
+    """SANE's reader thread sets SIGPIPE to SIG_DFL process-wide; after a scan it is ignored
+    again, so a later write to a closed socket (the sync engine, a CLI pipe) raises
+    BrokenPipeError instead of killing the app (it killed the test run once)."""
+    def ignored() -> bool:
+        with open("/proc/self/status") as fh:
+            mask = int(next(x for x in fh if x.startswith("SigIgn:")).split()[1], 16)
+        return bool(mask & (1 << (13 - 1)))          # SIGPIPE = 13
+    assert ignored()
+    result = scan_job(ScanDevice(sane_scanner, DEV), _profile(), handler=handler)
+    assert result.pages
+    assert ignored()
