@@ -21,27 +21,17 @@ ROOT = Path(__file__).resolve().parents[2]
 N, BATCH = 4000, 100
 
 
-@pytest.mark.skipif(os.name == "nt", reason="delivering Ctrl+C to a child needs a console group on"
-                    " Windows; the handler itself is portable (signal.SIGINT)")
-def test_sigint_cancels_between_batches(desk_dir: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("sigint_job.py")),
-                             str(desk_dir), str(N), str(BATCH)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8")
+def interrupt_when(argv: list[str], ready, *, env: dict, what: str) -> tuple[int, list[str], str]:
+    """Start ``argv``, wait (bounded) until ``ready(stdout lines)``, send SIGINT (Ctrl+C) and
+    return (exit code, stdout lines, stderr)."""
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),
                               daemon=True)
     reader.start()
     try:
-        def first_batch_committed() -> bool:
-            for line in list(lines):
-                ev = json.loads(line)
-                if ev.get("event") == "progress" and ev["done"] >= BATCH:
-                    return True
-            return False
-
-        wait_for(first_batch_committed, timeout=60, what="the first committed batch's progress line")
+        wait_for(lambda: ready(list(lines)), timeout=120, what=what)
         proc.send_signal(signal.SIGINT)
         rc = proc.wait(timeout=60)
     finally:
@@ -52,6 +42,21 @@ def test_sigint_cancels_between_batches(desk_dir: Path) -> None:
     stderr = proc.stderr.read()
     proc.stderr.close()
     proc.stdout.close()
+    return rc, lines, stderr
+
+
+@pytest.mark.skipif(os.name == "nt", reason="delivering Ctrl+C to a child needs a console group on"
+                    " Windows; the handler itself is portable (signal.SIGINT)")
+def test_sigint_cancels_between_batches(desk_dir: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    def first_batch_committed(lines: list[str]) -> bool:
+        return any(ev.get("event") == "progress" and ev["done"] >= BATCH
+                   for ev in map(json.loads, lines))
+
+    rc, lines, stderr = interrupt_when(
+        [sys.executable, str(Path(__file__).with_name("sigint_job.py")), str(desk_dir), str(N),
+         str(BATCH)], first_batch_committed, env=env,
+        what="the first committed batch's progress line")
     assert rc == 1, stderr
     assert "Lỗi: Đã hủy theo yêu cầu." in stderr
     events = [json.loads(x) for x in lines]
@@ -75,27 +80,10 @@ def test_ctrl_c_on_desk_app_init_demo_leaves_a_usable_desk(tmp_path: Path) -> No
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "desk_app"]
     d = tmp_path / "desk"
     n = 20000
-    proc = subprocess.Popen([*cmd, "init", "--data-dir", str(d), "--demo", "--n-dossiers", str(n),
-                             "--json", "--progress"], cwd=ROOT,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")),
-                              daemon=True)
-    reader.start()
-    try:
-        wait_for(lambda: any('"progress"' in x for x in list(lines)), timeout=120,
-                 what="the first progress line of init --demo")
-        proc.send_signal(signal.SIGINT)
-        rc = proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    reader.join(10)
-    stderr = proc.stderr.read()
-    proc.stderr.close()
-    proc.stdout.close()
+    rc, _lines, stderr = interrupt_when(
+        [*cmd, "init", "--data-dir", str(d), "--demo", "--n-dossiers", str(n), "--json",
+         "--progress"], lambda lines: any('"progress"' in x for x in lines),
+        env=dict(os.environ, PYTHONUNBUFFERED="1"), what="the first progress line of init --demo")
     assert rc == 1, stderr
     assert "Đã hủy theo yêu cầu" in stderr
     with open_desk(d, create=False) as ctx:
