@@ -134,8 +134,7 @@ def test_the_engine_path_never_removes_the_last_active_administrator(ctx) -> Non
         assert repo.upsert_province_account(conn, _province("tinh", "2026-01-01T00:00:00Z",
                                                             role="admin"))
     admins = "SELECT login FROM accounts WHERE role = 'admin' AND active = 1"
-    if len(ctx.store.conn.execute(admins).fetchall()) != 1:
-        pytest.skip("the fixture store already has another administrator")
+    assert len(ctx.store.conn.execute(admins).fetchall()) == 1, "the fixture has no other admin"
     with ctx.store.transaction() as conn:
         assert not repo.upsert_province_account(conn, _province("tinh", "2026-02-01T00:00:00Z",
                                                                 role="admin", active=False))

@@ -16,7 +16,7 @@ import pytest
 from tests.signing import pki as P
 
 if not P.softhsm_available():  # pragma: no cover  (installer/setup.sh installs softhsm2)
-    pytest.skip("SoftHSM2 is not installed (apt-get install softhsm2)", allow_module_level=True)
+    raise RuntimeError("SoftHSM2 is not installed: run installer/setup.sh (apt softhsm2)")
 
 
 class FixedPin:
@@ -127,7 +127,7 @@ def make_pdf(tmp_path):
 @pytest.fixture(scope="session")
 def nss_dir(tmp_path_factory, pki):
     if shutil.which("certutil") is None or shutil.which("pdfsig") is None:
-        pytest.skip("pdfsig / certutil missing (poppler-utils, libnss3-tools)")
+        pytest.fail("pdfsig / certutil missing: run installer/setup.sh (poppler-utils, libnss3-tools)")
     return P.pdfsig_nss_dir(tmp_path_factory.mktemp("nss"), pki)
 
 

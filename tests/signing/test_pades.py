@@ -246,7 +246,7 @@ def _render(pdf: Path, page: int, tmp: Path, name: str, crop) -> Path:
     from PIL import Image
 
     if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm missing")
+        pytest.fail("pdftoppm missing: run installer/setup.sh (poppler-utils)")
     if page < 0:
         _, reader = load_pdf(pdf)
         page = int(reader.root["/Pages"]["/Count"]) + page + 1

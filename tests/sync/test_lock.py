@@ -90,7 +90,7 @@ async def main():
     eng = SyncEngine(EngineConfig(Path(sys.argv[1]), "http://127.0.0.1:9", Credentials("u", "p")))
     await eng.start()
     print("held", flush=True)
-    time.sleep(120)
+    await asyncio.Event().wait()        # hold the lock until the test kills this process
 
 asyncio.run(main())
 """

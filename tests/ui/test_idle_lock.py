@@ -57,8 +57,12 @@ def test_locks_after_the_idle_time_and_hides_the_data(qtbot, make_window):
 def test_input_resets_the_idle_timer(qtbot, make_window):
     w = make_window("hoa", idle_ms=600)
     w.idle.poke()
+    from desk_app.ui.qt import QElapsedTimer
+
     for _ in range(4):                                  # keep typing for longer than the idle time
-        qtbot.wait(200)                                  # real time passing, not waiting on Qt
+        clock = QElapsedTimer()
+        clock.start()
+        qtbot.waitUntil(lambda: clock.elapsed() >= 200, timeout=5000)   # a third of the idle time
         qtbot.keyClick(w.search, Qt.Key.Key_A)
         assert not w.locked
     qtbot.waitUntil(lambda: w.locked, timeout=5000)      # then idle: it locks
