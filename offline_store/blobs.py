@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -64,14 +65,27 @@ class _VerifyingReader:
         self.close()
 
 
+TMP_GRACE_S = 120.0
+
+
+class NotRegular(OSError):
+    """An attachment path that is a symbolic link, a device, a folder … (never read)."""
+
+
+class BlobTooLarge(OSError):
+    def __init__(self, path: str, max_bytes: int):
+        super().__init__(f"{path} is larger than {max_bytes} bytes")
+        self.max_bytes = max_bytes
+
+
 class BlobStore:
     """Blobs under ``root/<first two hex>/<sha256>``; temporary files under ``root/tmp``."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._tmp = self.root / "tmp"
-        self._tmp.mkdir(exist_ok=True)
+        self._tmp.mkdir(exist_ok=True, mode=0o700)
 
     def path(self, sha256: str) -> Path:
         if not _SHA.match(sha256):
@@ -97,32 +111,75 @@ class BlobStore:
             raise
         return sha, len(data)
 
-    def put_file(self, path: Path) -> tuple[str, int]:
+    def put_file(self, path: Path, *, max_bytes: int | None = None) -> tuple[str, int]:
         """Copy ``path`` in, hashing while copying (the file is read once)."""
+        sha, size, _new = self.put_file_ex(path, max_bytes=max_bytes)
+        return sha, size
+
+    def put_file_ex(self, path: Path, *, max_bytes: int | None = None) -> tuple[str, int, bool]:
+        """``put_file`` that also says whether the blob is new (the caller may remove it again
+        if its transaction fails). A symbolic link is never followed (O_NOFOLLOW where the OS has
+        it, and a link is refused before opening); a file that grows past ``max_bytes`` while
+        being copied raises ``BlobTooLarge``; anything but a regular file raises ``NotRegular``."""
+        p = Path(path)
+        st = os.lstat(p)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(str(p))
         h = hashlib.sha256()
         size = 0
         fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix="put-")
         try:
-            with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            src_fd = os.open(p, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_BINARY", 0))
+            with os.fdopen(fd, "wb") as out, os.fdopen(src_fd, "rb") as src:
+                if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+                    raise NotRegular(str(p))
                 while chunk := src.read(CHUNK):
                     h.update(chunk)
                     out.write(chunk)
                     size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise BlobTooLarge(str(p), max_bytes)
                 out.flush()
                 os.fsync(out.fileno())
             sha = h.hexdigest()
-            if self.exists(sha) and self.verify(sha):
-                Path(tmp).unlink()
-            else:
+            new = not (self.exists(sha) and self.verify(sha))
+            if new:
                 self._install(Path(tmp), sha)
+            else:
+                Path(tmp).unlink()
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return sha, size
+        return sha, size, new
+
+    def remove(self, sha256: str) -> None:
+        """Delete a blob (only for one the caller just wrote and no row refers to)."""
+        self.path(sha256).unlink(missing_ok=True)
+
+    def clean_tmp(self, older_than_s: float = TMP_GRACE_S) -> int:
+        """Remove temporary files left by killed writes; returns how many. Files younger than
+        ``older_than_s`` may belong to a put running in another process (GUI + sync worker):
+        a running put writes every chunk, so its file is never that old."""
+        import time
+
+        now = time.time()
+        n = 0
+        for f in self._tmp.iterdir():
+            try:
+                if now - f.lstat().st_mtime >= older_than_s:
+                    f.unlink()
+                    n += 1
+            except OSError:
+                continue
+        return n
 
     def _install(self, tmp: Path, sha: str) -> None:
         final = self.path(sha)
-        final.parent.mkdir(exist_ok=True)
+        if not final.parent.exists():
+            final.parent.mkdir(exist_ok=True, mode=0o700)   # umask may only take bits away
+            if os.name == "posix":
+                os.chmod(final.parent, 0o700)
         os.replace(tmp, final)
         _fsync_dir(final.parent)
         _fsync_dir(self.root)

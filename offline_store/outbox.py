@@ -96,24 +96,86 @@ def exists(conn: sqlite3.Connection, op_id: str) -> bool:
     return conn.execute("SELECT 1 FROM outbox WHERE op_id = ?", (op_id,)).fetchone() is not None
 
 
+# The same columns, text ones read as bytes: a row whose bytes are not UTF-8 (bit rot, an edit
+# outside the app) must not make the whole SELECT fail (sqlite3 raises while fetching).
+_TEXT_COLS = {"op_id", "kind", "lane", "record_id", "payload_json", "clerk", "state",
+              "next_attempt_at", "last_error", "created_at"}
+_RAW_COLS = ", ".join(f"CAST({c} AS BLOB)" if c in _TEXT_COLS else c
+                      for c in (x.strip() for x in _COLS.split(",")))
+
+
+class BadRow(ValueError):
+    """An outbox row that cannot be decoded; ``reason`` says what is wrong with it."""
+
+
+def _decode_raw(r: tuple) -> OutboxItem:
+    names = [x.strip() for x in _COLS.split(",")]
+    vals = list(r)
+    for i, n in enumerate(names):
+        if n in _TEXT_COLS and isinstance(vals[i], bytes):
+            try:
+                vals[i] = vals[i].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise BadRow(f"column {n} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        payload = json.loads(vals[6])
+    except (TypeError, ValueError) as exc:
+        raise BadRow(f"payload is not JSON ({str(exc)[:80]})") from None
+    if not isinstance(payload, dict):
+        raise BadRow(f"payload is a JSON {type(payload).__name__}, not an object")
+    vals[6] = payload
+    return OutboxItem(*vals)
+
+
+def bad_row_reason(why: str) -> str:
+    return (f"Mục chờ gửi bị hỏng, không đọc được nội dung ({why}); các mục khác vẫn được gửi."
+            f" Chạy “desk-app verify” và báo cho bộ phận kỹ thuật. /"
+            f" The queued item is corrupt and cannot be read ({why}); the other items keep"
+            f" flowing. Run “desk-app verify” and tell IT.")
+
+
 def lease(store: "Store", *, lane: str, owner: str, limit: int, lease_seconds: float,
           now: datetime | None = None) -> list[OutboxItem]:
-    """Atomically take up to ``limit`` ready items of ``lane`` for ``owner``, oldest first."""
+    """Atomically take up to ``limit`` ready items of ``lane`` for ``owner``, oldest first.
+
+    A row that cannot be decoded (not UTF-8, payload not a JSON object) is moved to
+    needs_attention with the true reason, in the same transaction, and never stops the others:
+    the lease goes on taking good items until ``limit`` is reached or none is ready.
+    """
     now_s = iso_utc(now or utc_now())
     until = iso_utc_after(lease_seconds, now)
+    items: list[OutboxItem] = []
     with store.transaction() as conn:
-        rows = conn.execute(
-            f"SELECT {_COLS} FROM outbox WHERE lane = ? AND ("
-            " (state = 'queued' AND next_attempt_at <= ?)"
-            " OR (state IN ('sending','awaiting') AND lease_until < ?))"
-            " ORDER BY id LIMIT ?", (lane, now_s, now_s, limit)).fetchall()
-        items = [_item(r) for r in rows]
-        for it in items:
-            conn.execute("UPDATE outbox SET state = 'sending', lease_owner = ?, lease_until = ?,"
-                         " attempts = attempts + 1 WHERE id = ?", (owner, until, it.id))
-            _set_dossier_state(conn, it.dossier_id, "sending")
-            it.state = "sending"
-            it.attempts += 1
+        while len(items) < limit:
+            rows = conn.execute(
+                f"SELECT {_RAW_COLS} FROM outbox WHERE lane = ? AND ("
+                " (state = 'queued' AND next_attempt_at <= ?)"
+                " OR (state IN ('sending','awaiting') AND lease_until < ?))"
+                " ORDER BY id LIMIT ?", (lane, now_s, now_s, limit - len(items))).fetchall()
+            if not rows:
+                break
+            bad = 0
+            for r in rows:
+                try:
+                    it = _decode_raw(tuple(r))
+                except BadRow as exc:
+                    bad += 1
+                    reason = bad_row_reason(str(exc))
+                    conn.execute("UPDATE outbox SET state = 'needs_attention', lease_owner = NULL,"
+                                 " lease_until = NULL, last_error = ? WHERE id = ?",
+                                 (reason, r[0]))
+                    if isinstance(r[4], int):
+                        _set_dossier_state(conn, r[4], "needs_attention", reason)
+                    continue
+                conn.execute("UPDATE outbox SET state = 'sending', lease_owner = ?,"
+                             " lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+                             (owner, until, it.id))
+                _set_dossier_state(conn, it.dossier_id, "sending")
+                it.state = "sending"
+                it.attempts += 1
+                items.append(it)
+            if not bad:
+                break
     return items
 
 
@@ -224,11 +286,21 @@ def summary(store: "Store") -> dict:
 
 
 def items(store: "Store", states: Iterable[str] | None = None) -> list[OutboxItem]:
+    """Items for a listing; an undecodable row is shown with an empty payload and its reason."""
     if states is None:
-        rows = store.conn.execute(f"SELECT {_COLS} FROM outbox ORDER BY id").fetchall()
+        rows = store.conn.execute(f"SELECT {_RAW_COLS} FROM outbox ORDER BY id").fetchall()
     else:
         st = tuple(states)
         rows = store.conn.execute(
-            f"SELECT {_COLS} FROM outbox WHERE state IN ({','.join('?' * len(st))}) ORDER BY id",
-            st).fetchall()
-    return [_item(r) for r in rows]
+            f"SELECT {_RAW_COLS} FROM outbox WHERE state IN ({','.join('?' * len(st))})"
+            " ORDER BY id", st).fetchall()
+    out = []
+    for r in rows:
+        try:
+            out.append(_decode_raw(tuple(r)))
+        except BadRow as exc:
+            vals = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in r]
+            vals[6] = {}
+            vals[14] = bad_row_reason(str(exc))
+            out.append(OutboxItem(*vals))
+    return out

@@ -191,18 +191,44 @@ APPLICANT_COLS = ("id_number", "kind", "full_name", "name_folded", "birth_date",
                   "phone", "email", "old_id_number")
 
 
-def upsert_applicant(conn: sqlite3.Connection, a: dict) -> int:
-    """Insert or refresh the person's latest details; returns applicants.id."""
+def merge_applicant(conn: sqlite3.Connection, a: dict) -> tuple[int, dict[str, tuple]]:
+    """Remember a returning applicant: insert, or merge into the row of that ID number.
+
+    An empty value (None or "") never erases a stored one; a non-empty value that differs
+    replaces it. Returns ``(applicants.id, {column: (old, new)})`` — the changes made (all
+    columns of a new row with old None), for the caller's audit row. Whether a different name
+    may replace the stored one is the caller's rule (services.intake asks for a confirmation).
+    """
     now = iso_utc()
-    vals = [a.get(c) if c in ("birth_date", "sex") else (a.get(c) if a.get(c) is not None else
-            (1 if c == "kind" else "")) for c in APPLICANT_COLS]
-    row = conn.execute(
-        f"INSERT INTO applicants({', '.join(APPLICANT_COLS)}, created_at, updated_at)"
-        f" VALUES ({', '.join('?' * len(APPLICANT_COLS))}, ?, ?)"
-        " ON CONFLICT(id_number) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in APPLICANT_COLS[1:])
-        + ", updated_at = excluded.updated_at RETURNING id", (*vals, now, now)).fetchone()
-    return int(row[0])
+    mine = conn.execute("SELECT * FROM applicants WHERE id_number = ?",
+                        (a["id_number"],)).fetchone()
+    if mine is None:
+        vals = [a.get(c) if c in ("birth_date", "sex") else (a.get(c) if a.get(c) is not None
+                else (1 if c == "kind" else "")) for c in APPLICANT_COLS]
+        row = conn.execute(
+            f"INSERT INTO applicants({', '.join(APPLICANT_COLS)}, created_at, updated_at)"
+            f" VALUES ({', '.join('?' * len(APPLICANT_COLS))}, ?, ?) RETURNING id",
+            (*vals, now, now)).fetchone()
+        return int(row[0]), {c: (None, v) for c, v in zip(APPLICANT_COLS, vals)
+                             if v not in (None, "") and c not in ("name_folded",)}
+    changes: dict[str, tuple] = {}
+    for c in APPLICANT_COLS[1:]:
+        new = a.get(c)
+        if new is None or new == "":
+            continue
+        if mine[c] != new:
+            changes[c] = (mine[c], new)
+    if changes:
+        conn.execute(f"UPDATE applicants SET {', '.join(f'{c} = ?' for c in changes)},"
+                     " updated_at = ? WHERE id = ?",
+                     (*(v[1] for v in changes.values()), now, mine["id"]))
+    changes.pop("name_folded", None)
+    return int(mine["id"]), changes
+
+
+def upsert_applicant(conn: sqlite3.Connection, a: dict) -> int:
+    """``merge_applicant`` without the change list (bulk loads, demo data)."""
+    return merge_applicant(conn, a)[0]
 
 
 def get_applicant(conn: sqlite3.Connection, id_number: str) -> sqlite3.Row | None:
@@ -259,8 +285,12 @@ DOSSIER_COLS = ("record_id", "code", "unit_code", "desk_no", "procedure_code", "
                 "applicant_address", "on_behalf_of", "delivery", "delivery_address", "fee_amount",
                 "fee_note", "sets", "received_at", "due_at", "status", "clerk", "receipt_no",
                 "logbook_no", "note", "version", "origin", "server_receipt_no", "server_version",
-                "sync_state", "sync_error", "search_folded", "created_at", "updated_at")
-_DOSSIER_DEFAULTS = {"applicant_id": None, "applicant_phone": "", "applicant_address": "",
+                "sync_state", "sync_error", "search_folded", "created_at", "updated_at",
+                "applicant_kind", "applicant_birth_date", "applicant_sex", "applicant_email",
+                "applicant_old_id_number")
+_DOSSIER_DEFAULTS = {"applicant_kind": 1, "applicant_birth_date": None, "applicant_sex": None,
+                     "applicant_email": "", "applicant_old_id_number": "",
+                     "applicant_id": None, "applicant_phone": "", "applicant_address": "",
                      "on_behalf_of": "", "delivery": "desk", "delivery_address": "",
                      "fee_amount": 0, "fee_note": "", "sets": 1, "due_at": None,
                      "receipt_no": "", "logbook_no": "", "note": "", "version": 1,
@@ -443,6 +473,11 @@ def apply_feed_record(conn: sqlite3.Connection, row: dict) -> str:
                if k in DOSSIER_COLS and k not in ("record_id", "origin", "created_at")}
     changes.update(version=version, server_version=version)
     update_dossier(conn, int(mine["id"]), changes)
+    from offline_store import seal
+
+    if conn.execute("SELECT 1 FROM dossier_seals WHERE dossier_id = ?",
+                    (int(mine["id"]),)).fetchone():
+        seal.reseal(conn, int(mine["id"]))       # the province changed what was received
     return "updated"
 
 # --------------------------------------------------------------------------- accounts

@@ -1,6 +1,7 @@
 """The desk's SQLite database: one file, WAL, synchronous=FULL, migrated on open."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,43 @@ from offline_store.blobs import BlobStore
 from offline_store.migrate import current_version, migrate
 
 DB_NAME = "desk.sqlite3"
+POSIX = os.name == "posix"
+DIR_MODE, FILE_MODE = 0o700, 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable by this OS account only, whatever the umask.
+    POSIX only: on Windows the data folder lives in the user's profile (per-user ACLs)."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    if POSIX:
+        os.chmod(path, DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` if missing, mode 0600 whatever the umask (POSIX only)."""
+    path = Path(path)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
+    os.close(fd)
+    if POSIX:
+        os.chmod(path, FILE_MODE)
+    return path
+
+
+def tighten(data_dir: Path) -> None:
+    """Personal data is for this account only: the data dir 0700, the database and its WAL and
+    shared-memory files 0600 (SQLite gives -wal/-shm the database's mode), blob folders 0700."""
+    if not POSIX:
+        return
+    data_dir = Path(data_dir)
+    for d in (data_dir, data_dir / "blobs", data_dir / "blobs" / "tmp", data_dir / "logs"):
+        if d.is_dir() and not d.is_symlink():
+            os.chmod(d, DIR_MODE)
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+        f = data_dir / name
+        if f.is_file() and not f.is_symlink():
+            os.chmod(f, FILE_MODE)
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -48,19 +86,23 @@ class Store:
         self._lock = threading.RLock()
         self._db = None
         self._depth = 0
+        self.seal_key: bytes | None = None
 
     @classmethod
     def open(cls, data_dir: Path, *, target_version: int | None = None) -> "Store":
         """Create or open ``data_dir/desk.sqlite3`` and migrate it to ``target_version`` (head)."""
-        data_dir = Path(data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir = private_dir(data_dir)
+        private_file(data_dir / DB_NAME)       # before SQLite creates it with 0644
         conn = connect(data_dir / DB_NAME)
         try:
             migrate(conn, target=target_version)
         except BaseException:
             conn.close()
             raise
-        return cls(data_dir, conn)
+        store = cls(data_dir, conn)
+        tighten(data_dir)
+        store.blobs.clean_tmp()          # leftovers of writes killed before their rename
+        return store
 
     @property
     def db(self):
@@ -102,13 +144,32 @@ class Store:
                 raise
             self._depth = 0
             try:
+                from offline_store import seal
+
+                if seal.key_of(self.conn) is not None:
+                    seal.refresh_head(self.conn)
                 self.conn.execute("COMMIT")
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
 
+    def set_seal_key(self, key: bytes | None) -> int:
+        """Register the seal key (kept outside the database) for this connection; seals an
+        unsealed store on its first keyed open. Returns how many dossiers were sealed now."""
+        from offline_store import seal
+
+        seal.set_key(self.conn, key)
+        self.seal_key = key
+        if not key:
+            return 0
+        with self.transaction() as conn:
+            return seal.start(conn)
+
     def close(self) -> None:
+        from offline_store import seal
+
+        seal.set_key(self.conn, None)
         self.conn.close()
 
     def __enter__(self) -> "Store":

@@ -16,7 +16,7 @@ DESK_DECISION_STATUSES = ("refused", "waiting_supplement")
 
 # The checks in the order they run (``attachments_blobs`` only with ``blobs=True``).
 CHECKS = ("integrity_check", "foreign_keys", "attachments_blobs", "audit_chain", "dossier_events",
-          "dossier_audit", "dossier_outbox")
+          "dossier_audit", "dossier_outbox", "seals")
 BLOB_REPORT_EVERY = 200
 
 # progress(step, done, total): step is a check name from CHECKS before that check runs (done =
@@ -113,5 +113,31 @@ def verify(store: "Store", *, blobs: bool = True,
         f"  AND e.to_status IN ({marks}))", DESK_DECISION_STATUSES).fetchall()
     rep.add("dossier_outbox", not no_outbox,
             f"without an outbox item: {_ids(no_outbox)}" if no_outbox else "")
+    before("seals")
+    _check_seals(store, rep)
     tell("done", len(checks), len(checks))
     return rep
+
+
+def _check_seals(store: "Store", rep: VerifyReport) -> None:
+    """Keyed seals (offline_store/seal.py): edits outside the app, with or without the audit
+    chain recomputed, and removed rows; each finding names the dossier."""
+    from offline_store import seal
+
+    conn = store.conn
+    key = seal.key_of(conn)
+    sealed_before = (conn.execute("SELECT 1 FROM meta WHERE key IN ('seal_head', 'seal_key_id')"
+                                  " LIMIT 1").fetchone() is not None
+                     or conn.execute("SELECT 1 FROM dossier_seals LIMIT 1").fetchone() is not None)
+    if key is None:
+        if sealed_before:
+            rep.add("seals", False, "this store is sealed but its key is not available on this"
+                                    " PC: edits cannot be ruled out")
+        else:
+            rep.add("seals", True, "store not sealed (opened without a seal key)")
+        return
+    problems = seal.check(conn, key)
+    n = conn.execute("SELECT count(*) FROM dossier_seals").fetchone()[0]
+    rep.add("seals", not problems, "; ".join(problems[:10])
+            + (f" … (+{len(problems) - 10})" if len(problems) > 10 else "")
+            if problems else f"{n} dossier seal(s) hold")

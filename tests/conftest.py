@@ -12,6 +12,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.memory_keyring.MemoryKeyring"
+# seal keys (issue 17) must outlive a process: a private folder per test session, not the keyring
+os.environ.setdefault("DESK_APP_SEAL_KEY_DIR", __import__("tempfile").mkdtemp(prefix="seal-keys-"))
 ROOT = Path(__file__).resolve().parent.parent
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
 import os
 import sqlite3
 import sys
@@ -173,16 +174,62 @@ def build_parser() -> Parser:
 # --------------------------------------------------------------------------- running one
 
 
+LOG_MAX_BYTES = 1_000_000      # one log file; five older ones are kept (cli.log.1 … .5)
+LOG_BACKUPS = 5
+
+
+class MaskPersonalData(logging.Filter):
+    """Replaces what may identify a citizen (ID numbers, phones, e-mails, names, anything quoted
+    from input) in every record, its arguments and its traceback, before a handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from desk_app.domain.text import mask_personal
+
+        try:
+            msg = record.getMessage()
+        except Exception:          # a bad format string must not lose the record
+            msg = str(record.msg)
+        record.msg, record.args = mask_personal(msg), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal(record.stack_info)
+        return True
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Size-capped, rotated, and every file it opens is 0600 (POSIX) whatever the umask."""
+
+    def _open(self):
+        if os.name == "posix":
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.close(fd)
+            os.chmod(self.baseFilename, 0o600)
+        return super()._open()
+
+
+def log_handler(path: Path) -> logging.Handler:
+    """The handler every face uses for a desk's log file (the GUI may use it too)."""
+    h = PrivateRotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+                                   encoding="utf-8")
+    h.addFilter(MaskPersonalData())
+    h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    return h
+
+
 def _setup_logging(data_dir: Path | None) -> None:
     if data_dir is None or not (Path(data_dir) / "desk.sqlite3").exists():
         return
     try:
         logs = Path(data_dir) / "logs"
-        logs.mkdir(exist_ok=True)
-        h = logging.FileHandler(logs / "cli.log", encoding="utf-8")
+        logs.mkdir(exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            os.chmod(logs, 0o700)
+        h = log_handler(logs / "cli.log")
     except OSError:
         return
-    h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.getLogger("desk_app").addHandler(h)
     logging.getLogger("desk_app").setLevel(logging.INFO)
 

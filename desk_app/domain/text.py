@@ -221,7 +221,7 @@ def repair_legacy(s: str) -> str:
     if kind is None:
         return s
     if fixed is None:
-        sample = s if len(s) <= 40 else s[:37] + "…"
+        sample = excerpt(s)
         if kind == "tcvn3/vni":
             raise ValidationError(
                 "text_legacy_ambiguous",
@@ -229,7 +229,7 @@ def repair_legacy(s: str) -> str:
                 "Hãy chuyển sang Unicode (ví dụ bằng Unikey) rồi nhập lại.",
                 f"The text {sample!r} is in a legacy encoding that reads both as TCVN3 and as "
                 "VNI. Convert it to Unicode (e.g. with Unikey) and enter it again.",
-                encoding=kind, text=s)
+                encoding=kind, text=excerpt(s))
         raise ValidationError(
             "text_legacy_encoding",
             f"Văn bản dùng bảng mã cũ ({kind.upper()}) và không đọc được: «{sample}». "
@@ -237,7 +237,7 @@ def repair_legacy(s: str) -> str:
             f"The text is in a legacy encoding ({kind.upper()}) and cannot be read: {sample!r}. "
             "Convert it to Unicode (e.g. with Unikey) and enter it again.",
             encoding=kind,
-            text=s,
+            text=excerpt(s),
         )
     return fixed
 
@@ -330,3 +330,153 @@ def vi_text_key(text: str) -> tuple:
         tuple(c for _, _, c in levels),
         text,
     )
+
+
+# --- sanitising free text at the boundary (issue 17) ---------------------------------------------
+
+# Bidirectional overrides/isolates/marks: they reorder what a clerk sees ("RTL override" tricks).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_MAX_MARKS_IN_A_ROW = 2          # NFC Vietnamese has none; "zalgo" text has dozens
+
+
+def excerpt(value: object, n: int = 40) -> str:
+    """A short, printable quote of ``value`` for an error message (never the whole input)."""
+    s = value if isinstance(value, str) else str(value)
+    if len(s) > n + 1:
+        s = s[:n] + "…"
+    return "".join(c if c.isprintable() else "?" for c in s)
+
+
+def _refuse(code: str, field: str, label_vi: str, label_en: str, vi: str, en: str,
+            value: str) -> ValidationError:
+    return ValidationError(code, f"{label_vi}: {vi}", f"{label_en}: {en}", field=field,
+                           value=excerpt(value))
+
+
+def sanitize(value: str | None, *, field: str, max_len: int, label_vi: str = "",
+             label_en: str = "", multiline: bool = False, name: bool = False) -> str:
+    """The free text a person typed, made safe to store and print, or a ValidationError.
+
+    - NUL, other control characters (ANSI escapes start with one), bidi overrides, lone
+      surrogates and runs of combining marks are refused (they are never typed by mistake);
+    - zero-width and other invisible format characters (U+200B, U+FEFF, soft hyphen …) are removed;
+    - tabs and line breaks become spaces (``multiline``: line breaks stay, as ``\\n``);
+    - the result is NFC (legacy TCVN3/VNI repaired), trimmed, spaces collapsed, at most
+      ``max_len`` characters; a ``name`` needs a letter and no word starting with a mark.
+    """
+    label_vi = label_vi or field
+    label_en = label_en or field
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _refuse("text_not_string", field, label_vi, label_en, "không phải văn bản.",
+                      "not text.", repr(type(value)))
+    if len(value) > 4 * max_len + 64:          # refuse before any per-character work
+        raise _refuse("text_too_long", field, label_vi, label_en,
+                      f"quá dài ({len(value)} ký tự, tối đa {max_len}).",
+                      f"too long ({len(value)} characters, at most {max_len}).", value)
+    out: list[str] = []
+    for c in value:
+        if c in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+            out.append("\n" if multiline and c in "\n\u2028\u2029" else " ")
+            continue
+        if c in _BIDI:
+            raise _refuse("text_bidi", field, label_vi, label_en,
+                          "có ký tự đảo chiều văn bản (bidi) — không được phép.",
+                          "holds a text-direction override (bidi) character — not allowed.", value)
+        cat = unicodedata.category(c)
+        if c == "\x00":
+            raise _refuse("text_nul", field, label_vi, label_en, "có ký tự NUL — không được phép.",
+                          "holds a NUL character — not allowed.", value)
+        if cat == "Cc":
+            raise _refuse("text_control", field, label_vi, label_en,
+                          f"có ký tự điều khiển U+{ord(c):04X} — không được phép.",
+                          f"holds the control character U+{ord(c):04X} — not allowed.", value)
+        if cat == "Cs":
+            raise _refuse("text_surrogate", field, label_vi, label_en,
+                          "có ký tự Unicode hỏng — không được phép.",
+                          "holds a broken Unicode character — not allowed.", value)
+        if cat == "Cf":
+            continue                          # zero-width space/joiners, BOM, soft hyphen …
+        out.append(c)
+    s = nfc("".join(out))
+    if multiline:
+        lines = [" ".join(line.split()) for line in s.replace("\r", "").split("\n")]
+        s = "\n".join(lines).strip("\n")
+    else:
+        s = " ".join(s.split())
+    run = 0
+    for c in s:
+        run = run + 1 if unicodedata.combining(c) else 0
+        if run > _MAX_MARKS_IN_A_ROW:
+            raise _refuse("text_marks", field, label_vi, label_en,
+                          "có quá nhiều dấu chồng lên nhau.", "holds too many stacked marks.",
+                          value)
+    if len(s) > max_len:
+        raise _refuse("text_too_long", field, label_vi, label_en,
+                      f"quá dài ({len(s)} ký tự, tối đa {max_len}).",
+                      f"too long ({len(s)} characters, at most {max_len}).", value)
+    if name and s:
+        if not any(unicodedata.category(c).startswith("L") for c in s):
+            raise _refuse("name_no_letter", field, label_vi, label_en,
+                          "không có chữ cái nào (chỉ có dấu hoặc ký tự vô hình).",
+                          "has no letter (only marks or invisible characters).", value)
+        if any(unicodedata.combining(w[0]) for w in s.split()):
+            raise _refuse("name_orphan_mark", field, label_vi, label_en,
+                          "có dấu đứng riêng, không gắn với chữ cái nào.",
+                          "holds a mark that belongs to no letter.", value)
+    return s
+
+
+# --- masking personal data in logs (issue 17) ----------------------------------------------------
+
+_EMAIL = re.compile(r"[^\s@“”«»\"'<>()\[\]]+@[^\s@“”«»\"'<>()\[\]]+")
+# 9+ digits, possibly grouped by spaces, dots or hyphens: CCCD/CMND numbers, phones, tax codes
+_LONG_NUMBER = re.compile(r"(?<![\w.\-])\+?\d(?:[ .\-]?\d){8,}(?!\d)")
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|‘[^’]*’")
+
+
+# English words that begin the desk's own messages, never a Vietnamese name
+_NOT_NAMES = frozenset("The This That File Email Phone Error Internal No Not Unknown Dossier "
+                       "Procedure Attachment Applicant Date Birth Name Address Could Cannot "
+                       "Required Duplicate Quantity Number Pages Copies Delivery Reason".split())
+
+
+def _name_like(word: str) -> bool:
+    w = word.strip(".,;:!?()[]'\"")
+    return (len(w) >= 2 and w.isalpha() and w not in _NOT_NAMES
+            and (w.istitle() or (w.isupper() and not w.isascii())))
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with what may identify a citizen replaced: e-mail addresses, ID and phone
+    numbers (runs of 9+ digits), anything the messages quote (“…”, «…» — the desk quotes what
+    a person typed), and runs of two or more capitalised words (a name: "Nguyễn Văn An")."""
+    if not text:
+        return text
+    text = _QUOTED.sub(lambda m: m.group(0)[0] + "…" + m.group(0)[-1], text)
+    text = _EMAIL.sub("<email>", text)
+    text = _LONG_NUMBER.sub(lambda m: "<số " + str(sum(c.isdigit() for c in m.group(0)))
+                            + " chữ số>", text)
+    out: list[str] = []
+    run: list[str] = []
+    for token in re.split(r"(\s+)", text):
+        if token.strip() and (_name_like(token) or (run and token.strip(".,;:!?").isupper()
+                                                    and token.strip(".,;:!?").isalpha())):
+            run.append(token)
+            continue
+        if token.isspace() and run:
+            run.append(token)
+            continue
+        out.append(_flush(run))
+        run = []
+        out.append(token)
+    out.append(_flush(run))
+    return "".join(out)
+
+
+def _flush(run: list[str]) -> str:
+    words = [t for t in run if not t.isspace()]
+    if len(words) >= 2:
+        return "<tên>" + (run[-1] if run[-1].isspace() else "")
+    return "".join(run)

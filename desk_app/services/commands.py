@@ -51,29 +51,48 @@ def parse_when(text: str, field: str = "received_at") -> datetime:
     from desk_app.services.convert import local
 
     try:
-        return local(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
-    except (ValueError, AttributeError):
+        when = local(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    except (ValueError, AttributeError, OverflowError):
         raise ValidationError("bad_datetime",
-                              f"“{text}” không phải thời điểm ISO 8601 (ví dụ 2026-01-02T10:30).",
-                              f"“{text}” is not an ISO 8601 date-time (e.g. 2026-01-02T10:30).",
-                              field=field, value=text) from None
+                              f"“{text[:40]}” không phải thời điểm ISO 8601 (ví dụ 2026-01-02T10:30).",
+                              f"“{text[:40]}” is not an ISO 8601 date-time (e.g. 2026-01-02T10:30).",
+                              field=field, value=text[:40]) from None
+    if not YEARS[0] <= when.year <= YEARS[1]:
+        raise ValidationError("datetime_out_of_range",
+                              f"Thời điểm “{text[:40]}” nằm ngoài khoảng năm {YEARS[0]}–{YEARS[1]}.",
+                              f"The time “{text[:40]}” is outside the years {YEARS[0]}–{YEARS[1]}.",
+                              field=field, value=text[:40])
+    return when
+
+
+YEARS = (1900, 2100)          # any date a desk works with; beyond it is a typing error
+MAX_COUNT = 1_000_000_000     # --limit/--offset/…: SQLite takes it, a person never needs more
 
 
 def parse_date(text: str | None, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError("bad_date", f"“{text}” không phải ngày dạng YYYY-MM-DD.",
-                              f"“{text}” is not a YYYY-MM-DD date.", field=field,
-                              value=text) from None
+        raise ValidationError("bad_date", f"“{text[:40]}” không phải ngày dạng YYYY-MM-DD.",
+                              f"“{text[:40]}” is not a YYYY-MM-DD date.", field=field,
+                              value=text[:40]) from None
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValidationError("date_out_of_range",
+                              f"Ngày “{text[:40]}” nằm ngoài khoảng năm {YEARS[0]}–{YEARS[1]}.",
+                              f"The date “{text[:40]}” is outside the years {YEARS[0]}–{YEARS[1]}.",
+                              field=field, value=text[:40])
+    return value
 
 
 def non_negative(value: int, field: str) -> None:
     if value is not None and value < 0:
         raise ValidationError("negative", f"Giá trị --{field} không được âm.",
                               f"--{field} must not be negative.", field=field)
+    if value is not None and value > MAX_COUNT:
+        raise ValidationError("too_large", f"Giá trị --{field} quá lớn (tối đa {MAX_COUNT:,}).".replace(",", "."),
+                              f"--{field} is too large (at most {MAX_COUNT:,}).", field=field)
 
 
 def _data_dir(required: bool = True) -> Param:
@@ -146,13 +165,16 @@ def catalog_list(session: "Session"):
                    help_en="receiving clerk (default: the person logged in)"),
              Param("request_id", help_vi="khóa chống trùng", help_en="idempotency key"),
              Param("pages", int, "số trang (lệ phí chứng thực)", "pages", default=0),
-             Param("copies", int, "số bản", "copies", default=1)))
+             Param("copies", int, "số bản", "copies", default=1),
+             Param("confirm_name_change", flag=True,
+                   help_vi="xác nhận người có số định danh này đã đổi họ tên",
+                   help_en="confirm that the person with this ID number changed their name")))
 def dossier_add(session: "Session", *, procedure: str, applicant_id: str, applicant_name: str,
                 applicant_kind: int = 1, birth_date: str | None = None, sex: str | None = None,
                 address: str = "", phone: str = "", email: str = "",
                 received_at: str | None = None, attach: list[Path] | None = None,
                 clerk: str = "", request_id: str | None = None, pages: int = 0,
-                copies: int = 1):
+                copies: int = 1, confirm_name_change: bool = False):
     from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
     from desk_app.services import catalog, intake
 
@@ -173,7 +195,7 @@ def dossier_add(session: "Session", *, procedure: str, applicant_id: str, applic
                             email=email),
         components=comps, attachments=[(Path(f), None) for f in (attach or [])],
         received_at=received, clerk=clerk, request_id=request_id, pages=pages, copies=copies,
-        actor=session.actor)
+        actor=session.actor, confirm_name_change=confirm_name_change)
     return intake.receive(ctx, req)
 
 

@@ -46,6 +46,9 @@ def open_desk(data_dir: Path, *, create: bool = True) -> DeskContext:
                            f"Không mở được cơ sở dữ liệu tại {data_dir}: {exc}",
                            f"Cannot open the database at {data_dir}: {exc}",
                            data_dir=str(data_dir)) from exc
+    from desk_app.services.admin import sealkey
+
+    sealkey.attach(store)          # issue 17: keyed seals (the key is not in the data folder)
     ctx = DeskContext(data_dir, store)
     ctx.reload()
     return ctx

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 from desk_app.domain.errors import NotFoundError
-from desk_app.domain.models import Dossier, DossierStatus, Role
+from desk_app.domain.models import Applicant, Dossier, DossierStatus, Role
 from desk_app.domain.dossier_record import search_text  # noqa: F401 (re-exported)
 from desk_app.domain.text import fold
 from desk_app.services import convert
@@ -18,13 +19,30 @@ _DIGITS = re.compile(r"^\+?[\d .\-]{6,20}$")
 _FTS_TOKEN = re.compile(r"[0-9a-z][0-9a-z.\-]*")
 
 
+def applicant_of(row: sqlite3.Row) -> Applicant:
+    """The applicant exactly as the dossier received them (the dossier's own copy, migration
+    0007) — never the returning-applicant registry, which a later intake may have changed."""
+    keys = row.keys()
+
+    def col(name: str, default=None):
+        return row[name] if name in keys else default
+
+    birth = col("applicant_birth_date")
+    return Applicant(id_number=row["applicant_id_number"], full_name=row["applicant_name"],
+                     kind=int(col("applicant_kind", 1) or 1),
+                     birth_date=date.fromisoformat(birth) if birth else None,
+                     sex=col("applicant_sex"), address=row["applicant_address"] or "",
+                     phone=row["applicant_phone"] or "", email=col("applicant_email", "") or "",
+                     old_id_number=col("applicant_old_id_number", "") or "")
+
+
 def load(conn: sqlite3.Connection, row: sqlite3.Row) -> Dossier:
-    """Full dossier (applicant, components, attachments, events) from its row."""
+    """Full dossier (applicant, components, attachments, events) from its row; the applicant is
+    the dossier's own record of who came (``applicant_of``)."""
     did = row["id"]
-    app = (repo.get_applicant(conn, row["applicant_id_number"])
-           if row["applicant_id"] is not None else None)
-    return convert.dossier(row, applicant_row=app, comps=repo.components_of(conn, did),
-                           atts=repo.attachments_of(conn, did), events=repo.events_of(conn, did))
+    d = convert.dossier(row, comps=repo.components_of(conn, did),
+                        atts=repo.attachments_of(conn, did), events=repo.events_of(conn, did))
+    return replace(d, applicant=applicant_of(row))
 
 
 def _not_found(code: str) -> NotFoundError:
@@ -135,6 +153,9 @@ def transition(ctx: DeskContext, code: str, to_status: DossierStatus | str, role
                            payload=national_record(d, proc), dossier_id=row["id"],
                            record_id=d.record_id, base_version=version - 1, clerk=actor,
                            op_id=new_op_id())
+        from offline_store import seal
+
+        seal.reseal(conn, row["id"])     # status, version and note are sealed content
         audit.append(conn, actor=actor, action="dossier.transition", entity="dossier",
                      entity_id=d.record_id,
                      detail={"code": d.code, "from": before.value, "to": to_status.value,

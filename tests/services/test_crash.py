@@ -18,11 +18,11 @@ import os, sys
 from desk_app.services import open_desk, intake
 from tests.services.deskutil import request
 ctx = open_desk(sys.argv[1])
-scan = os.path.join(sys.argv[1], "scan-%d.bin" % os.getpid())
+scan = os.path.join(sys.argv[1], "scan-%d.pdf" % os.getpid())
 i = 0
 while True:
     with open(scan, "wb") as f:
-        f.write(os.urandom(200_000) + i.to_bytes(4, "big"))
+        f.write(b"%PDF-1.4\n" + os.urandom(200_000) + i.to_bytes(4, "big"))
     d = intake.receive(ctx, request(person=i % 4, attachments=[(scan, 1)]))
     print(d.code, flush=True)
     i += 1

@@ -18,7 +18,7 @@ def _checks(ctx) -> dict[str, bool]:
 def test_verify_detects_missing_outbox_event_and_corrupt_blob(desk_dir: Path,
                                                               tmp_path: Path) -> None:
     scan = tmp_path / "s.pdf"
-    scan.write_bytes(b"scan bytes" * 100)
+    scan.write_bytes(b"%PDF-1.4 scan bytes" * 100)
     with open_desk(desk_dir) as ctx:
         d = intake.receive(ctx, request(attachments=[(scan, 1)]))
         assert all(_checks(ctx).values())

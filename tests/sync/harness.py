@@ -139,7 +139,7 @@ def receive(data_dir: Path, n: int, *, seed: int = 1, attachment_sizes: list[int
             files = []
             if i < len(sizes):
                 f = scans / f"scan-{seed}-{i}.pdf"
-                f.write_bytes(rng.randbytes(sizes[i]))
+                f.write_bytes((b"%PDF-" + rng.randbytes(sizes[i]))[:max(sizes[i], 5)])  # sniffed by content (issue 17)
                 files = [(f, first_seq)]
             birth_year = rng.randint(1950, 1999)
             idn = f"001{0}{birth_year % 100:02d}{rng.randint(0, 999_999):06d}"

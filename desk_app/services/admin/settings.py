@@ -79,6 +79,12 @@ def _idle_minutes(v: str):
     return None
 
 
+def _attachment_mb(v: str):
+    if not v.isdigit() or not 1 <= int(v) <= 2000:
+        return ("cần số MB từ 1 đến 2000.", "expected 1 to 2000 MB.")
+    return None
+
+
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("afternoon_cutoff", "hhmm", "",
             "Giờ chốt buổi chiều của tỉnh: hồ sơ nhận sau giờ này tính từ ngày làm việc sau"
@@ -100,6 +106,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             "Số phút không thao tác thì khóa màn hình (máy dùng chung).",
             "Minutes without input before the screen locks (shared PC).", Role.ADMIN,
             _idle_minutes),
+    Setting("attachment_max_mb", "int", "50",
+            "Dung lượng tối đa của một tệp đính kèm (MB).",
+            "Largest attachment file accepted (MB).", Role.ADMIN, _attachment_mb),
 )}
 KNOWN = tuple(SETTINGS)
 

@@ -17,6 +17,8 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
     "dossier_events": ("lịch sử xử lý hồ sơ", "dossier history"),
     "dossier_audit": ("nhật ký của từng hồ sơ", "audit rows of each dossier"),
     "dossier_outbox": ("hàng đợi gửi lên tỉnh", "queue to the province"),
+    "seals": ("dấu niêm phong của từng hồ sơ (phát hiện sửa ngoài phần mềm)",
+              "each dossier's seal (edits made outside the app)"),
 }
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from desk_app.domain import cccd
 from desk_app.domain.errors import ValidationError
 from desk_app.domain.models import Applicant
-from desk_app.domain.text import fold
+from desk_app.domain.text import excerpt, fold
 
 PHONE = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 # A real address shape: local part, "@", a domain with a dot and a 2+ letter top-level label.
@@ -50,9 +50,9 @@ def phone_problem(phone: str) -> Problem | None:
     if not (phone or "").strip() or PHONE.match(normalise_phone(phone)):
         return None
     return Problem("applicant.phone",
-                   f"Số điện thoại “{phone.strip()}” không hợp lệ (10–11 chữ số, bắt đầu bằng 0 hoặc +84,"
+                   f"Số điện thoại “{excerpt(phone.strip())}” không hợp lệ (10–11 chữ số, bắt đầu bằng 0 hoặc +84,"
                    " ví dụ 0912 345 678).",
-                   f"Phone number “{phone.strip()}” is not valid (10–11 digits starting with 0 or +84,"
+                   f"Phone number “{excerpt(phone.strip())}” is not valid (10–11 digits starting with 0 or +84,"
                    " e.g. 0912 345 678).")
 
 
@@ -62,8 +62,8 @@ def email_problem(email: str) -> Problem | None:
     if not text or EMAIL.match(text):
         return None
     return Problem("applicant.email",
-                   f"Email “{text}” không đúng dạng địa chỉ thư (ví dụ ten@example.vn).",
-                   f"Email “{text}” is not an e-mail address (e.g. name@example.vn).")
+                   f"Email “{excerpt(text)}” không đúng dạng địa chỉ thư (ví dụ ten@example.vn).",
+                   f"Email “{excerpt(text)}” is not an e-mail address (e.g. name@example.vn).")
 
 
 def parse_birth_date(text: str, *, today: date | None = None) -> date | None:
@@ -79,8 +79,8 @@ def parse_birth_date(text: str, *, today: date | None = None) -> date | None:
     m = _DATE.match(text)
     if not m:
         raise ValidationError("birth_format",
-                              f"Ngày sinh “{text}” phải theo dạng ngày/tháng/năm, ví dụ 05/09/1990.",
-                              f"Date of birth “{text}” must be dd/mm/yyyy, e.g. 05/09/1990.",
+                              f"Ngày sinh “{excerpt(text)}” phải theo dạng ngày/tháng/năm, ví dụ 05/09/1990.",
+                              f"Date of birth “{excerpt(text)}” must be dd/mm/yyyy, e.g. 05/09/1990.",
                               field="applicant.birth_date")
     day, month, year = (int(g) for g in m.groups())
     try:
@@ -92,12 +92,12 @@ def parse_birth_date(text: str, *, today: date | None = None) -> date | None:
             why_vi = f"tháng {month} năm {year} không có ngày {day}"
             why_en = f"month {month} of {year} has no day {day}"
         raise ValidationError("birth_not_a_date",
-                              f"Ngày sinh “{text}” là ngày không có thật ({why_vi}).",
-                              f"Date of birth “{text}” is a date that does not exist ({why_en}).",
+                              f"Ngày sinh “{excerpt(text)}” là ngày không có thật ({why_vi}).",
+                              f"Date of birth “{excerpt(text)}” is a date that does not exist ({why_en}).",
                               field="applicant.birth_date") from None
     if value > (today or date.today()):
-        raise ValidationError("birth_future", f"Ngày sinh “{text}” ở tương lai.",
-                              f"Date of birth “{text}” is in the future.",
+        raise ValidationError("birth_future", f"Ngày sinh “{excerpt(text)}” ở tương lai.",
+                              f"Date of birth “{excerpt(text)}” is in the future.",
                               field="applicant.birth_date")
     return value
 

@@ -1,0 +1,121 @@
+"""Where the seal key lives (offline_store/seal.py): never in the data folder.
+
+The store names its key by a random id in ``meta.seal_key_id`` (not secret: a copied or moved
+data folder finds the same key on this PC). The 32-byte key itself is kept in the OS keyring
+(Windows Credential Manager, macOS Keychain, Secret Service); where no keyring works (headless
+Linux: keyring's ``fail`` backend) in a 0600 file under the user's config folder — outside the
+data dir — with a warning in the log. ``DESK_APP_SEAL_KEY_DIR`` overrides that folder (tests,
+kiosks). A store whose key is not on this PC (moved to a new PC without the key) opens
+unsealed; ``verify`` says so.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from offline_store import Store, repo
+
+log = logging.getLogger(__name__)
+SERVICE = "desk-app-seal"
+ENV_DIR = "DESK_APP_SEAL_KEY_DIR"
+
+
+def _keyring():
+    """The keyring module when a real backend works, else None."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        kr = keyring.get_keyring()
+        if isinstance(kr, fail.Keyring) or type(kr).__name__ in ("Keyring",) and \
+                type(kr).__module__.endswith(".fail"):
+            return None
+        return keyring
+    except Exception:           # no module, broken D-Bus …
+        return None
+
+
+def key_dir() -> Path:
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env)
+    if os.name == "nt":
+        base = Path(os.environ.get("APPDATA") or Path.home())
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "desk-app" / "seal-keys"
+
+
+def _file(key_id: str) -> Path:
+    return key_dir() / f"{key_id}.key"
+
+
+def load(key_id: str) -> bytes | None:
+    kr = None if os.environ.get(ENV_DIR) else _keyring()
+    if kr is not None:
+        try:
+            v = kr.get_password(SERVICE, key_id)
+            if v:
+                return bytes.fromhex(v)
+        except Exception:
+            log.warning("the OS keyring could not be read; trying the key file")
+    f = _file(key_id)
+    try:
+        return bytes.fromhex(f.read_text("ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def create(key_id: str) -> tuple[bytes, str]:
+    """A new key, kept in the keyring or a 0600 file; returns (key, where it went)."""
+    key = secrets.token_bytes(32)
+    kr = None if os.environ.get(ENV_DIR) else _keyring()
+    if kr is not None:
+        try:
+            kr.set_password(SERVICE, key_id, key.hex())
+            if kr.get_password(SERVICE, key_id) == key.hex():
+                return key, "keyring"
+        except Exception:
+            pass
+    d = key_dir()
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    f = _file(key_id)
+    fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key.hex())
+        fh.flush()
+        os.fsync(fh.fileno())
+    if os.name == "posix":
+        os.chmod(f, 0o600)
+    log.warning("no usable OS keyring: the seal key is kept in a 0600 file outside the data"
+                " folder (%s)", d)
+    return key, "file"
+
+
+def attach(store: Store) -> bytes | None:
+    """Find (or, for a store never sealed, create) the store's key and register it."""
+    try:
+        key_id = repo.get_meta(store.conn, "seal_key_id")
+        if key_id is None:
+            key_id = secrets.token_hex(12)
+            key, _where = create(key_id)
+            with store.transaction() as conn:
+                if repo.get_meta(conn, "seal_key_id") is None:
+                    repo.set_meta(conn, "seal_key_id", key_id)
+                else:                       # another process started sealing first
+                    key_id = repo.get_meta(conn, "seal_key_id")
+                    key = None
+            if key is None:
+                key = load(key_id)
+        else:
+            key = load(key_id)
+        if key is None:
+            log.warning("the seal key of this store is not on this PC; it opens unsealed")
+            return None
+        store.set_seal_key(key)
+        return key
+    except OSError:
+        log.warning("the seal key could not be kept; the store opens unsealed")
+        return None
