@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable
 
+from offline_store import seal
 from offline_store.clock import iso_utc, iso_utc_after, utc_now
 
 if TYPE_CHECKING:
@@ -89,6 +90,8 @@ def enqueue(conn: sqlite3.Connection, *, kind: str, lane: str, payload: dict,
          bytes_total, now, now if state == "done" else None))
     if state != "done":
         _set_dossier_state(conn, dossier_id, "queued")
+    if kind == "dossier.create":
+        seal.touch(conn, dossier_id)        # the create item is sealed content
     return int(cur.lastrowid)
 
 

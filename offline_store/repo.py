@@ -9,6 +9,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
+from offline_store import seal
 from offline_store.clock import iso_utc
 
 # --------------------------------------------------------------------------- meta / settings
@@ -315,7 +316,9 @@ def dossier_values(row: dict) -> list:
 
 
 def insert_dossier(conn: sqlite3.Connection, row: dict) -> int:
-    return int(conn.execute(_INSERT_DOSSIER, dossier_values(row)).lastrowid)
+    did = int(conn.execute(_INSERT_DOSSIER, dossier_values(row)).lastrowid)
+    seal.touch(conn, did)
+    return did
 
 
 def insert_dossiers_bulk(conn: sqlite3.Connection, rows: Iterable[dict]) -> None:
@@ -328,6 +331,7 @@ def insert_components(conn: sqlite3.Connection, dossier_id: int, comps: Iterable
                      " VALUES (?,?,?,?,?)",
                      [(dossier_id, c["seq"], c["name"], c["form"], c.get("quantity", 1))
                       for c in comps])
+    seal.touch(conn, dossier_id)
 
 
 def insert_attachment(conn: sqlite3.Connection, dossier_id: int, a: dict) -> int:
@@ -336,11 +340,13 @@ def insert_attachment(conn: sqlite3.Connection, dossier_id: int, a: dict) -> int
         " created_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(dossier_id, sha256, kind) DO NOTHING",
         (dossier_id, a.get("component_seq"), a["sha256"], a["size"], a["filename"], a["mime"],
          a.get("kind", "scan"), iso_utc()))
+    seal.touch(conn, dossier_id)
     return int(cur.lastrowid or 0)
 
 
 def insert_event(conn: sqlite3.Connection, dossier_id: int, *, from_status: str | None,
                  to_status: str, actor: str, role: str, at: str, note: str = "") -> int:
+    seal.touch(conn, dossier_id)
     return int(conn.execute(
         "INSERT INTO dossier_events(dossier_id, from_status, to_status, actor, role, at, note)"
         " VALUES (?,?,?,?,?,?,?)", (dossier_id, from_status, to_status, actor, role, at, note)
@@ -354,6 +360,7 @@ def update_dossier(conn: sqlite3.Connection, dossier_id: int, changes: dict) -> 
     changes = {**changes, "updated_at": changes.get("updated_at") or iso_utc()}
     conn.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
                  (*changes.values(), dossier_id))
+    seal.touch(conn, dossier_id)
 
 
 def get_dossier(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:

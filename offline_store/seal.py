@@ -14,9 +14,9 @@ file with the sqlite3 shell can recompute the unkeyed audit hashes, but not thes
   dossiers and seals, refreshed on every commit of a keyed store — so deleting the last dossier
   together with its audit row and seal is caught, and any edit that recomputes the chain too.
 
-The key is registered per connection (``set_key``); writers that create or legitimately change a
-sealed dossier call ``reseal(conn, dossier_id)`` inside their transaction; ``Store.transaction``
-refreshes the head before COMMIT. A store opened without a key writes no seals; the next keyed
+The key is registered per connection (``set_key``); the repository's writers mark the dossiers
+they change (``touch``) and ``Store.transaction`` reseals them and refreshes the head before
+COMMIT (``reseal`` may also be called directly). A store opened without a key writes no seals; the next keyed
 open seals what is unsealed only if sealing had never started (trust on first use).
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ import json
 import sqlite3
 
 _KEYS: dict[int, bytes] = {}
+_DIRTY: dict[int, set[int]] = {}     # per keyed connection: dossiers written in this transaction
 
 SEALED_DOSSIER_COLS = (
     "id", "record_id", "code", "unit_code", "desk_no", "procedure_code", "procedure_name",
@@ -43,10 +44,32 @@ def set_key(conn: sqlite3.Connection, key: bytes | None) -> None:
         _KEYS[id(conn)] = bytes(key)
     else:
         _KEYS.pop(id(conn), None)
+        _DIRTY.pop(id(conn), None)
 
 
 def key_of(conn: sqlite3.Connection) -> bytes | None:
     return _KEYS.get(id(conn))
+
+
+def touch(conn: sqlite3.Connection, dossier_id: int | None) -> None:
+    """A repository writer changed sealed content of ``dossier_id``: reseal it before COMMIT.
+
+    Called by ``offline_store.repo``/``outbox`` writers, so every writer that goes through the
+    repository (intake, transitions, demo data, feed records …) keeps its dossiers sealed without
+    having to remember to; ``Store.transaction`` flushes before refreshing the head seal."""
+    if dossier_id is not None and id(conn) in _KEYS:
+        _DIRTY.setdefault(id(conn), set()).add(int(dossier_id))
+
+
+def flush(conn: sqlite3.Connection) -> None:
+    """Reseal every dossier touched in the transaction now ending (Store.transaction)."""
+    for did in sorted(_DIRTY.pop(id(conn), ())):
+        reseal(conn, did)
+
+
+def discard(conn: sqlite3.Connection) -> None:
+    """The transaction rolled back: nothing it touched was written."""
+    _DIRTY.pop(id(conn), None)
 
 
 def _mac(key: bytes, text: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from offline_store import seal
 from offline_store.blobs import BlobStore
 from offline_store.migrate import current_version, migrate
 
@@ -71,6 +72,19 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+_key_provider: Callable[["Store"], object] | None = None
+
+
+def set_key_provider(provider: Callable[["Store"], object] | None) -> None:
+    """Register what ``Store.open`` calls to find a store's seal key (offline_store/seal.py).
+
+    The desk layer registers ``desk_app.services.admin.sealkey.attach`` (the key lives in the OS
+    keyring or a file outside the data folder, which this package knows nothing about), so every
+    process that opens a desk store — GUI, CLI, sync worker — writes with the key."""
+    global _key_provider
+    _key_provider = provider
+
+
 class Store:
     """Database + blobs of one desk. Open with ``Store.open(data_dir)``.
 
@@ -102,6 +116,12 @@ class Store:
         store = cls(data_dir, conn)
         tighten(data_dir)
         store.blobs.clean_tmp()          # leftovers of writes killed before their rename
+        if _key_provider is not None and target_version is None:   # older schemas: no seals
+            try:
+                _key_provider(store)     # the desk layer finds the seal key (never in the DB)
+            except BaseException:
+                store.close()
+                raise
         return store
 
     @property
@@ -139,17 +159,18 @@ class Store:
                 yield self.conn
             except BaseException:
                 self._depth = 0
+                seal.discard(self.conn)
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
             self._depth = 0
             try:
-                from offline_store import seal
-
                 if seal.key_of(self.conn) is not None:
+                    seal.flush(self.conn)
                     seal.refresh_head(self.conn)
                 self.conn.execute("COMMIT")
             except BaseException:
+                seal.discard(self.conn)
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
@@ -157,8 +178,6 @@ class Store:
     def set_seal_key(self, key: bytes | None) -> int:
         """Register the seal key (kept outside the database) for this connection; seals an
         unsealed store on its first keyed open. Returns how many dossiers were sealed now."""
-        from offline_store import seal
-
         seal.set_key(self.conn, key)
         self.seal_key = key
         if not key:
@@ -167,8 +186,6 @@ class Store:
             return seal.start(conn)
 
     def close(self) -> None:
-        from offline_store import seal
-
         seal.set_key(self.conn, None)
         self.conn.close()
 

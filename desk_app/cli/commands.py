@@ -115,6 +115,40 @@ def _verify(rep, args) -> int:
               file=sys.stderr)
     return 0 if rep.ok else 1
 
+
+def _backup(rep, args) -> None:
+    if isinstance(rep, list):
+        for s in rep:
+            say(args, f"{s.name}  {s.created_at}  {s.dossiers} hồ sơ, {s.blobs} tệp",
+                f"{s.name}  {s.created_at}  {s.dossiers} dossiers, {s.blobs} files")
+        if not rep:
+            say(args, "Chưa có bản sao lưu nào.", "No backups yet.")
+        return
+    say(args, f"Đã sao lưu {rep.dossiers} hồ sơ, {rep.blobs} tệp ({rep.blobs_copied} tệp mới) vào"
+              f" {rep.folder} (bản {rep.snapshot}), đã kiểm tra; {rep.seconds} giây,"
+              f" {rep.mb_per_s} MB/s.",
+        f"Backed up {rep.dossiers} dossiers, {rep.blobs} files ({rep.blobs_copied} new) to"
+        f" {rep.folder} (snapshot {rep.snapshot}), verified; {rep.seconds} s, {rep.mb_per_s} MB/s.")
+    if rep.pruned:
+        say(args, f"Đã xóa {len(rep.pruned)} bản cũ theo chế độ lưu giữ.",
+            f"Removed {len(rep.pruned)} old snapshot(s) by the retention rule.")
+    if rep.recovery_key:
+        where = "khóa lưu trong keyring của hệ điều hành" if rep.key_kept == "keyring" else \
+            f"khóa lưu trong tệp {rep.key_kept} (không có keyring dùng được)"
+        where_en = "the key is kept in the OS keyring" if rep.key_kept == "keyring" else \
+            f"the key is kept in the file {rep.key_kept} (no usable keyring)"
+        say(args, "KHÓA KHÔI PHỤC (chỉ hiện một lần — hãy viết ra giấy, cất nơi an toàn; cần khi"
+                  f" khôi phục trên máy khác):\n    {rep.recovery_key}\n({where})",
+            "RECOVERY KEY (shown once only — write it down and keep it safe; needed to restore"
+            f" on another PC):\n    {rep.recovery_key}\n({where_en})")
+
+
+def _restore(rep, args) -> None:
+    say(args, f"Đã khôi phục bản {rep.snapshot} vào {rep.data_dir}: {rep.dossiers} hồ sơ,"
+              f" {rep.blobs} tệp; kiểm tra toàn bộ đạt ({rep.seconds} giây).",
+        f"Restored snapshot {rep.snapshot} into {rep.data_dir}: {rep.dossiers} dossiers,"
+        f" {rep.blobs} files; full verification passed ({rep.seconds} s).")
+
 # --------------------------------------------------------------------------- accounts / settings
 
 
@@ -196,6 +230,8 @@ FACES: dict[str, Face] = {
     "calendar due": Face(_calendar_due),
     "cccd parse": Face(_cccd),
     "verify": Face(_verify),
+    "backup": Face(_json_or(_backup)),
+    "restore": Face(_json_or(_restore)),
     "user add": Face(_json_or(_user_add)),
     "user list": Face(_json_or(_user_list)),
     "user disable": Face(_json_or(_user_disable)),

@@ -288,6 +288,48 @@ def verify(session: "Session", *, no_blobs: bool = False, progress: Any = None,
                           **_job_kwargs(verify_svc.run, progress, cancel))
 
 
+@command("backup", role=Role.SUPERVISOR, writes=True, job=True,
+         help_vi="sao lưu dữ liệu quầy (mã hóa, kiểm tra sau khi ghi)",
+         help_en="back the desk up (encrypted, verified after writing)", params=(
+             Param("to", Path, "thư mục sao lưu (ổ thứ hai, USB)", "backup folder (second disk,"
+                   " USB stick)", required=True),
+             Param("keep_daily", int, "giữ bao nhiêu bản theo ngày", "daily backups to keep",
+                   default=7),
+             Param("keep_weekly", int, "giữ bao nhiêu bản theo tuần", "weekly backups to keep",
+                   default=4),
+             Param("list", flag=True, help_vi="chỉ liệt kê các bản sao lưu",
+                   help_en="only list the backups")))
+def backup(session: "Session", *, to: Path, keep_daily: int = 7, keep_weekly: int = 4,
+           list: bool = False, progress: Any = None, cancel: Any = None):
+    from desk_app.services.admin import backup as backup_svc
+
+    if list:
+        return backup_svc.list_backups(to)
+    for v, name in ((keep_daily, "keep-daily"), (keep_weekly, "keep-weekly")):
+        non_negative(v, name)
+    return backup_svc.backup(session.ctx, to, keep_daily=keep_daily, keep_weekly=keep_weekly,
+                             progress=progress, cancel=cancel)
+
+
+@command("restore", role=Role.ADMIN, writes=True, needs_desk=False, job=True,
+         help_vi="khôi phục từ bản sao lưu vào một thư mục dữ liệu mới",
+         help_en="restore a backup into a new data folder", params=(
+             Param("source", Path, "thư mục sao lưu (hoặc một bản trong đó)",
+                   "backup folder (or one snapshot in it)", required=True, cli_name="--from"),
+             _data_dir(),
+             Param("snapshot", help_vi="tên bản sao lưu (mặc định: mới nhất)",
+                   help_en="snapshot name (default: the newest)"),
+             Param("recovery_key", cli_name="--recovery-key-env", env=True,
+                   help_vi="biến môi trường chứa khóa khôi phục (máy mới)",
+                   help_en="environment variable holding the recovery key (new PC)")))
+def restore(session: "Session", *, source: Path, data_dir: Path, snapshot: str | None = None,
+            recovery_key: str | None = None, progress: Any = None, cancel: Any = None):
+    from desk_app.services.admin import backup as backup_svc
+
+    return backup_svc.restore(source, data_dir, recovery_key=recovery_key, snapshot=snapshot,
+                              progress=progress, cancel=cancel)
+
+
 class RenderedForm:
     """A printed form: the face writes ``pdf`` where the person asked."""
 

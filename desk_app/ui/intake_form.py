@@ -91,6 +91,8 @@ class IntakeForm(QDialog):
         self.preview_dialog = None
         self.saving = False
         self._request_id = str(uuid.uuid4())
+        self._confirmed_name: str | None = None     # the name the clerk confirmed as a change
+        self.name_box: QMessageBox | None = None
         self._build()
         self._wire()
         self.fit_to_screen()
@@ -381,6 +383,8 @@ class IntakeForm(QDialog):
             clerk=self._clerk_name(),
             request_id=self._request_id,
             actor=getattr(self.session, "actor", ""),
+            confirm_name_change=self._confirmed_name is not None
+            and self._confirmed_name == self.applicant_part.full_name.text(),
         )
 
     def _clerk_name(self) -> str:
@@ -471,9 +475,42 @@ class IntakeForm(QDialog):
     def _on_write_failed(self, exc: BaseException) -> None:
         log.warning("intake write failed: %s", getattr(exc, "code", type(exc).__name__))
         self._set_busy(False)
+        refusing = self.refuse_dialog is not None and self.refuse_dialog.isVisible()
+        if getattr(exc, "code", "") == "applicant_name_changed" and not refusing:
+            self.ask_name_change(exc)
+            return
         self.show_error(i18n.error_text(exc))
         if self.refuse_dialog is not None and self.refuse_dialog.isVisible():
             self.refuse_dialog.show_problem(i18n.error_text(exc))
+
+    def ask_name_change(self, exc: DeskError) -> QMessageBox:
+        """The registry knows this ID number under another name (issue 17): the clerk decides.
+        "Yes" saves again with the change confirmed (audited with the old and new names); "No"
+        puts the cursor in the name field — nothing typed is lost either way."""
+        details = getattr(exc, "details", {}) or {}
+        old, new = details.get("stored_name", ""), details.get("new_name", "")
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("A different name for this ID number"),
+                          self.tr("This ID number is on file under the name “%1”.\n"
+                                  "The form says “%2”.\n\nIs it the same person, whose name"
+                                  " changed? Check the ID card before answering.")
+                          .replace("%1", old).replace("%2", new),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Same person: update the name"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("No: let me correct it"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.show_error(i18n.error_text(exc))
+
+        def answered(button) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self._confirmed_name = self.applicant_part.full_name.text()   # as typed now
+                self.save()
+            else:
+                self._confirmed_name = None
+                self._focus(self.applicant_part.full_name)
+        box.buttonClicked.connect(answered)
+        self.name_box = box
+        box.open()
+        return box
 
     def _after_recorded(self, dossier: Dossier, head: str) -> None:
         self.dossier = dossier
@@ -604,6 +641,7 @@ class IntakeForm(QDialog):
         self.dossier = None
         self.procedure = None
         self._request_id = str(uuid.uuid4())
+        self._confirmed_name = None
         self.finder.edit.clear()
         self.finder.model.set_items([])
         self.applicant_part.reset()

@@ -17,22 +17,23 @@ def test_verify_reports_each_check_and_every_n_blobs(ctx, tmp_path, monkeypatch)
     files = []
     for i in range(5):
         f = tmp_path / f"scan{i}.pdf"
-        f.write_bytes(b"%PDF scan " + bytes([i]) * 300)
+        f.write_bytes(b"%PDF-1.4 scan " + bytes([i]) * 300)
         files.append((f, 1))
     intake.receive(ctx, request("1.004873", attachments=files))
     seen: list[Progress] = []
     rep = verify_svc.run(ctx, progress=seen.append)
     assert rep.ok
     checks = [p for p in seen if p.step == "verify.check"]
-    assert [p.done for p in checks] == list(range(7)) and {p.total for p in checks} == {7}
-    assert "Đang kiểm tra tệp đính kèm (3/7)" in [p.vi for p in checks]
+    n = len(store_verify.CHECKS)      # 8 since the keyed seals (issue 17)
+    assert [p.done for p in checks] == list(range(n)) and {p.total for p in checks} == {n}
+    assert f"Đang kiểm tra tệp đính kèm (3/{n})" in [p.vi for p in checks]
     blobs = [(p.done, p.total) for p in seen if p.step == "verify.blobs"]
     assert blobs == [(2, 5), (4, 5), (5, 5)]
-    assert seen[-1].step == "verify.done" and seen[-1].done == seen[-1].total == 7
+    assert seen[-1].step == "verify.done" and seen[-1].done == seen[-1].total == n
     # without blobs: one check fewer, no blob events
     seen.clear()
     verify_svc.run(ctx, blobs=False, progress=seen.append)
-    assert {p.total for p in seen if p.step == "verify.check"} == {6}
+    assert {p.total for p in seen if p.step == "verify.check"} == {n - 1}
     assert not [p for p in seen if p.step == "verify.blobs"]
 
 

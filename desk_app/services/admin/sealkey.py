@@ -37,51 +37,59 @@ def _keyring():
         return None
 
 
-def key_dir() -> Path:
+def key_dir(kind: str = "seal") -> Path:
+    """Where key files go when no keyring works (``kind``: "seal" or "backup")."""
     env = os.environ.get(ENV_DIR)
     if env:
-        return Path(env)
+        return Path(env) if kind == "seal" else Path(env) / kind
     if os.name == "nt":
         base = Path(os.environ.get("APPDATA") or Path.home())
     else:
         base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "desk-app" / "seal-keys"
+    return base / "desk-app" / f"{kind}-keys"
 
 
-def _file(key_id: str) -> Path:
-    return key_dir() / f"{key_id}.key"
+def _file(key_id: str, kind: str = "seal") -> Path:
+    return key_dir(kind) / f"{key_id}.key"
 
 
-def load(key_id: str) -> bytes | None:
+def _service(kind: str) -> str:
+    return SERVICE if kind == "seal" else f"desk-app-{kind}"
+
+
+def load(key_id: str, kind: str = "seal") -> bytes | None:
     kr = None if os.environ.get(ENV_DIR) else _keyring()
     if kr is not None:
         try:
-            v = kr.get_password(SERVICE, key_id)
+            v = kr.get_password(_service(kind), key_id)
             if v:
                 return bytes.fromhex(v)
         except Exception:
             log.warning("the OS keyring could not be read; trying the key file")
-    f = _file(key_id)
+    f = _file(key_id, kind)
     try:
         return bytes.fromhex(f.read_text("ascii").strip())
     except (OSError, ValueError):
         return None
 
 
-def create(key_id: str) -> tuple[bytes, str]:
-    """A new key, kept in the keyring or a 0600 file; returns (key, where it went)."""
-    key = secrets.token_bytes(32)
+def create(key_id: str, kind: str = "seal", key: bytes | None = None) -> tuple[bytes, str]:
+    """A new key (or ``key``, e.g. restored from a backup), kept in the keyring or a 0600 file;
+    returns (key, where it went: "keyring" or the file's path)."""
+    key = key or secrets.token_bytes(32)
     kr = None if os.environ.get(ENV_DIR) else _keyring()
     if kr is not None:
         try:
-            kr.set_password(SERVICE, key_id, key.hex())
-            if kr.get_password(SERVICE, key_id) == key.hex():
+            kr.set_password(_service(kind), key_id, key.hex())
+            if kr.get_password(_service(kind), key_id) == key.hex():
                 return key, "keyring"
         except Exception:
             pass
-    d = key_dir()
+    d = key_dir(kind)
     d.mkdir(parents=True, exist_ok=True, mode=0o700)
-    f = _file(key_id)
+    f = _file(key_id, kind)
+    if f.exists() and load(key_id, kind) == key:
+        return key, str(f)
     fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key.hex())
@@ -89,9 +97,9 @@ def create(key_id: str) -> tuple[bytes, str]:
         os.fsync(fh.fileno())
     if os.name == "posix":
         os.chmod(f, 0o600)
-    log.warning("no usable OS keyring: the seal key is kept in a 0600 file outside the data"
-                " folder (%s)", d)
-    return key, "file"
+    log.warning("no usable OS keyring: the %s key is kept in a 0600 file outside the data"
+                " folder (%s)", kind, d)
+    return key, str(f)
 
 
 def attach(store: Store) -> bytes | None:

@@ -108,9 +108,6 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
 
             made = generate_dossiers(ctx, n_dossiers, seed=seed, progress=progress,
                                      cancel=cancel)
-        from desk_app.services.admin import sealkey
-
-        sealkey.attach(store)        # issue 17: sealed from birth (the key is kept elsewhere)
         return InitReport(str(data_dir), desk_no, unit, rep.procedures, rep.units, len(days),
                           made, round(_time.perf_counter() - t0, 2))
     finally:
