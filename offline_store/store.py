@@ -30,8 +30,16 @@ def private_dir(path: Path) -> Path:
 def private_file(path: Path) -> Path:
     """Create ``path`` if missing, mode 0600 whatever the umask (POSIX only)."""
     path = Path(path)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), FILE_MODE)
-    os.close(fd)
+    # Never open (and close) an existing database file: closing any descriptor of a file drops
+    # every POSIX lock this process holds on it — SQLite's own locks included — and another
+    # process may then believe it is the last connection and reset the WAL under our writes.
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         FILE_MODE)
+            os.close(fd)
+        except FileExistsError:          # another process created it first
+            pass
     if POSIX:
         os.chmod(path, FILE_MODE)
     return path
@@ -181,6 +189,11 @@ class Store:
         seal.set_key(self.conn, key)
         self.seal_key = key
         if not key:
+            return 0
+        # Only a store never sealed needs a write (sealing starts): every other open stays
+        # read-only, so processes that open the store often (a poller, a second window) never
+        # take the write lock from the sync worker or the GUI.
+        if self.conn.execute("SELECT 1 FROM meta WHERE key = 'seal_head'").fetchone() is not None:
             return 0
         with self.transaction() as conn:
             return seal.start(conn)
