@@ -576,6 +576,28 @@
         <translation>Saved.</translation>
     </message>
     <message>
+        <source>A different name for this ID number</source>
+        <translation>A different name for this ID number</translation>
+    </message>
+    <message>
+        <source>This ID number is on file under the name “%1”.
+The form says “%2”.
+
+Is it the same person, whose name changed? Check the ID card before answering.</source>
+        <translation>This ID number is on file under the name “%1”.
+The form says “%2”.
+
+Is it the same person, whose name changed? Check the ID card before answering.</translation>
+    </message>
+    <message>
+        <source>Same person: update the name</source>
+        <translation>Same person: update the name</translation>
+    </message>
+    <message>
+        <source>No: let me correct it</source>
+        <translation>No: let me correct it</translation>
+    </message>
+    <message>
         <source>%1 Dossier code: %2 · Due: %3</source>
         <translation>%1 Dossier code: %2 · Due: %3</translation>
     </message>

@@ -576,6 +576,28 @@
         <translation>Đã lưu.</translation>
     </message>
     <message>
+        <source>A different name for this ID number</source>
+        <translation>Họ tên khác với số định danh đã lưu</translation>
+    </message>
+    <message>
+        <source>This ID number is on file under the name “%1”.
+The form says “%2”.
+
+Is it the same person, whose name changed? Check the ID card before answering.</source>
+        <translation>Số định danh này đã được lưu với họ tên “%1”.
+Trên phiếu đang ghi “%2”.
+
+Đây có đúng là cùng một người đã đổi tên không? Hãy xem lại thẻ căn cước trước khi trả lời.</translation>
+    </message>
+    <message>
+        <source>Same person: update the name</source>
+        <translation>Đúng người này: cập nhật họ tên</translation>
+    </message>
+    <message>
+        <source>No: let me correct it</source>
+        <translation>Không: để tôi sửa lại</translation>
+    </message>
+    <message>
         <source>%1 Dossier code: %2 · Due: %3</source>
         <translation>%1 Mã hồ sơ: %2 · Hẹn trả: %3</translation>
     </message>
