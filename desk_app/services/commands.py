@@ -279,11 +279,29 @@ def cccd_parse(session: "Session | None", *, payload: str):
 @command("verify", role=Role.SUPERVISOR, writes=False, job=True,
          help_vi="kiểm tra toàn vẹn dữ liệu", help_en="check the store",
          params=(Param("no_blobs", flag=True, help_vi="bỏ qua kiểm tra tệp",
-                       help_en="skip blobs"),))
-def verify(session: "Session", *, no_blobs: bool = False, progress: Any = None,
-           cancel: Any = None):
+                       help_en="skip blobs"),
+                 Param("repair", flag=True,
+                       help_vi="xóa tệp không hồ sơ nào dùng và tệp tạm còn sót (quản trị)",
+                       help_en="remove files no row refers to and leftover temp files (admin)")))
+def verify(session: "Session", *, no_blobs: bool = False, repair: bool = False,
+           progress: Any = None, cancel: Any = None):
     from desk_app.services.admin import verify as verify_svc
 
+    if repair:
+        from desk_app.domain.roles import may
+
+        if not may(session.role, Role.ADMIN):
+            from desk_app.services.registry import PermissionDenied
+
+            raise PermissionDenied("repair_not_permitted",
+                                   "Chỉ quản trị mới được sửa (xóa tệp) trong dữ liệu quầy.",
+                                   "Only an administrator may repair (remove files from) the"
+                                   " store.")
+        fixed = verify_svc.repair(session.ctx)
+        rep = verify_svc.run(session.ctx, blobs=not no_blobs,
+                             **_job_kwargs(verify_svc.run, progress, cancel))
+        rep.checks.append(("repair", True, ", ".join(f"{k}={v}" for k, v in fixed.items())))
+        return rep
     return verify_svc.run(session.ctx, blobs=not no_blobs,
                           **_job_kwargs(verify_svc.run, progress, cancel))
 

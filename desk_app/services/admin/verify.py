@@ -40,3 +40,35 @@ def run(ctx: DeskContext, *, blobs: bool = True, progress: ProgressFn | None = N
                        f"Checking {en} ({done + 1}/{total})")
 
     return store_verify.verify(ctx.store, blobs=blobs, progress=tell)
+
+
+def repair(ctx: DeskContext, *, grace_s: float = 3600.0) -> dict:
+    """``verify --repair``: remove what no row refers to — blobs that no attachment names (a
+    crash between writing a file and committing its dossier) and leftover temporary files. A
+    blob younger than ``grace_s`` is kept: another process (the GUI next to this command) may
+    be about to commit the dossier that names it. Audited; returns what was removed."""
+    import time as _time
+
+    from offline_store import audit
+
+    referenced = {r[0] for r in ctx.store.conn.execute("SELECT DISTINCT sha256 FROM attachments")}
+    now = _time.time()
+    removed, freed = [], 0
+    for sha in ctx.store.blobs.all():
+        if sha in referenced:
+            continue
+        p = ctx.store.blobs.path(sha)
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        if now - st.st_mtime < grace_s:
+            continue
+        p.unlink(missing_ok=True)
+        removed.append(sha)
+        freed += st.st_size
+    tmp = ctx.store.blobs.clean_tmp()
+    with ctx.store.transaction() as conn:
+        audit.append(conn, actor="repair", action="store.repair", entity="desk", entity_id="",
+                     detail={"orphan_blobs": len(removed), "bytes": freed, "tmp_files": tmp})
+    return {"orphan_blobs_removed": len(removed), "bytes_freed": freed, "tmp_files_removed": tmp}
