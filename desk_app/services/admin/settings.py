@@ -85,6 +85,21 @@ def _attachment_mb(v: str):
     return None
 
 
+def _backup_dir(v: str):
+    if len(v) > 400 or any(ord(ch) < 32 for ch in v):
+        return ("đường dẫn thư mục không hợp lệ.", "invalid folder path.")
+    if v and not (v.startswith(("/", "\\\\")) or re.match(r"^[A-Za-z]:[\\/]", v)):
+        return ("cần đường dẫn đầy đủ (ví dụ E:\\SaoLuu hoặc /media/usb/saoluu), hoặc để trống.",
+                "expected a full path (e.g. E:\\Backups or /media/usb/backups), or empty.")
+    return None
+
+
+def _backup_hours(v: str):
+    if not v.isdigit() or not 1 <= int(v) <= 168:
+        return ("cần số giờ từ 1 đến 168.", "expected 1 to 168 hours.")
+    return None
+
+
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("afternoon_cutoff", "hhmm", "",
             "Giờ chốt buổi chiều của tỉnh: hồ sơ nhận sau giờ này tính từ ngày làm việc sau"
@@ -109,6 +124,14 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("attachment_max_mb", "int", "50",
             "Dung lượng tối đa của một tệp đính kèm (MB).",
             "Largest attachment file accepted (MB).", Role.ADMIN, _attachment_mb),
+    Setting("backup_dir", "text", "",
+            "Thư mục sao lưu tự động (ổ thứ hai hoặc USB; để trống = tắt).",
+            "Folder for automatic backups (second disk or USB stick; empty = off).", Role.ADMIN,
+            _backup_dir),
+    Setting("backup_every_hours", "int", "24",
+            "Sao lưu tự động sau mỗi bao nhiêu giờ (khi phần mềm đang mở).",
+            "Hours between automatic backups (while the app is open).", Role.ADMIN,
+            _backup_hours),
 )}
 KNOWN = tuple(SETTINGS)
 
