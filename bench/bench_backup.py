@@ -36,11 +36,7 @@ def build(dir_: Path, n: int, blob_mb: int) -> Path:
         return data
     setup.init_store(data, demo=True, n_dossiers=0)
     with open_desk(data, create=False) as ctx:
-        left = n
-        while left > 0:
-            step = min(left, 20_000)
-            demo.generate_dossiers(ctx, step, seed=left, batch=5_000)
-            left -= step
+        demo.generate_dossiers(ctx, n, batch=5_000)       # one call: serials run per day
         ids = [r[0] for r in ctx.store.conn.execute("SELECT id FROM dossiers ORDER BY id")]
         tmp = dir_ / "blob.bin"
         with ctx.store.transaction() as conn:

@@ -30,7 +30,7 @@ def _malformed(data_dir: Path, exc: Exception) -> StorageError:
         vi = " Không tìm thấy bản sao lưu nào của quầy này; hãy gọi cán bộ CNTT của tỉnh."
         en = " No backup of this desk was found; call the provincial IT staff."
     return StorageError("store_malformed",
-                        "Cơ sở dữ liệu của quầy bị hỏng (database disk image is malformed)."
+                        "Tệp cơ sở dữ liệu của quầy bị hỏng (database disk image is malformed)."
                         " Đừng tắt máy giữa chừng hay chép đè tệp; ghi lại các hồ sơ đang làm"
                         " trên giấy." + vi,
                         "The desk's database is damaged (database disk image is malformed)."
