@@ -1,0 +1,1 @@
+"""Commands of the reports capability (issue 16); imported by desk_app/services/commands.py."""

@@ -1,0 +1,1 @@
+"""Commands of the workflow capability (issue 16); imported by desk_app/services/commands.py."""
