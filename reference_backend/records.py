@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from . import portal
 from .auth import Principal
 from .common import ApiError, canonical_json, storable_text
 from .db import Database, blobs, feed, idempotency, receipt_counters, records, unit_counters
@@ -181,6 +182,9 @@ class RecordService:
                             "code": "idempotency_mismatch",
                             "message": "op_id đã dùng cho nội dung khác / op_id already used with a different body"})
                     continue
+                if (veto := portal.check_push(conn, who, item, touched)) is not None:
+                    out[i] = veto        # an online dossier it may not accept (reference_backend/portal.py)
+                    continue
                 res, state = self._decide(who, item, current, code_owner, have, receipts)
                 out[i] = res
                 if state is None:
@@ -216,6 +220,7 @@ class RecordService:
             conn.execute(sa.insert(feed), feed_rows)
             conn.execute(sa.insert(idempotency), idem_rows)
             conn.execute(sa.update(unit_counters).where(unit_counters.c.unit_code == unit).values(feed_seq=seq))
+            portal.after_push(self.db, conn, who, touched, now)   # link accepted online dossiers
         return out
 
     def _decide(self, who: Principal, item: dict, current: dict[str, dict], code_owner: dict[str, str],
