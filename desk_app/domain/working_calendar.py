@@ -215,6 +215,29 @@ class WorkingCalendar:
             n += self.is_working_day(cur)
         return n
 
+    # --- clock stops (supplement requests) ------------------------------------------------------
+
+    def paused_working_days(self, stopped_at: datetime, resumed_at: datetime) -> int:
+        """Working days the clock stood still between a supplement request and its receipt:
+        the working days in (request date, receipt date]. The request day was partly used and
+        stays counted; the receipt day is not counted (as for a fresh intake), and a receipt on
+        a day off or after hours resumes at 08:00 of the next working day — the same count."""
+        a, b = to_local(stopped_at).date(), to_local(resumed_at).date()
+        if b <= a:
+            return 0
+        return self.working_days_between(a, b)
+
+    def extend_due(self, due: datetime, working_days: int) -> datetime:
+        """The appointment moved by ``working_days`` working days (same hour); a due date that
+        fell on a day off (an old record) first moves to the next working day."""
+        _check_days(working_days)
+        local = to_local(due)
+        day = local.date()
+        if working_days == 0:
+            return local
+        day = self.add_working_days(day, working_days)
+        return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=VN_TZ)
+
     # --- deadlines --------------------------------------------------------------------------------
 
     def due(

@@ -51,7 +51,7 @@ WHERE status IN ('returned', 'refused', 'withdrawn', 'stopped');
 
 UPDATE dossiers SET paused_at = (
     SELECT max(e.at) FROM dossier_events e WHERE e.dossier_id = dossiers.id
-      AND e.to_status = 'waiting_supplement')
+      AND e.to_status = 'waiting_supplement' AND e.from_status IS NOT NULL)
 WHERE status = 'waiting_supplement';
 
 UPDATE dossiers SET delivery_done = delivery WHERE status = 'returned';
@@ -62,6 +62,13 @@ UPDATE dossier_events SET kind = CASE
     WHEN to_status = 'result_ready' THEN 'result'
     WHEN to_status = 'returned' THEN 'return'
     ELSE 'status' END;
+
+-- New rows keep their first appointment without every writer having to know the column.
+CREATE TRIGGER dossiers_original_due AFTER INSERT ON dossiers
+WHEN new.original_due_at IS NULL AND new.due_at IS NOT NULL
+BEGIN
+    UPDATE dossiers SET original_due_at = new.due_at WHERE id = new.id;
+END;
 
 CREATE INDEX dossiers_due ON dossiers(due_at);
 CREATE INDEX dossiers_resolved ON dossiers(resolved_at);
