@@ -273,7 +273,7 @@ def generate_dossiers(ctx: DeskContext, n: int, *, seed: int = 2025, batch: int 
     return written
 
 
-DEMO_SUPERVISOR = "Trần Thị Lan"
+DEMO_SUPERVISOR = "Phạm Thị Lan"
 AGENCIES = ["Công chức Tư pháp - Hộ tịch", "Công chức Địa chính - Xây dựng",
             "Văn phòng đăng ký đất đai tỉnh", "Công chức Văn hóa - Xã hội"]
 UNSATISFIED_REASONS = ["Phải đi lại nhiều lần", "Chờ lâu", "Trả kết quả trễ hẹn",
