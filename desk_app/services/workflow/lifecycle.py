@@ -179,6 +179,32 @@ def _check_action(action: str, before: S, role: Role) -> None:
         raise
 
 
+def _audited_denials(fn):
+    """A move the state machine refuses to a role is recorded like the registry's refusals: an
+    audit row ``permission.denied`` in its own transaction (nothing else was written)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx: DeskContext, code: str, *args: Any, **kw: Any) -> Any:
+        from desk_app.services.registry import PermissionDenied
+
+        try:
+            return fn(ctx, code, *args, **kw)
+        except PermissionDenied as exc:
+            if not getattr(exc, "_audited", False):
+                exc._audited = True           # type: ignore[attr-defined]
+                row = repo.get_dossier(ctx.store.conn, (code or "").strip())
+                with ctx.store.transaction() as conn:
+                    audit.append(conn, actor=kw.get("actor", ""), action="permission.denied",
+                                 entity="dossier", entity_id=row["record_id"] if row else code,
+                                 detail={"code": code, "role": Role(kw.get("role")).value,
+                                         "action": fn.__name__,
+                                         "from": exc.details.get("from_status"),
+                                         "to": exc.details.get("to_status")})
+            raise
+    return wrapper
+
+
 def _fmt(dt: datetime) -> str:
     return f"{dt:%H:%M} ngày {dt:%d/%m/%Y}"
 
@@ -360,6 +386,7 @@ def _apply(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str
 
 # --------------------------------------------------------------------------- actions
 
+@_audited_denials
 def handover(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", to: str,
              receiver: str = "", agency: str = "", note: str = "",
              at: datetime | None = None) -> Outcome:
@@ -384,6 +411,7 @@ def handover(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: s
                            f"Dossier {code} handed over to {to_text}."))
 
 
+@_audited_denials
 def request_supplement(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "",
                        note: str, at: datetime | None = None) -> Outcome:
     """Mẫu 02: what is missing (one request per line; a line "Lý do: …" is the reason). The
@@ -401,6 +429,7 @@ def request_supplement(ctx: DeskContext, code: str, *, actor: str, role: Role | 
                                             "is stopped."))
 
 
+@_audited_denials
 def supplement_received(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "",
                         note: str = "", at: datetime | None = None) -> Outcome:
     """The applicant completed the dossier: the clock resumes and the appointment moves by the
@@ -440,6 +469,7 @@ def supplement_received(ctx: DeskContext, code: str, *, actor: str, role: Role |
     return Outcome(out.code, out.status, out.due_at, out.event, out.lifecycle, vi, en)
 
 
+@_audited_denials
 def refuse(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", note: str,
            at: datetime | None = None) -> Outcome:
     """Mẫu 03: refused after intake, with the reason."""
@@ -465,6 +495,7 @@ def parse_new_due(text: str | datetime | date, end_of_day: time) -> datetime:
                               f"“{s[:40]}” is not a YYYY-MM-DD date.", field="new_due") from None
 
 
+@_audited_denials
 def delay(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", new_due: Any,
           note: str, at: datetime | None = None) -> Outcome:
     """Mẫu 04: apology and a new appointment. The new date must be a working day, after intake
@@ -510,6 +541,7 @@ def delay(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str 
                            f"Dossier {code} delayed to {_fmt_en(new)} (form 04)."))
 
 
+@_audited_denials
 def stop(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", note: str,
          at: datetime | None = None) -> Outcome:
     """Mẫu 05: processing stops without a decision."""
@@ -522,6 +554,7 @@ def stop(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str =
                            f"Processing of {code} stopped (form 05)."))
 
 
+@_audited_denials
 def withdraw(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", note: str = "",
              at: datetime | None = None) -> Outcome:
     """Withdrawn at the applicant's request."""
@@ -559,6 +592,7 @@ def _sniff_result(path: Path) -> str:
     return mime
 
 
+@_audited_denials
 def result(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", file: Path,
            note: str = "", at: datetime | None = None) -> Outcome:
     """The result came back (digitised): the file is kept (attachment kind 'result') and the
@@ -599,6 +633,7 @@ def result(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str
         raise
 
 
+@_audited_denials
 def return_result(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "",
                   via: str = "desk", received_by: str = "", tracking: str = "", note: str = "",
                   at: datetime | None = None) -> Outcome:
@@ -631,6 +666,7 @@ def return_result(ctx: DeskContext, code: str, *, actor: str, role: Role | str, 
                   message=(vi, en))
 
 
+@_audited_denials
 def add_note(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str = "", note: str,
              at: datetime | None = None) -> Outcome:
     text = _need_text(note, "note", "Ghi chú trống.", "The note is empty.")
@@ -639,6 +675,7 @@ def add_note(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: s
 
 
 #: ``dossier transition --to STATE``: the action each target status means.
+@_audited_denials
 def transition(ctx: DeskContext, code: str, *, to: str, actor: str, role: Role | str,
                by: str = "",
                note: str = "", new_due: str | None = None, agency: str | None = None,
