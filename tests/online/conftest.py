@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pg import pg_cluster  # noqa: F401  (fixture)
 from tests.sync.harness import PASSWORD, ROOT, Backend, env, make_desk
 
 _units = itertools.count(60)
@@ -51,8 +52,12 @@ class Unit:
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory: pytest.TempPathFactory):
-    b = Backend(tmp_path_factory.mktemp("backend") / "srv").start()
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The back end over SQLite, or over the private PostgreSQL when a module parametrizes
+    ``backend`` indirectly with "postgres" (the portal's tables must work on both)."""
+    kind = getattr(request, "param", "sqlite")
+    url = request.getfixturevalue("pg_cluster").create_database() if kind == "postgres" else None
+    b = Backend(tmp_path_factory.mktemp(f"backend-{kind}") / "srv", database_url=url).start()
     yield b
     b.stop()
 

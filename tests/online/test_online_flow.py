@@ -20,6 +20,9 @@ from tests.online.conftest import pdf
 from tests.sync.harness import PASSWORD, ROOT, env
 
 
+pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
 def creds(user: str) -> Credentials:
     return Credentials(user, PASSWORD)
 
@@ -213,7 +216,7 @@ def test_a_bad_feed_entry_goes_to_needs_attention_and_the_feed_goes_on(unit, tmp
 
     data, user = unit.desk(1)
     good_before = unit.file_online(files=[pdf(tmp_path / "a.pdf")])
-    db = Database(unit.backend.data_dir)
+    db = Database(unit.backend.data_dir, unit.backend.database_url)
     try:
         with db.write() as conn:
             seq = db.lock_unit(conn, unit.code) + 1
