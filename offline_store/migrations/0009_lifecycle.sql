@@ -57,6 +57,7 @@ WHERE status = 'waiting_supplement';
 UPDATE dossiers SET delivery_done = delivery WHERE status = 'returned';
 
 UPDATE dossier_events SET kind = CASE
+    WHEN to_status = 'in_process' AND from_status IS NOT NULL THEN 'handover'
     WHEN to_status = 'waiting_supplement' THEN 'supplement_request'
     WHEN to_status = 'supplemented' THEN 'supplement_received'
     WHEN to_status = 'result_ready' THEN 'result'
