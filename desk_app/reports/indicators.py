@@ -160,11 +160,13 @@ def build_report(conn: sqlite3.Connection, period: Period, now: str, *,
     its steps (the service turns it into job events and checks the cancel token there)."""
     steps = ["totals", "procedure", "clerk", "month", "channel", "status", "overdue"]
     tick = progress or (lambda *a: None)
-    totals = F.count_figures(conn, period, now)[0]
+    names = ("procedure", "clerk", "month", "channel", "status")
+    counted = F.count_all(conn, period, now, (None, *names))
+    totals = counted[None][0]
     tick(1, len(steps), "Đã tính số liệu tổng hợp", "Totals computed")
     groups: dict[str, list[dict]] = {}
-    for i, g in enumerate(("procedure", "clerk", "month", "channel", "status"), start=2):
-        groups[g] = [_row(r) for r in F.count_figures(conn, period, now, g)]
+    for i, g in enumerate(names, start=2):
+        groups[g] = [_row(r) for r in counted[g]]
         tick(i, len(steps), f"Đã tính theo {_GROUP_VI[g]}", f"Computed per {g}")
     offer = online_offer(conn, period)
     n_overdue, overdue = F.overdue_now(conn, now, limit=500)
