@@ -32,9 +32,10 @@ MA_HO_SO_RE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}
 
 # The desk's finer status <-> national TrangThaiHoSo codes (see openapi.yaml info.description).
 STATUS_TO_CODE = {"received": 2, "in_process": 4, "waiting_supplement": 5, "supplemented": 4,
-                  "result_ready": 9, "returned": 10, "refused": 3, "withdrawn": 7}
+                  "result_ready": 9, "returned": 10, "refused": 3, "withdrawn": 7,
+                  "stopped": 8}
 CODE_TO_STATUS = {2: "received", 3: "refused", 4: "in_process", 5: "waiting_supplement",
-                  7: "withdrawn", 9: "result_ready", 10: "returned"}
+                  7: "withdrawn", 8: "stopped", 9: "result_ready", 10: "returned"}
 
 
 def openapi_path() -> Path:

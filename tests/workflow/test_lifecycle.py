@@ -128,28 +128,32 @@ def test_a_full_life_writes_event_audit_and_outbox_each_step(ctx, tmp_path: Path
 
 
 def test_the_records_validate_against_the_openapi_record_schema(ctx, tmp_path: Path) -> None:
-    """Every dossier.update the lifecycle writes is a valid BatchItem (the back end's own
-    validator), apart from what dossier.create already carries."""
+    """Every dossier.update the lifecycle writes is, on the wire (desk_app.sync.wire), a valid
+    BatchItem for the back end's own validator — the stopped status and the lifecycle facts in
+    ``extra`` included."""
+    from desk_app.sync.wire import to_wire
     from reference_backend.records import load_item_validator
 
     v = load_item_validator()
-    d = receive(ctx)
-    drive(ctx, d.code, S.IN_PROCESS, tmp_path)
-    L.result(ctx, d.code, file=result_file(tmp_path), **SUP)
-    L.return_result(ctx, d.code, via="post", tracking="EB123456789VN", **SUP)
+    a, b = receive(ctx), receive(ctx, person=1)
+    drive(ctx, a.code, S.IN_PROCESS, tmp_path)
+    L.result(ctx, a.code, file=result_file(tmp_path), **SUP)
+    L.return_result(ctx, a.code, via="post", tracking="EB123456789VN", **SUP)
+    drive(ctx, b.code, S.STOPPED, tmp_path)
     rows = ctx.store.conn.execute("SELECT op_id, kind, record_id, base_version, payload_json"
                                   " FROM outbox ORDER BY id").fetchall()
-    create_problems = None
+    assert len(rows) == 7
     for r in rows:
         item = {"op_id": r["op_id"], "kind": r["kind"], "record_id": r["record_id"],
-                "base_version": r["base_version"], "record": json.loads(r["payload_json"])}
+                "base_version": r["base_version"], "record": to_wire(json.loads(r["payload_json"]))}
         problems = sorted(e.message for e in v.iter_errors(item))
-        if r["kind"] == "dossier.create":
-            create_problems = problems
-        else:
-            assert problems == create_problems, problems
-    last = json.loads(rows[-1]["payload_json"])
-    assert last["extra"]["lifecycle"]["delivery_done"] == "post"
+        assert problems == [], (r["kind"], problems)
+    last = to_wire(json.loads(rows[-1]["payload_json"]))
+    assert last["status"] == "stopped" and last["TrangThaiHoSo"] == 8
+    returned = to_wire(json.loads(rows[4]["payload_json"]))
+    assert returned["extra"]["lifecycle"]["delivery_done"] == "post"
+    assert returned["DanhSachGiayToKetQua"] == [{"TenGiayTo": "ket-qua.pdf", "MaGiayTo": None,
+                                                 "TepDinhKemId": None}]
 
 
 def test_stopped_is_national_code_8_and_final(ctx, tmp_path: Path) -> None:
