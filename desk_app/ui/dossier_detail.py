@@ -37,6 +37,7 @@ from desk_app.ui.qt import (
     QTabWidget,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -83,6 +84,9 @@ def _table(model: QAbstractTableModel, parent: QWidget) -> QTableView:
 
 
 class DossierDetail(QDialog):
+    #: A lifecycle step changed the dossier (the main window may reload its list).
+    dossier_changed = Signal(object)
+
     def __init__(self, ctx: DeskContext, dossier: Dossier, parent: QWidget | None = None, *, jobs=None,
                  session=None) -> None:
         super().__init__(parent)
@@ -251,6 +255,7 @@ class DossierDetail(QDialog):
             self.message.setText(msg)
             self.message.show()
         self.step_done = outcome
+        self.dossier_changed.emit(d)
 
     def fit_to_screen(self) -> None:
         host = self.parentWidget()

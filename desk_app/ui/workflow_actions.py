@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desk_app.domain import state_machine as sm
 from desk_app.domain.models import Dossier, DossierStatus as S
+from desk_app.services.workflow.lifecycle import action_state
 from desk_app.ui import dialogs, i18n
 from desk_app.ui.qt import (
     QComboBox,
@@ -60,26 +60,12 @@ BY_KEY = {a.key: a for a in ACTIONS}
 
 def applicable(action: Action, status: S) -> bool:
     """The action exists for this status (for someone)."""
-    if action.key in ("handover", "delay"):
-        return status in sm.ACTIONS[action.key][0]
-    return (status, action.target) in sm.ALLOWED
+    return action_state(action.key, status, "supervisor")[0]
 
 
 def permitted(action: Action, status: S, role) -> bool:
     """The person with ``role`` may take it now (registry rule AND state machine rule)."""
-    from desk_app.services import registry
-    from desk_app.services.workflow.lifecycle import effective_role
-
-    if not registry.allowed(role, action.command):
-        return False
-    r = effective_role(role)
-    if action.key == "handover":
-        if status in (S.RECEIVED, S.SUPPLEMENTED):
-            return sm.allowed(status, S.IN_PROCESS, r)
-        return sm.action_allowed("handover", status, r)
-    if action.key == "delay":
-        return sm.action_allowed("delay", status, r)
-    return sm.allowed(status, action.target, r)
+    return action_state(action.key, status, role)[1]
 
 
 class WorkflowDialog(QDialog):

@@ -84,9 +84,10 @@ def test_hand_over_then_result_through_the_jobrunner(qtbot, desk, jobs, tmp_path
     dlg = w.workflow.open("handover")
     dlg.inputs["to"].setText("Cán bộ tư pháp - hộ tịch")
     dlg.inputs["agency"].setText("Phòng Tư pháp")
-    qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.status_value.text() == labels.status_label(S.IN_PROCESS),
-                    timeout=10_000)
+    with qtbot.waitSignal(w.dossier_changed, timeout=10_000) as sig:
+        qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
+    assert sig.args[0].status is S.IN_PROCESS
+    assert w.status_value.text() == labels.status_label(S.IN_PROCESS)
     assert not dlg.isVisible()
     assert w.events_model.rowCount() == n_events + 1
     assert w.more_forms["06"].isVisible()

@@ -337,3 +337,28 @@ def test_the_store_still_verifies_after_a_life(ctx, tmp_path: Path) -> None:
         drive(ctx, receive(ctx).code, status, tmp_path)
     report = verify.run(ctx, blobs=True)
     assert report.ok, report
+
+
+def test_action_state_agrees_with_the_registry_and_the_state_machine() -> None:
+    """What the GUI enables: applicable per status, permitted per role (admin as supervisor)."""
+    from desk_app.services import registry
+
+    for key, (command, target) in L.ACTION_COMMANDS.items():
+        assert command in registry.load()
+        for status in S:
+            for role in PERSON_ROLES:
+                applicable, ok = L.action_state(key, status, role)
+                r = L.effective_role(role)
+                if key in ("handover", "delay"):
+                    assert applicable == (status in sm.ACTIONS[key][0])
+                else:
+                    assert applicable == ((status, target) in sm.ALLOWED)
+                if ok:
+                    assert applicable and registry.allowed(role, command)
+                if not applicable:
+                    assert not ok
+                elif key not in ("handover", "delay") and registry.allowed(role, command):
+                    assert ok == sm.allowed(status, target, r)
+    assert L.action_state("refuse", S.RECEIVED, Role.CLERK) == (True, False)
+    assert L.action_state("return", S.RESULT_READY, Role.PROCESSOR) == (True, False)
+    assert L.action_state("return", S.RESULT_READY, Role.ADMIN) == (True, True)

@@ -730,3 +730,45 @@ def transition(ctx: DeskContext, code: str, *, to: str, actor: str, role: Role |
 
 def _delivery(row: sqlite3.Row) -> str:
     return row["delivery"] if row["delivery"] in ("desk", "post") else "desk"
+
+
+# --------------------------------------------------------------------------- for the faces
+
+#: Each lifecycle action: (command name, the status it moves to or None for an action without
+#: a move). The GUI shows one button per entry.
+ACTION_COMMANDS: dict[str, tuple[str, S | None]] = {
+    "handover": ("dossier handover", S.IN_PROCESS),
+    "supplement_request": ("dossier supplement request", S.WAITING_SUPPLEMENT),
+    "supplement_received": ("dossier supplement received", S.SUPPLEMENTED),
+    "delay": ("dossier delay", None),
+    "result": ("dossier result", S.RESULT_READY),
+    "return": ("dossier return", S.RETURNED),
+    "refuse": ("dossier refuse", S.REFUSED),
+    "stop": ("dossier stop", S.STOPPED),
+    "withdraw": ("dossier withdraw", S.WITHDRAWN),
+}
+
+
+def action_state(key: str, status: S | str, role: Role | str) -> tuple[bool, bool]:
+    """(applicable, permitted): the action exists for this status at all, and the person with
+    ``role`` may take it now — the registry's rule for its command AND the state machine's rule
+    for the move (an administrator acts as a supervisor)."""
+    from desk_app.services import registry
+
+    command, target = ACTION_COMMANDS[key]
+    status = S(status)
+    if key in ("handover", "delay"):
+        applicable = status in state_machine.ACTIONS[key][0]
+    else:
+        applicable = (status, target) in state_machine.ALLOWED
+    if not applicable or not registry.allowed(role, command):
+        return applicable, False
+    r = effective_role(role)
+    if key == "handover":
+        ok = (state_machine.allowed(status, S.IN_PROCESS, r) if status in (S.RECEIVED,
+              S.SUPPLEMENTED) else state_machine.action_allowed("handover", status, r))
+    elif key == "delay":
+        ok = state_machine.action_allowed("delay", status, r)
+    else:
+        ok = state_machine.allowed(status, target, r)
+    return applicable, ok
