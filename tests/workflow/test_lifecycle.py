@@ -362,3 +362,33 @@ def test_action_state_agrees_with_the_registry_and_the_state_machine() -> None:
     assert L.action_state("refuse", S.RECEIVED, Role.CLERK) == (True, False)
     assert L.action_state("return", S.RESULT_READY, Role.PROCESSOR) == (True, False)
     assert L.action_state("return", S.RESULT_READY, Role.ADMIN) == (True, True)
+
+
+def test_a_supplement_asked_at_the_counter_starts_the_period_when_it_is_brought(ctx) -> None:
+    """intake.refuse(kind="supplement") keeps a dossier the province never heard of (no due date,
+    nothing queued). Brought complete, it is received then: due date counted from that moment,
+    announced once as a dossier.create of version 1; a withdrawal of such a dossier sends nothing."""
+    from desk_app.services import intake
+    from tests.services.deskutil import request
+
+    conn = ctx.store.conn
+    d = intake.refuse(ctx, request(received_at=at(2026, 3, 6, 10)), "Thiếu tờ khai",
+                      kind="supplement")
+    assert d.due_at is None and counts(conn, d.code)[2] == 0
+    out = L.supplement_received(ctx, d.code, at=at(2026, 3, 7, 9), **SUP)   # a Saturday
+    assert out.due_at == datetime(2026, 3, 11, 17, 0, tzinfo=VN)             # Mon 9/3 is day 1
+    assert out.lifecycle.original_due_at == out.due_at
+    assert out.event.detail["counted_from_supplement"] is True
+    items = conn.execute("SELECT kind, base_version FROM outbox WHERE dossier_id ="
+                         " (SELECT id FROM dossiers WHERE code = ?)", (d.code,)).fetchall()
+    assert [tuple(i) for i in items] == [("dossier.create", None)]
+    assert conn.execute("SELECT version FROM dossiers WHERE code = ?", (d.code,)).fetchone()[0] == 1
+    L.handover(ctx, d.code, to="Cán bộ tư pháp", at=at(2026, 3, 9, 8), **SUP)
+    items = conn.execute("SELECT kind, base_version FROM outbox WHERE dossier_id ="
+                         " (SELECT id FROM dossiers WHERE code = ?) ORDER BY id", (d.code,)).fetchall()
+    assert [tuple(i) for i in items] == [("dossier.create", None), ("dossier.update", 1)]
+
+    e = intake.refuse(ctx, request(received_at=at(2026, 3, 6, 10), person=1), "Thiếu tờ khai",
+                      kind="supplement")
+    L.withdraw(ctx, e.code, at=at(2026, 3, 6, 11), **SUP)
+    assert counts(conn, e.code)[2] == 0

@@ -348,12 +348,24 @@ def _apply(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str
         _check_when(row, conn, when)
         version = int(row["version"]) + 1
         cols: dict[str, Any] = {"status": target.value, "version": version}
-        if row["original_due_at"] is None and row["due_at"] is not None:
-            cols["original_due_at"] = row["due_at"]
         if changes is not None:
             cols.update(changes(row, when))
+        if row["original_due_at"] is None and "original_due_at" not in cols:
+            first = row["due_at"] or cols.get("due_at")
+            if first:
+                cols["original_due_at"] = first
         if target in state_machine.FINAL and target is not before:
             cols.setdefault("returned_at", convert.iso_local(when))
+            cols.setdefault("paused_at", None)
+        # A dossier the province never heard of (a supplement asked at the counter, before it
+        # was received: intake.refuse enqueues nothing) is announced when it becomes a received
+        # dossier — as a dossier.create of version 1 — and never for a final step.
+        sent = row["server_version"] is not None or conn.execute(
+            "SELECT 1 FROM outbox WHERE dossier_id = ? AND kind = 'dossier.create' LIMIT 1",
+            (row["id"],)).fetchone() is not None
+        announce = row["origin"] == "local" and not sent and target not in state_machine.FINAL
+        if announce:
+            cols["version"] = version = 1
         if target in (S.RESULT_READY, S.STOPPED) or (target is S.REFUSED and before is not
                                                      S.REFUSED):
             if not row["resolved_at"]:
@@ -368,7 +380,13 @@ def _apply(ctx: DeskContext, code: str, *, actor: str, role: Role | str, by: str
                      to_status=target.value, actor=by, role=role.value,
                      at=convert.iso_local(when), note=note, detail=detail)
         payload, d = _payload(ctx, conn, row["id"])
-        if row["origin"] == "local" or row["server_version"] is not None:
+        if announce:
+            outbox.enqueue(conn, kind="dossier.create", lane="record", payload=payload,
+                           dossier_id=row["id"], record_id=d.record_id, base_version=None,
+                           clerk=actor, op_id=new_op_id(),
+                           bytes_total=sum({a.sha256: a.size for a in d.attachments
+                                            if a.kind == "scan"}.values()))
+        elif sent:
             outbox.enqueue(conn, kind="dossier.update", lane="record", payload=payload,
                            dossier_id=row["id"], record_id=d.record_id,
                            base_version=version - 1, clerk=actor, op_id=new_op_id())
@@ -447,6 +465,12 @@ def supplement_received(ctx: DeskContext, code: str, *, actor: str, role: Role |
         paused = cal.paused_working_days(stopped, when)
         due = convert.parse_dt(row["due_at"])
         new_due = cal.extend_due(due, paused) if due is not None else None
+        if due is None:
+            # Asked at the counter before it was received: the period starts now, as for a
+            # fresh intake (received_at stays the first visit).
+            paused = 0
+            new_due = _fresh_due(ctx, row["procedure_code"], when)
+            detail["counted_from_supplement"] = True
         detail.update({"paused_from": convert.iso_local(stopped), "paused_working_days": paused,
                        "old_due": row["due_at"],
                        "new_due": convert.iso_local(new_due) if new_due else None})
@@ -467,6 +491,19 @@ def supplement_received(ctx: DeskContext, code: str, *, actor: str, role: Role |
         vi += f", hẹn trả mới {_fmt(due)}."
         en += f", new due {_fmt_en(due)}."
     return Outcome(out.code, out.status, out.due_at, out.event, out.lifecycle, vi, en)
+
+
+@_audited_denials
+def _fresh_due(ctx: DeskContext, procedure_code: str, when: datetime) -> datetime | None:
+    from desk_app.services.catalog import get_procedure
+
+    try:
+        proc = get_procedure(ctx, procedure_code)
+    except NotFoundError:
+        return None
+    cutoff = time.fromisoformat(proc.cutoff) if proc.cutoff else None
+    return ctx.calendar.due(when, proc.time_kind, proc.time_days, cutoff,
+                            province_cutoff=ctx.province_cutoff)
 
 
 @_audited_denials
