@@ -124,7 +124,7 @@ def apply_page(conn: Any, items: list[dict], next_cursor: str) -> dict[str, Any]
             from desk_app.sync.feed_files import queue_fetches
 
             counts["files_queued"] = counts.get("files_queued", 0) + queue_fetches(conn, item)
-            counts["files_queued"] += online_feed.queue_results(conn, item)   # province results
+            counts["files_queued"] += online_feed.after_record(conn, item, outcome)  # results, events
         if outcome == "inserted":
             mine = repo.get_dossier_by_record_id(conn, row["record_id"])
             if mine is not None:

@@ -215,7 +215,67 @@ def park(conn: Any, item: Any, reason: str) -> None:
                  (fault.stored(), oid))
 
 
-# --------------------------------------------------------------------------- results
+# --------------------------------------------------------------------------- results, events
+
+_EVENT_KIND = {"waiting_supplement": "supplement_request", "supplemented": "supplement_received",
+               "result_ready": "result", "returned": "return"}
+
+
+def after_record(conn: Any, item: dict, outcome: str) -> int:
+    """After ``apply_page`` applied an ordinary record (inserted or updated): queue the result
+    documents it names, and when an update changed the dossier's status (the province, or another
+    desk), write the event this desk would otherwise lack. Returns the downloads queued."""
+    queued = queue_results(conn, item)
+    if outcome == "updated":
+        record_status_change(conn, item)
+    return queued
+
+
+def record_status_change(conn: Any, item: dict) -> None:
+    """One ``dossier_events`` row (kind by status, ``detail.source`` province|desk) when the
+    status now stored differs from the last event's, and the 0009 time facts a change implies
+    (``resolved_at`` on result / stop / refusal, ``returned_at`` on a final status) if unset."""
+    from desk_app.domain.models import DossierStatus
+    from desk_app.domain.state_machine import FINAL
+
+    rec = item.get("record") or {}
+    d = repo.get_dossier_by_record_id(conn, item["record_id"])
+    if d is None:
+        return
+    last = conn.execute("SELECT to_status FROM dossier_events WHERE dossier_id = ? ORDER BY id DESC LIMIT 1",
+                        (int(d["id"]),)).fetchone()
+    before = last[0] if last else None
+    now = d["status"]
+    if before == now:
+        return
+    desk = item.get("origin_desk")
+    source = "province" if desk is None else "desk"
+    actor = "tỉnh" if desk is None else (rec.get("clerk") if isinstance(rec.get("clerk"), str) and rec.get("clerk")
+                                          else f"quầy {desk}")
+    at = datetime.now(VN_TZ).replace(microsecond=0).isoformat()
+    results = [doc.get("TepDinhKemId") for doc in rec.get("DanhSachGiayToKetQua") or []
+               if isinstance(doc, dict) and isinstance(doc.get("TepDinhKemId"), str)]
+    detail = {"source": source, "desk": desk, "version": item.get("version"),
+              "TrangThaiHoSo": rec.get("TrangThaiHoSo"), **({"results": results} if results else {})}
+    note = rec.get("note") if isinstance(rec.get("note"), str) else ""
+    conn.execute("INSERT INTO dossier_events(dossier_id, from_status, to_status, actor, role, at, note,"
+                 " kind, detail_json) VALUES (?,?,?,?,?,?,?,?,?)",
+                 (int(d["id"]), before, now, actor[:100], "system", at, note[:2000], _EVENT_KIND.get(now, "status"),
+                  json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
+    status = DossierStatus(now)
+    changes = {}
+    if not d["resolved_at"] and (status in (DossierStatus.RESULT_READY, DossierStatus.STOPPED)
+                                 or (status is DossierStatus.REFUSED and before is not None)):
+        changes["resolved_at"] = at
+    if not d["returned_at"] and status in FINAL:
+        changes["returned_at"] = at
+    if changes:
+        conn.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
+                     (*changes.values(), int(d["id"])))
+    if conn.execute("SELECT 1 FROM dossier_seals WHERE dossier_id = ?", (int(d["id"]),)).fetchone():
+        from offline_store import seal
+
+        seal.reseal(conn, int(d["id"]))
 
 def queue_results(conn: Any, item: dict) -> int:
     """After an ordinary record was applied: fetch each result document it names that this desk

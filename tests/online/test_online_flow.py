@@ -184,6 +184,8 @@ def test_province_result_with_a_pdf_arrives_through_the_feed(unit, tmp_path: Pat
     sync2(data, unit, user)
     code = json.loads(desk_cli(data, "online", "accept", pid, "--json").stdout)["code"]
     sync(data, unit, user)
+    unit.portal("set-status", "--code", code, "--status", "4", "--note", "Chuyển phòng Tư pháp")
+    sync(data, unit, user)
     result = pdf(tmp_path / "giay-xac-nhan.pdf", "ket qua da ky")
     unit.portal("province-result", "--code", code, "--file", str(result), "--name",
                 "Giấy xác nhận tình trạng hôn nhân")
@@ -201,6 +203,14 @@ def test_province_result_with_a_pdf_arrives_through_the_feed(unit, tmp_path: Pat
         assert [(a["sha256"], a["filename"], a["mime"]) for a in att] == [
             (sha, "Giấy xác nhận tình trạng hôn nhân.pdf", "application/pdf")]
         assert store.blobs.verify(sha)
+        evs = store.conn.execute("SELECT from_status, to_status, kind, role, detail_json FROM dossier_events"
+                                 " WHERE dossier_id = ? ORDER BY id", (d["id"],)).fetchall()
+        assert [(e["from_status"], e["to_status"], e["kind"]) for e in evs] == [
+            (None, "received", "status"), ("received", "in_process", "status"),
+            ("in_process", "result_ready", "result")]
+        assert json.loads(evs[-1]["detail_json"])["source"] == "province"
+        assert json.loads(evs[-1]["detail_json"])["results"] == [sha]
+        assert d["resolved_at"] and not d["returned_at"]
     st = unit.online_status(pid)
     assert st["TrangThaiHoSo"] == 9 and st["status"] == "result_ready"
     assert [e["kind"] for e in st["events"]] == ["filed", "accepted", "result"]
