@@ -187,3 +187,16 @@ def test_roles(ctx) -> None:
     assert out["code"].endswith("-261127-2001")
     actor = ctx.store.conn.execute("SELECT actor FROM audit_log WHERE action = 'online.accept'").fetchone()[0]
     assert actor == "lan.gs"
+
+
+def test_the_store_verifies_clean_after_online_decisions(ctx) -> None:
+    from desk_app.services.admin import verify
+
+    for n, pid in enumerate(("DVC-20261127-00000030", "DVC-20261127-00000031", "DVC-20261127-00000032")):
+        apply(ctx, entry(pid))
+    fetched(ctx)
+    inbox.accept(ctx, "DVC-20261127-00000030")
+    inbox.decide(ctx, "DVC-20261127-00000031", "supplement", "Thiếu tờ khai có chữ ký")
+    inbox.decide(ctx, "DVC-20261127-00000032", "refuse", "Không thuộc thẩm quyền")
+    report = verify.run(ctx, blobs=True)
+    assert report.ok, [c for c in report.checks if not c[1]]

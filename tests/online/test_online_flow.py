@@ -101,6 +101,14 @@ def test_friday_1610_online_dossier_accepted_offline_reaches_the_back_end_once(u
     assert st["records_naming_it"] == 1
     with Store.open(data) as store:
         assert store.conn.execute("SELECT sync_state FROM dossiers WHERE code = ?", (code,)).fetchone()[0] == "synced"
+    from desk_app.services.admin import verify
+
+    ctx = open_desk(data, create=False)
+    try:
+        report = verify.run(ctx, blobs=True)       # seal, files, outbox: all consistent
+    finally:
+        ctx.close()
+    assert report.ok, [c for c in report.checks if not c[1]]
 
     # bad input: accepting twice, an unknown id -> exit 2, nothing changed
     again = desk_cli(data, "online", "accept", pid, ok=2)

@@ -224,7 +224,6 @@ def accept(ctx: DeskContext, portal_id: str, *, clerk: str = "", actor: str = ""
         for sha, name in names.items():
             conn.execute("UPDATE attachments SET filename = ? WHERE dossier_id = ? AND sha256 = ?",
                          (name, did, sha))
-        seal.reseal(conn, did)
         d = load(conn, repo.get_dossier_by_id(conn, did))
         payload = national_record(d, proc)
         payload.update(HinhThuc=HINH_THUC_ONLINE, channel="online", portal_id=o.portal_id,
@@ -232,6 +231,7 @@ def accept(ctx: DeskContext, portal_id: str, *, clerk: str = "", actor: str = ""
         outbox.enqueue(conn, kind="dossier.create", lane="record", payload=payload, dossier_id=did,
                        record_id=d.record_id, base_version=None, clerk=clerk,
                        bytes_total=sum(f.size for f in o.files), op_id=new_op_id())
+        seal.reseal(conn, did)        # the seal covers the dossier, its files and its create item
         now = iso_utc()
         conn.execute("UPDATE online_inbox SET state = 'accepted', dossier_id = ?, code = ?, due_at = ?,"
                      " decided_by = ?, decided_at = ?, updated_at = ? WHERE portal_id = ?",
