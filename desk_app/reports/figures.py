@@ -10,7 +10,6 @@ ISO-8601 with the +07:00 offset (``convert.iso_local``), so text order is time o
 """
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from dataclasses import dataclass
 
@@ -99,42 +98,54 @@ def _args(period: Period, now: str, extra: dict | None = None) -> dict:
     return {"lo": lo, "hi": hi, "now": now, **(extra or {})}
 
 
-def _flag(fig: Figure) -> str:
-    # comparisons are 0/1 (NULL when unknown: sum() skips it), cheaper than CASE per figure
-    return f"({fig.value}) AS {fig.key}" if fig.value else f"({fig.pred}) AS {fig.key}"
-
-
-_GROUP_COLS = ", ".join(f"{expr} AS g_{name}, {'d.procedure_name' if name == 'procedure' else expr}"
-                        f" AS l_{name}" for name, (expr, _label) in GROUPS.items())
-_counter = itertools.count(1)
+_DIMS = ("procedure", "clerk", "month", "channel", "status")      # the finest grouping
 
 
 def count_all(conn: sqlite3.Connection, period: Period, now: str,
               groups: tuple[str | None, ...] = (None,)) -> dict[str | None, list[dict]]:
-    """Every figure for each grouping in ``groups`` (None = totals). The figures of each dossier
-    are computed once, into a temporary table of this connection, then summed per grouping."""
+    """Every figure for each grouping in ``groups`` (None = totals).
+
+    One pass over the period's dossiers, grouped by every dimension at once (a month of a busy
+    unit gives a few thousand combinations), then the combinations are added up per grouping
+    here: the figures of each dossier are evaluated once, however many groupings are asked."""
     keys = list(FIGURES)
-    table = f"temp.report_rows_{next(_counter)}"
-    conn.execute(f"CREATE TABLE {table} AS SELECT {_GROUP_COLS},"
-                 f" {', '.join(_flag(f) for f in FIGURES.values())}{_FROM}", _args(period, now))
-    try:
-        sums = ", ".join(f"coalesce(sum({k}), 0)" for k in keys)
-        out: dict[str | None, list[dict]] = {}
-        for group in groups:
-            if group is None:
-                row = conn.execute(f"SELECT {sums} FROM {table}").fetchone()
-                out[None] = [{"group": None, "label": None,
-                              **dict(zip(keys, (int(v) for v in row)))}]
-                continue
-            if group not in GROUPS:
-                raise KeyError(group)
-            rows = conn.execute(f"SELECT g_{group}, max(l_{group}), {sums} FROM {table}"
-                                f" GROUP BY g_{group} ORDER BY g_{group}").fetchall()
-            out[group] = [{"group": r[0], "label": r[1], **dict(zip(keys, (int(v) for v in r[2:])))}
-                          for r in rows]
-        return out
-    finally:
-        conn.execute(f"DROP TABLE {table}")
+    dims = ", ".join(GROUPS[g][0] for g in _DIMS)
+    sql = (f"SELECT {dims}, max(d.procedure_name), "
+           + ", ".join(f"coalesce(sum({_flag_expr(f)}), 0)" for f in FIGURES.values())
+           + f"{_FROM} GROUP BY {dims}")
+    combos = conn.execute(sql, _args(period, now)).fetchall()
+    n_dims = len(_DIMS)
+    out: dict[str | None, list[dict]] = {}
+    for group in groups:
+        if group is not None and group not in GROUPS:
+            raise KeyError(group)
+        acc: dict = {}
+        labels: dict = {}
+        pos = None if group is None else _DIMS.index(group)
+        for r in combos:
+            key = None if pos is None else r[pos]
+            vals = r[n_dims + 1:]
+            cur = acc.get(key)
+            if cur is None:
+                acc[key] = list(vals)
+            else:
+                for i, v in enumerate(vals):
+                    cur[i] += v
+            if group == "procedure":
+                labels[key] = max(labels.get(key) or "", r[n_dims] or "")
+        if group is None:
+            totals = acc.get(None, [0] * len(keys))
+            out[None] = [{"group": None, "label": None, **dict(zip(keys, map(int, totals)))}]
+            continue
+        out[group] = [{"group": k, "label": labels.get(k, k),
+                       **dict(zip(keys, map(int, acc[k])))}
+                      for k in sorted(acc, key=lambda x: (x is None, x or ""))]
+    return out
+
+
+def _flag_expr(fig: Figure) -> str:
+    # comparisons are 0/1 (NULL when unknown: sum() skips it), cheaper than CASE per figure
+    return f"({fig.value})" if fig.value else f"({fig.pred})"
 
 
 def count_figures(conn: sqlite3.Connection, period: Period, now: str,
@@ -163,11 +174,12 @@ def codes_behind(conn: sqlite3.Connection, figure: str, period: Period, now: str
 def overdue_now(conn: sqlite3.Connection, now: str, limit: int = 200) -> tuple[int, list[tuple]]:
     """Open dossiers whose due time has passed (whatever their period), most overdue first:
     (count, rows of code, procedure, applicant, clerk, due_at, status)."""
-    where = (f" FROM dossiers d WHERE d.status IN {_RUNNING_SQL} AND d.resolved_at IS NULL"
+    # "+" keeps the planner on the (status, due_at) index, not on resolved_at's
+    where = (f" FROM dossiers d WHERE d.status IN {_RUNNING_SQL} AND +d.resolved_at IS NULL"
              " AND d.due_at IS NOT NULL AND d.due_at < :now")
     n = conn.execute(f"SELECT count(*){where}", {"now": now}).fetchone()[0]
     rows = conn.execute(f"SELECT d.code, d.procedure_name, d.applicant_name, d.clerk, d.due_at,"
-                        f" d.status{where} ORDER BY d.due_at LIMIT :limit",
+                        f" d.status{where} ORDER BY +d.due_at LIMIT :limit",
                         {"now": now, "limit": limit}).fetchall()
     return int(n), [tuple(r) for r in rows]
 

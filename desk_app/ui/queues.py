@@ -50,6 +50,12 @@ def timing_text(timing: str) -> str:
     }.get(timing, "")
 
 
+class _MiddleElide(qt.QStyledItemDelegate):
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt name)
+        super().initStyleOption(option, index)
+        option.textElideMode = qt.Qt.TextElideMode.ElideMiddle
+
+
 class QueueListModel(QAbstractListModel):
     """The queues with their counts: "Quá hạn (3)"."""
 
@@ -212,8 +218,15 @@ class QueuesView(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        fm = self.table.fontMetrics()
+        for col, sample in (("code", "H12.345-250101-00001"), ("received_at", "30/12/2025 16:45"),
+                            ("due_at", "30/12/2025 16:45"), ("timing", "Sắp đến hạn"),
+                            ("status", "Đang giải quyết")):
+            header.resizeSection(COLUMNS.index(col), fm.horizontalAdvance(sample) + 18)
         for col in (COLUMNS.index("applicant"), COLUMNS.index("procedure")):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self._code_delegate = _MiddleElide(self.table)   # a cut code keeps its date and serial
+        self.table.setItemDelegateForColumn(COLUMNS.index("code"), self._code_delegate)
         self.table.activated.connect(
             lambda idx: self.dossier_activated.emit(self.model.row(idx.row()).code))
 
