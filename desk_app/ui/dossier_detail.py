@@ -286,7 +286,7 @@ class DossierDetail(QDialog):
     def _render(self, kind: str) -> bytes | None:
         """The PDF for a preview, NOT stored with the dossier."""
         try:
-            return receipt.render(self.ctx, self.dossier.code, kind, store_as_attachment=False)
+            return _forms().render(self.ctx, self.dossier.code, kind, store_as_attachment=False)
         except DeskError as exc:
             self._show_message(i18n.error_text(exc))
             return None
@@ -302,7 +302,7 @@ class DossierDetail(QDialog):
             title = self.tr("Print preview — form %1 — %2").replace("%1", kind).replace("%2", code)
             self.preview_dialog = receipt_preview.preview(self, pdf, title)
             self.preview_dialog.printed.connect(lambda: self._keep(kind, pdf))
-        self._run(lambda wctx, progress, cancel: receipt.render(wctx, code, kind, store_as_attachment=False), done)
+        self._run(lambda wctx, progress, cancel: _forms().render(wctx, code, kind, store_as_attachment=False), done)
 
     def _preview_more(self, kind: str) -> None:
         """Mẫu 04/05/06 from the dossier's events (``services.workflow.printing``)."""
@@ -316,11 +316,16 @@ class DossierDetail(QDialog):
         def done(pdf: bytes) -> None:
             title = self.tr("Print preview — form %1 — %2").replace("%1", kind).replace("%2", code)
             self.preview_dialog = receipt_preview.preview(self, pdf, title)
+            self.preview_dialog.printed.connect(lambda: self._keep(kind, pdf))
             self.last_pdf = pdf
         self._run(render, done)
 
     def _keep(self, kind: str, pdf: bytes) -> None:
         dossier = self.dossier
+        if kind in ("04", "05", "06"):
+            self._run(lambda wctx, progress, cancel: _forms().store_pdf(wctx, dossier, kind, pdf),
+                      lambda _sha: None)
+            return
         self._run(lambda wctx, progress, cancel: receipt.store_pdf(wctx, dossier, kind, pdf), lambda _sha: None)
 
     def save_pdf(self, kind: str | None = None) -> None:
@@ -332,7 +337,7 @@ class DossierDetail(QDialog):
             return
 
         def job(wctx, progress, cancel):
-            pdf = receipt.render(wctx, code, kind, store_as_attachment=True)
+            pdf = _forms().render(wctx, code, kind, store_as_attachment=True)
             try:
                 target.write_bytes(pdf)
             except OSError as exc:
@@ -341,6 +346,13 @@ class DossierDetail(QDialog):
                                    f"Could not write {target}: {exc.strerror or exc}") from exc
             return target
         self._run(job, lambda _t: None)
+
+
+def _forms():
+    """Forms 01–07 from the store (Mẫu 01 keeps the first appointment after a delay)."""
+    from desk_app.services.workflow import printing
+
+    return printing
 
 
 def form_kind_for(d: Dossier) -> str:

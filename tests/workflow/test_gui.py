@@ -90,8 +90,15 @@ def test_hand_over_then_result_through_the_jobrunner(qtbot, desk, jobs, tmp_path
     assert w.status_value.text() == labels.status_label(S.IN_PROCESS)
     assert not dlg.isVisible()
     assert w.events_model.rowCount() == n_events + 1
-    assert w.more_forms["06"].isVisible()
+    assert w.more_forms["06"].isVisible() and not w.more_forms["04"].isVisible()
     assert dossiers.get(desk, code).status is S.IN_PROCESS
+    n_files = len(dossiers.get(desk, code).attachments)
+    w.more_forms["06"].click()
+    qtbot.waitUntil(lambda: w.preview_dialog is not None and w.preview_dialog.isVisible(),
+                    timeout=10_000)
+    assert w.last_pdf.startswith(b"%PDF-")
+    w.preview_dialog.close()
+    assert len(dossiers.get(desk, code).attachments) == n_files      # a preview stores nothing
     assert shown(w, "result") == (True, False)               # a clerk does not produce results
     w.close()
 

@@ -123,11 +123,12 @@ def render(ctx: DeskContext, code: str | None, kind: str, *,
                        template_dir=ctx.data_dir / "forms", lookup_url=ctx.lookup_url,
                        printed_at=at, extra=extra)
     if store_as_attachment:
-        _store(ctx, d, kind, pdf)
+        store_pdf(ctx, d, kind, pdf)
     return pdf
 
 
-def _store(ctx: DeskContext, d: Dossier, kind: str, pdf: bytes) -> str:
+def store_pdf(ctx: DeskContext, d: Dossier, kind: str, pdf: bytes) -> str:
+    """Keep a form 04–06 with the dossier (attachment kind 'form', audited); returns sha256."""
     try:
         sha, size = ctx.store.blobs.put_bytes(pdf)
         with ctx.store.transaction() as conn:
