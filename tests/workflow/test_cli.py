@@ -227,3 +227,19 @@ def test_form_04_without_a_delay_and_07_with_a_reversed_period(desk, monkeypatch
                      "2026-03-01", "--to", "2026-02-01", "-o", str(out), "--data-dir", str(data),
                      lang="en")
     assert rc == 2 and "start 2026-03-01 is after the end" in err and not out.exists()
+
+
+def test_returned_by_post_through_transition(desk, monkeypatch, capsys, tmp_path) -> None:
+    data, code = desk
+    dd = ["--data-dir", str(data)]
+    result = tmp_path / "kq.pdf"
+    result.write_bytes(PDF)
+    assert cli(monkeypatch, capsys, Role.SUPERVISOR, "dossier", "handover", code, "--to", "Cán bộ",
+               *dd)[0] == 0
+    assert cli(monkeypatch, capsys, Role.PROCESSOR, "dossier", "result", code, "--file",
+               str(result), *dd)[0] == 0
+    rc, out, err = cli(monkeypatch, capsys, Role.CLERK, "dossier", "transition", code, "--to",
+                       "returned", "--via", "post", "--tracking", "EB987654321VN", *dd)
+    assert rc == 0, err
+    assert rows(data, "SELECT status, delivery_done, returned_to FROM dossiers") == [
+        ("returned", "post", "EB987654321VN")]

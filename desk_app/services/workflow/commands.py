@@ -66,14 +66,16 @@ def _svc():
                    help_en="who received it (hand-over / return)"),
              Param("via", choices=("desk", "post"), help_vi="trả tại quầy hoặc bưu chính",
                    help_en="returned at the desk or by post"),
+             Param("tracking", default="", help_vi="số hiệu bưu gửi (trả qua bưu chính)",
+                   help_en="postal item number (returned by post)"),
              _AT))
 def dossier_transition(session: "Session", *, code: str, to: str, note: str = "",
                        new_due: str | None = None, agency: str | None = None,
                        file: Path | None = None, received_by: str = "", via: str | None = None,
-                       at: str | None = None):
+                       tracking: str = "", at: str | None = None):
     return _svc().transition(session.ctx, code, to=to, note=note, new_due=new_due,
                              agency=agency, file=file, received_by=received_by, via=via,
-                             at=_at(at), **_who(session))
+                             tracking=tracking, at=_at(at), **_who(session))
 
 
 @command("dossier handover", role=None, writes=True,

@@ -717,7 +717,7 @@ def transition(ctx: DeskContext, code: str, *, to: str, actor: str, role: Role |
                by: str = "",
                note: str = "", new_due: str | None = None, agency: str | None = None,
                file: Path | None = None, received_by: str = "", via: str | None = None,
-               at: datetime | None = None) -> Outcome:
+               tracking: str = "", at: datetime | None = None) -> Outcome:
     try:
         target = S((to or "").strip().lower())
     except ValueError:
@@ -760,7 +760,7 @@ def transition(ctx: DeskContext, code: str, *, to: str, actor: str, role: Role |
         return result(ctx, code, actor=actor, role=role, by=by, file=file, note=note, at=at)
     if target is S.RETURNED:
         return return_result(ctx, code, actor=actor, role=role, by=by, via=via or _delivery(row),
-                             received_by=received_by, note=note, at=at)
+                             received_by=received_by, tracking=tracking, note=note, at=at)
     _check_move(before, target, Role(role))      # raises: e.g. back to received
     raise AssertionError("unreachable")
 
