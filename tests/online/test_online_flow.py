@@ -7,7 +7,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -229,7 +228,6 @@ def test_a_bad_feed_entry_goes_to_needs_attention_and_the_feed_goes_on(unit, tmp
     the back end's feed as a broken portal would) is parked with its reason; later entries apply."""
     import sqlalchemy as sa
 
-    sys.path.insert(0, str(ROOT))
     from reference_backend.db import Database, feed
 
     data, user = unit.desk(1)
