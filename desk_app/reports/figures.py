@@ -30,6 +30,10 @@ COUNTER_OUTCOME = ("(d.status IN ('refused','waiting_supplement') AND d.resolved
                    " AND NOT EXISTS (SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id"
                    " AND e.to_status = 'received'))")
 
+# what "on time" is measured against: the due time before the first delay (an apology with a new
+# date, Mẫu 04, is issued because the dossier is late), else the due time (supplements included)
+_REF_DUE = "coalesce(f.due_before_delay, d.due_at)"
+
 _JUDGED = ("(d.status <> 'withdrawn' AND d.due_at IS NOT NULL AND (d.resolved_at IS NOT NULL"
            " OR (d.due_at < :now AND d.status <> 'waiting_supplement')))")
 
@@ -50,11 +54,13 @@ FIGURES: dict[str, Figure] = {f.key: f for f in (
     Figure("resolved", "Đã giải quyết", "Resolved", "d.resolved_at IS NOT NULL"),
     Figure("ahead", "Giải quyết trước hạn", "Resolved ahead of time",
            f"{_JUDGED} AND d.resolved_at IS NOT NULL"
-           " AND substr(d.resolved_at, 1, 10) < substr(d.due_at, 1, 10)"),
+           f" AND substr(d.resolved_at, 1, 10) < substr({_REF_DUE}, 1, 10)"),
     Figure("on_time", "Giải quyết trước hạn và đúng hạn", "Resolved ahead of time or on time",
-           f"{_JUDGED} AND d.resolved_at IS NOT NULL AND d.resolved_at <= d.due_at"),
+           f"{_JUDGED} AND d.resolved_at IS NOT NULL AND d.resolved_at <= {_REF_DUE}"),
     Figure("late_resolved", "Giải quyết quá hạn", "Resolved late",
-           f"{_JUDGED} AND d.resolved_at IS NOT NULL AND d.resolved_at > d.due_at"),
+           f"{_JUDGED} AND d.resolved_at IS NOT NULL AND d.resolved_at > {_REF_DUE}"),
+    Figure("delayed", "Hồ sơ xin lỗi, hẹn lại ngày trả", "Delayed with an apology",
+           "f.due_before_delay IS NOT NULL"),
     Figure("overdue_open", "Quá hạn, chưa giải quyết", "Overdue, not resolved",
            f"{_JUDGED} AND d.resolved_at IS NULL"),
     Figure("returned", "Đã trả kết quả", "Result returned", "d.status = 'returned'"),

@@ -9,8 +9,10 @@
 --                stage, the level (1 = best; the levels are the province's setting
 --                rating_levels) and whether that level counts as satisfied at the time.
 -- report_facts   per dossier, what the reports count and the dossiers table does not hold:
---                components, components with a scan, result files, ratings. Kept by the
---                triggers below whoever writes the rows (intake, lifecycle, feed, demo).
+--                components, components with a scan, result files, ratings, and the due time
+--                before the first delay (Mẫu 04: an apology for a late dossier does not make it
+--                on time). Kept by the triggers below whoever writes the rows (intake,
+--                lifecycle, feed, demo).
 CREATE TABLE fee_payments (
     id          INTEGER PRIMARY KEY,
     dossier_id  INTEGER NOT NULL REFERENCES dossiers(id),
@@ -55,7 +57,8 @@ CREATE TABLE report_facts (
     scanned      INTEGER NOT NULL DEFAULT 0,   -- components with at least one scan
     result_files INTEGER NOT NULL DEFAULT 0,
     ratings      INTEGER NOT NULL DEFAULT 0,
-    satisfied    INTEGER NOT NULL DEFAULT 0
+    satisfied    INTEGER NOT NULL DEFAULT 0,
+    due_before_delay TEXT                      -- detail_json.old_due of the first delay event
 );
 
 CREATE TRIGGER report_facts_components AFTER INSERT ON dossier_components BEGIN
@@ -93,6 +96,12 @@ CREATE TRIGGER report_facts_rating AFTER INSERT ON ratings BEGIN
     UPDATE report_facts SET ratings = ratings + 1, satisfied = satisfied + new.satisfied
     WHERE dossier_id = new.dossier_id;
 END;
+CREATE TRIGGER report_facts_delay AFTER INSERT ON dossier_events WHEN new.kind = 'delay' BEGIN
+    INSERT INTO report_facts(dossier_id) VALUES (new.dossier_id) ON CONFLICT DO NOTHING;
+    UPDATE report_facts SET due_before_delay = json_extract(new.detail_json, '$.old_due')
+    WHERE dossier_id = new.dossier_id AND due_before_delay IS NULL
+      AND json_valid(new.detail_json);
+END;
 
 -- Backfill from what the store already holds.
 INSERT INTO report_facts(dossier_id, components)
@@ -106,6 +115,12 @@ UPDATE report_facts SET
                                          WHERE c.dossier_id = report_facts.dossier_id)),
     result_files = (SELECT count(*) FROM attachments a
                     WHERE a.dossier_id = report_facts.dossier_id AND a.kind = 'result');
+INSERT INTO report_facts(dossier_id) SELECT DISTINCT dossier_id FROM dossier_events
+    WHERE kind = 'delay' ON CONFLICT DO NOTHING;
+UPDATE report_facts SET due_before_delay = (
+    SELECT json_extract(e.detail_json, '$.old_due') FROM dossier_events e
+    WHERE e.dossier_id = report_facts.dossier_id AND e.kind = 'delay' AND json_valid(e.detail_json)
+    ORDER BY e.id LIMIT 1);
 
 -- Work queues: open dossiers by status and due time; sync problems; reports by period.
 CREATE INDEX dossiers_status_due ON dossiers(status, due_at);

@@ -3,6 +3,7 @@
 dossier list (click → list) is exactly the dossiers it counts."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 
@@ -21,9 +22,13 @@ def _raw(conn, period: Period):
     """Per dossier, what the figures mean, derived from the raw tables."""
     lo, hi = period.bounds()
     events: dict[int, list] = {}
-    for did, frm, to, at, kind in conn.execute(
-            "SELECT dossier_id, from_status, to_status, at, kind FROM dossier_events ORDER BY id"):
+    first_delay: dict[int, str] = {}
+    for did, frm, to, at, kind, detail in conn.execute(
+            "SELECT dossier_id, from_status, to_status, at, kind, detail_json FROM dossier_events"
+            " ORDER BY id"):
         events.setdefault(did, []).append((frm, to, at, kind))
+        if kind == "delay" and did not in first_delay:
+            first_delay[did] = json.loads(detail)["old_due"]
     comps = Counter(r[0] for r in conn.execute("SELECT dossier_id FROM dossier_components"))
     scans: dict[int, set] = {}
     results = Counter()
@@ -49,6 +54,7 @@ def _raw(conn, period: Period):
             continue                                     # a counter outcome, not a dossier
         resolved = next((at for frm, to, at, _k in evs
                          if frm is not None and to in FINAL_RESOLVING), None)
+        ref = first_delay.get(did, due)          # an apology with a new date is still late
         judged = status != "withdrawn" and due is not None and (
             resolved is not None or (due < NOW and status != "waiting_supplement"))
         levels = ratings.get(did, [])
@@ -61,9 +67,10 @@ def _raw(conn, period: Period):
             "withdrawn": status == "withdrawn",
             "judged": judged,
             "resolved": resolved is not None,
-            "ahead": judged and resolved is not None and resolved[:10] < due[:10],
-            "on_time": judged and resolved is not None and resolved <= due,
-            "late_resolved": judged and resolved is not None and resolved > due,
+            "ahead": judged and resolved is not None and resolved[:10] < ref[:10],
+            "on_time": judged and resolved is not None and resolved <= ref,
+            "late_resolved": judged and resolved is not None and resolved > ref,
+            "delayed": did in first_delay,
             "overdue_open": judged and resolved is None,
             "returned": status == "returned",
             "online": channel == "online",
@@ -176,3 +183,24 @@ def test_a_new_scan_and_rating_move_the_figures(ctx) -> None:
     assert after["results_digitised"] == before["results_digitised"] + 1
     assert after["rated"] == before["rated"] + 1 and after["unsatisfied"] == before["unsatisfied"] + 1
     assert code
+
+
+def test_an_apology_with_a_new_date_does_not_make_a_dossier_on_time(ctx) -> None:
+    """Resolved after the first due time but before the new one (Mẫu 04): late; a delay event
+    written as the lifecycle writes it (kind 'delay', detail old_due/new_due)."""
+    conn = ctx.store.conn
+    period = PERIODS[0]
+    code, did, due, resolved = conn.execute(
+        "SELECT d.code, d.id, d.due_at, d.resolved_at FROM dossiers d JOIN report_facts f ON"
+        " f.dossier_id = d.id WHERE d.status = 'returned' AND f.due_before_delay IS NULL"
+        " AND d.resolved_at < d.due_at LIMIT 1").fetchone()
+    assert code in F.codes_behind(conn, "on_time", period, NOW)
+    old_due = (resolved[:11] + "00:00:00" + resolved[19:])          # before the resolution
+    with ctx.store.transaction() as c:
+        c.execute("INSERT INTO dossier_events(dossier_id, from_status, to_status, actor, role, at,"
+                  " kind, detail_json) VALUES (?,?,?,?,?,?,?,?)",
+                  (did, "in_process", "in_process", "x", "processor", old_due, "delay",
+                   json.dumps({"old_due": old_due, "new_due": due})))
+    assert code in F.codes_behind(conn, "late_resolved", period, NOW)
+    assert code in F.codes_behind(conn, "delayed", period, NOW)
+    assert code not in F.codes_behind(conn, "on_time", period, NOW)
