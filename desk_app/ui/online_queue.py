@@ -214,7 +214,8 @@ class OnlineQueueView(QWidget):
             self._show_current()
             return
         self.model.set_rows(rows)
-        self.table.resizeColumnToContents(COL_PORTAL)
+        for col in (COL_PORTAL, COL_APPLICANT, COL_FILED):
+            self.table.resizeColumnToContents(col)
         self.count_label.setText(self.tr("%1 waiting").replace("%1", str(len(rows))))
         row = self.model.row_of(keep) if keep else -1
         if row < 0 and rows:
@@ -253,7 +254,7 @@ class OnlineQueueView(QWidget):
         self.summary.setText("<br>".join(_escape(x) if i else x for i, x in enumerate(lines)))
         for c in o.components:
             form = _FORMS.get(c.get("form"), ("", ""))[0 if vi else 1]
-            self.components.addItem(f"{c['seq']}. {c['name']} — {form}, {c.get('quantity', 1)}")
+            self.components.addItem(f"{c['seq']}. {c['name']} — {form} × {c.get('quantity', 1)}")
         for f in o.files:
             state = self.tr("downloaded") if f.fetched else self.tr("not downloaded yet — sync")
             comp = f" [{f.component}]" if f.component is not None else ""
