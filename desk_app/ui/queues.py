@@ -341,10 +341,11 @@ class QueuesView(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self.refresh()
-        names = queues.queue_of(self.ctx, code, soon_days=max(self.soon_days.value(), 30))
-        if not names:
-            return False
-        if names[0] == "due_soon" and self.soon_days.value() < 30:
+        names = queues.queue_of(self.ctx, code, soon_days=self.soon_days.value())
+        if not names:                       # due later than the window: widen it to show it
+            names = queues.queue_of(self.ctx, code, soon_days=30)
+            if not names:
+                return False
             self.soon_days.blockSignals(True)
             self.soon_days.setValue(30)
             self.soon_days.blockSignals(False)

@@ -338,3 +338,31 @@ def test_a_clerk_does_not_see_the_dashboard(qtbot, ctx, qloop) -> None:
         w.shutdown()
         _dispose(w)
     assert isinstance(QPushButton, type)
+
+
+def test_after_a_save_the_new_dossier_is_selected_in_the_list_and_its_queue(qtbot, ctx, qloop) -> None:
+    from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
+    from desk_app.services import intake
+    from desk_app.services.catalog import get_procedure
+    from desk_app.ui.main_window import MainWindow
+
+    w = MainWindow(ctx, _session(ctx, "hoa"))
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        comps = [DossierComponent(seq=c.seq, name=c.name, form=ComponentForm.ORIGINAL, quantity=1)
+                 for c in get_procedure(ctx, "2.000815").components if c.required]
+        d = intake.receive(ctx, intake.IntakeRequest(
+            procedure_code="2.000815", components=comps, clerk="Nguyễn Thị Hoa", actor="hoa",
+            applicant=Applicant(id_number="001088054321", full_name="Đinh Thị Mới")))
+        before = w.queues.counts()
+        w._on_saved(d)                      # what IntakeForm.saved triggers
+        assert w.selected_code() == d.code
+        assert w.queues.selected_code() == d.code
+        after = w.queues.counts()              # refreshed: the new one is counted in its queue
+        assert after == {c.name: c.count for c in Q.counts(ctx, soon_days=w.queues.soon_days.value())}
+        if w.queues.soon_days.value() == 2:
+            assert after[w.queues.current] == before[w.queues.current] + 1
+    finally:
+        w.shutdown()
+        _dispose(w)
