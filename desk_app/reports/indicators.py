@@ -154,6 +154,23 @@ def _row(r: dict) -> dict:
     return out
 
 
+def fees_of(conn: sqlite3.Connection, period: Period) -> dict:
+    """Fees collected at the desk in the period (cash; the day of the collection)."""
+    args = (period.start.isoformat(), period.end.isoformat())
+    n, total, exempt = conn.execute(
+        "SELECT count(*), coalesce(sum(amount), 0), coalesce(sum(exemption <> ''), 0)"
+        " FROM fee_payments WHERE day BETWEEN ? AND ?", args).fetchone()
+    clerks = conn.execute(
+        "SELECT p.clerk, count(*), coalesce(sum(p.amount), 0), coalesce(sum(p.exemption <> ''), 0),"
+        " (SELECT count(*) FROM cash_signoffs s WHERE s.clerk = p.clerk AND s.day BETWEEN ? AND ?),"
+        " count(DISTINCT p.day) FROM fee_payments p WHERE p.day BETWEEN ? AND ?"
+        " GROUP BY p.clerk ORDER BY p.clerk", args + args).fetchall()
+    return {"payments": int(n), "collected": int(total), "exempt": int(exempt),
+            "by_clerk": [{"clerk": c[0], "payments": int(c[1]), "collected": int(c[2]),
+                          "exempt": int(c[3]), "days_signed_off": int(c[4]), "days": int(c[5])}
+                         for c in clerks]}
+
+
 def build_report(conn: sqlite3.Connection, period: Period, now: str, *,
                  progress: Any = None) -> dict:
     """The whole report as a JSON-ready dict. ``progress(done, total, vi, en)`` after each of
@@ -190,6 +207,7 @@ def build_report(conn: sqlite3.Connection, period: Period, now: str, *,
         "by_month": groups["month"],
         "by_channel": groups["channel"],
         "by_status": {r["group"]: r["received"] for r in groups["status"]},
+        "fees": fees_of(conn, period),
         "overdue_now": {"count": n_overdue, "items": [
             {"code": r[0], "procedure": r[1], "applicant": r[2], "clerk": r[3], "due_at": r[4],
              "status": r[5]} for r in overdue]},

@@ -72,6 +72,17 @@ def write(report: dict, path: Path, *, unit_name: str = "") -> Path:
             s.append([r["group"], *[r.get(k) for k, _ in GROUP_COLS]])
         s.column_dimensions["B"].width = 40
 
+    sf = wb.create_sheet("Phí, lệ phí")
+    fees = report["fees"]
+    sf.append(["Cán bộ", "Số khoản thu", "Số tiền (đồng)", "Miễn", "Ngày có thu", "Ngày đã ký xác nhận"])
+    for c in sf[1]:
+        c.font = bold
+    for c in fees["by_clerk"]:
+        sf.append([c["clerk"], c["payments"], c["collected"], c["exempt"], c["days"],
+                   c["days_signed_off"]])
+    sf.append(["Tổng", fees["payments"], fees["collected"], fees["exempt"]])
+    sf.column_dimensions["A"].width = 28
+
     so = wb.create_sheet("Quá hạn")
     so.append(["Mã hồ sơ", "Thủ tục", "Người nộp", "Cán bộ", "Hẹn trả", "Trạng thái"])
     for c in so[1]:

@@ -204,3 +204,15 @@ def test_an_apology_with_a_new_date_does_not_make_a_dossier_on_time(ctx) -> None
     assert code in F.codes_behind(conn, "late_resolved", period, NOW)
     assert code in F.codes_behind(conn, "delayed", period, NOW)
     assert code not in F.codes_behind(conn, "on_time", period, NOW)
+
+
+def test_fees_of_the_period_equal_the_payment_rows(ctx) -> None:
+    period = PERIODS[1]
+    rows = [r for r in ctx.store.conn.execute("SELECT day, clerk, amount, exemption FROM fee_payments")
+            if period.start.isoformat() <= r[0] <= period.end.isoformat()]
+    fees = build_report(ctx.store.conn, period, NOW)["fees"]
+    assert fees["payments"] == len(rows) > 0
+    assert fees["collected"] == sum(r[2] for r in rows)
+    assert fees["exempt"] == sum(1 for r in rows if r[3])
+    assert {c["clerk"]: c["collected"] for c in fees["by_clerk"]} == {
+        k: sum(r[2] for r in rows if r[1] == k) for k in {r[1] for r in rows}}

@@ -38,6 +38,9 @@ def test_report_json_xlsx_pdf(cli, desk_dir, tmp_path) -> None:
     assert summary["Tỷ lệ giải quyết đúng hạn (%)"] == r["on_time_rate"]
     procs = list(wb["Theo thủ tục"].iter_rows(values_only=True))[1:]
     assert {p[0] for p in procs} == {p["group"] for p in r["by_procedure"]}
+    fees = {row[0]: row[2] for row in wb["Phí, lệ phí"].iter_rows(values_only=True)}
+    assert fees["Tổng"] == r["fees"]["collected"] > 0
+    assert sum(c["collected"] for c in r["fees"]["by_clerk"]) == r["fees"]["collected"]
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "BÁO CÁO KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in text
