@@ -84,7 +84,6 @@ def collect(ctx: DeskContext, code: str, *, clerk: str, actor: str, exemption: s
 
     now = convert.local(now or datetime.now(convert.VN_TZ))
     day = now.date().isoformat()
-    proc_cache = {}
     with ctx.store.transaction() as conn:
         row = repo.get_dossier(conn, code)
         if row is None:
@@ -108,7 +107,7 @@ def collect(ctx: DeskContext, code: str, *, clerk: str, actor: str, exemption: s
                                   " không thu thêm.",
                                   f"{clerk}'s day {day} was signed off by {signed[0]}: no more"
                                   " collections.", day=day)
-        proc = proc_cache.get(row["procedure_code"]) or get_procedure(ctx, row["procedure_code"])
+        proc = get_procedure(ctx, row["procedure_code"])
         res = F.compute_detail(proc.fee, pages or 0, copies if copies is not None else 1,
                                exemption=exemption or None)
         receipt = _receipt_no(conn, now.date(), ctx.desk_no)

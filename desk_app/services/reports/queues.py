@@ -129,20 +129,13 @@ def _args(w: Window) -> dict:
 
 # --------------------------------------------------------------------------- online inbox (0010)
 
-_INBOX_WAITING = ("new", "pending", "waiting", "checking", "received", "queued")
-
-
 def _inbox_sql(conn: sqlite3.Connection) -> str | None:
-    """How to count the online dossiers waiting to be accepted, from whatever migration 0010
-    holds (None: the store has no online inbox)."""
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(online_inbox)").fetchall()]
-    if not cols:
+    """How to count the online dossiers waiting for the clerk's decision (migration 0010's
+    ``online_inbox.state = 'pending'``); None: the store has no online inbox."""
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(online_inbox)").fetchall()}
+    if "state" not in cols:
         return None
-    for c in ("state", "status"):
-        if c in cols:
-            return (f"SELECT count(*) FROM online_inbox WHERE {c} IN"
-                    f" ({','.join(repr(s) for s in _INBOX_WAITING)})")
-    return "SELECT count(*) FROM online_inbox"
+    return "SELECT count(*) FROM online_inbox WHERE state = 'pending'"
 
 
 def counts(ctx: DeskContext, *, now: datetime | None = None,
