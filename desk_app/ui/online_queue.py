@@ -123,7 +123,9 @@ class OnlineQueueView(QWidget):
 
     def __init__(self, ctx: Any, session: Any, jobs: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx, self.session, self.jobs = ctx, session, jobs
+        self._built = False
+        self.ctx, self.jobs = ctx, jobs
+        self._session = session
         self.model = OnlineInboxModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -196,7 +198,25 @@ class OnlineQueueView(QWidget):
         lay.addLayout(head)
         lay.addWidget(split, 1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self._built = True
         self.refresh()
+
+    @property
+    def session(self) -> Any:
+        return self._session
+
+    @session.setter
+    def session(self, value: Any) -> None:
+        """A window sets the person after a log-in / unlock: the list is read again as them."""
+        self._session = value
+        if self._built:
+            self.message.clear()
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 — the tab came into view: read again
+        super().showEvent(event)
+        if self._built and not (self.jobs is not None and self.jobs.busy):
+            self.refresh()
 
     # --- reading -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -206,6 +226,10 @@ class OnlineQueueView(QWidget):
         from desk_app.domain.errors import DeskError
 
         keep = self.current_portal_id()
+        if self._session is None:          # nobody logged in (yet): show nothing
+            self.model.set_rows([])
+            self._show_current()
+            return
         try:
             rows = registry.call("online list", self.session)
         except DeskError as exc:           # not permitted for this person, or the store failed

@@ -43,8 +43,10 @@ def test_online_queue_model_and_actions(qtbot, qtmodeltester, filled_desk) -> No
     clerk = sessions.login(ctx, "hoa.online", CLERK_PW, face="gui")
     jobs = JobRunner(ctx.data_dir)
     try:
-        view = OnlineQueueView(ctx, clerk, jobs)
+        view = OnlineQueueView(ctx, None, jobs)        # a window builds it before anyone logs in
         qtbot.addWidget(view)
+        assert view.model.rowCount() == 0
+        view.session = clerk                             # … and sets the person after the log-in
         view.resize(1024, 600)
         view.show()
         hint = view.minimumSizeHint()
