@@ -119,6 +119,7 @@ def generate_dossiers(ctx: DeskContext, n: int, *, seed: int = 2025, batch: int 
     cash: dict[tuple[str, str], list[int]] = {}       # (clerk, day) -> [payments, total]
     receipts: dict[str, int] = {}
     signed: set[tuple[str, str]] = set()
+    fresh_tail = max(2, n // 100)
     written = 0
     steps = Steps(progress, cancel)
     steps.step("demo.batch", 0, n, f"Đang tạo hồ sơ mẫu: 0/{n}", f"Creating sample dossiers: 0/{n}")
@@ -141,7 +142,9 @@ def generate_dossiers(ctx: DeskContext, n: int, *, seed: int = 2025, batch: int 
                 channel = "online" if rng.random() < 0.10 else ("post" if rng.random() < 0.03
                                                                 else "desk")
                 delivery = "post" if channel == "post" or rng.random() < 0.04 else "desk"
-                life = _life(ctx, rng, received, due, now)
+                # the newest few wait at the desk, not handed over yet (every desk has some)
+                life = (_Life(DossierStatus.RECEIVED.value, [], due) if i >= n - fresh_tail
+                        else _life(ctx, rng, received, due, now))
                 app_id = repo.upsert_applicant(conn, person)
                 pages = rng.randint(1, 6)
                 copies = rng.randint(1, 3)
