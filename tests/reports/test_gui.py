@@ -366,3 +366,33 @@ def test_after_a_save_the_new_dossier_is_selected_in_the_list_and_its_queue(qtbo
     finally:
         w.shutdown()
         _dispose(w)
+
+
+def test_the_window_records_a_rating_through_its_job_runner(qtbot, ctx, qloop) -> None:
+    from desk_app.ui.main_window import MainWindow
+
+    w = MainWindow(ctx, _session(ctx, "hoa"))
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        rated = {r[0] for r in ctx.store.conn.execute(
+            "SELECT d.code FROM ratings r JOIN dossiers d ON d.id = r.dossier_id"
+            " WHERE r.stage = 'return'")}
+        row = next(r for r in range(w.model.rowCount())
+                   if w.model.dossier(r).status.value == "returned"
+                   and w.model.dossier(r).code not in rated)
+        w.table.selectRow(row)
+        view = w.open_rating()
+        assert view.stage == "return" and view.jobs is w.jobs
+        qtbot.waitExposed(view)
+        view.choose(2)
+        with qtbot.waitSignal(view.rated, timeout=10000) as sig:
+            qtbot.mouseClick(view.send, Qt.MouseButton.LeftButton)
+        assert sig.args[0].code == w.model.dossier(row).code and sig.args[0].label == "Hài lòng"
+        assert ctx.store.conn.execute(
+            "SELECT count(*) FROM ratings r JOIN dossiers d ON d.id = r.dossier_id WHERE d.code = ?"
+            " AND r.stage = 'return'", (sig.args[0].code,)).fetchone()[0] == 1
+        view.close()
+    finally:
+        w.shutdown()
+        _dispose(w)
