@@ -192,6 +192,14 @@ class QueuesView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.channel = QComboBox(self)
         self.channel.setObjectName("queueChannel")
+        self.procedure = QComboBox(self)
+        self.procedure.setObjectName("queueProcedure")
+        self.procedure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.procedure.setMinimumContentsLength(12)
+        self.clerk = QComboBox(self)
+        self.clerk.setObjectName("queueClerk")
+        self.clerk.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.clerk.setMinimumContentsLength(8)
         self.soon_days = QSpinBox(self)
         self.soon_days.setObjectName("queueSoonDays")
         self.soon_days.setRange(0, 30)
@@ -202,6 +210,8 @@ class QueuesView(QWidget):
         self.timer.timeout.connect(self.reload_rows)
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.channel.currentIndexChanged.connect(lambda _i: self.reload_rows())
+        self.procedure.currentIndexChanged.connect(lambda _i: self.reload_rows())
+        self.clerk.currentIndexChanged.connect(lambda _i: self.reload_rows())
         self.soon_days.valueChanged.connect(lambda _v: self.refresh())
         self.model = QueueTableModel(self)
         self.model.sort_requested.connect(self._sort)
@@ -237,8 +247,12 @@ class QueuesView(QWidget):
         filters.addWidget(self.channel, 1)
         filters.addWidget(self.soon_label)
         filters.addWidget(self.soon_days)
+        filters2 = QHBoxLayout()
+        filters2.addWidget(self.procedure, 3)
+        filters2.addWidget(self.clerk, 2)
         right = QVBoxLayout()
         right.addLayout(filters)
+        right.addLayout(filters2)
         right.addWidget(self.table, 1)
         right.addWidget(self.status)
         layout = QHBoxLayout(self)
@@ -262,12 +276,39 @@ class QueuesView(QWidget):
             self.channel.addItem(text, value)
         self.channel.setCurrentIndex(max(0, self.channel.findData(current or "")))
         self.channel.blockSignals(False)
+        self._fill_filters()
         self.model.headerDataChanged.emit(qt.Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    def _fill_filters(self) -> None:
+        """Procedures and clerks of the dossiers in work (the choice survives a refresh)."""
+        from desk_app.services.reports import queues
+
+        try:
+            procs, clerks = queues.filter_values(self.ctx)
+        except DeskError:
+            return
+        for combo, all_text, items in (
+                (self.procedure, self.tr("All procedures"), [(f"{c} · {n}", c) for c, n in procs]),
+                (self.clerk, self.tr("All clerks"), [(c, c) for c in clerks])):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(all_text, "")
+            for text, value in items:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(0, combo.findData(keep or "")))
+            combo.blockSignals(False)
 
     def changeEvent(self, event) -> None:  # noqa: N802 — Qt API
         if event.type() == qt.QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 — Qt API
+        """On a small screen (1024×600) the names matter more than the day received."""
+        super().resizeEvent(event)
+        narrow = self.width() < 1200
+        self.table.setColumnHidden(COLUMNS.index("received_at"), narrow)
 
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -279,6 +320,8 @@ class QueuesView(QWidget):
             self.status.setText(i18n.error_text(exc))
             return
         self.list_model.set_counts(counts)
+        if hasattr(self, "procedure"):
+            self._fill_filters()
         row = self.list_model.row_of(self.current)
         self.list.setCurrentIndex(self.list_model.index(max(0, row)))
         self.reload_rows()
@@ -309,6 +352,8 @@ class QueuesView(QWidget):
         try:
             rows = queues.rows(self.ctx, self.current, soon_days=self.soon_days.value(),
                                search=self.search.text(), channel=self.channel.currentData() or "",
+                               procedure=self.procedure.currentData() or "",
+                               clerk=self.clerk.currentData() or "",
                                sort=self.sort_key, descending=self.descending)
         except DeskError as exc:
             self.status.setText(i18n.error_text(exc))
@@ -337,9 +382,13 @@ class QueuesView(QWidget):
         """A newly saved dossier: refresh, open the queue it is in and select its row."""
         from desk_app.services.reports import queues
 
-        self.search.blockSignals(True)
+        for w in (self.search, self.procedure, self.clerk):
+            w.blockSignals(True)
         self.search.clear()
-        self.search.blockSignals(False)
+        self.procedure.setCurrentIndex(0)
+        self.clerk.setCurrentIndex(0)
+        for w in (self.search, self.procedure, self.clerk):
+            w.blockSignals(False)
         self.refresh()
         names = queues.queue_of(self.ctx, code, soon_days=self.soon_days.value())
         if not names:                       # due later than the window: widen it to show it

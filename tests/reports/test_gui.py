@@ -396,3 +396,20 @@ def test_the_window_records_a_rating_through_its_job_runner(qtbot, ctx, qloop) -
     finally:
         w.shutdown()
         _dispose(w)
+
+
+def test_queue_filters_by_procedure_and_clerk(qtbot, queues_view, ctx) -> None:
+    v = queues_view
+    v.show_queue("to_return")
+    all_rows = v.model.rowCount()
+    procs = [v.procedure.itemData(i) for i in range(1, v.procedure.count())]
+    clerks = [v.clerk.itemData(i) for i in range(1, v.clerk.count())]
+    assert procs and clerks and v.procedure.itemData(0) == ""
+    v.clerk.setCurrentIndex(1)
+    assert 0 < v.model.rowCount() <= all_rows
+    assert {v.model.row(r).clerk for r in range(v.model.rowCount())} == {clerks[0]}
+    expected = Q.rows(ctx, "to_return", clerk=clerks[0], procedure=procs[0])
+    v.procedure.setCurrentIndex(1)
+    assert [v.model.row(r).code for r in range(v.model.rowCount())] == [r.code for r in expected]
+    v.refresh()                                    # the choice survives a refresh
+    assert v.procedure.currentData() == procs[0] and v.clerk.currentData() == clerks[0]

@@ -204,6 +204,19 @@ def rows(ctx: DeskContext, name: str, *, now: datetime | None = None,
     return out
 
 
+def filter_values(ctx: DeskContext) -> tuple[list[tuple[str, str]], list[str]]:
+    """What the filters offer: (procedure code, name) and clerks of the dossiers still in work
+    (a few thousand at most: the status index serves it)."""
+    statuses = "(" + ",".join(f"'{s}'" for s in (*OPEN_STATUSES, "waiting_supplement",
+                                                   "result_ready")) + ")"
+    conn = ctx.store.conn
+    procs = conn.execute(f"SELECT procedure_code, max(procedure_name) FROM dossiers WHERE status IN"
+                         f" {statuses} GROUP BY procedure_code ORDER BY 2").fetchall()
+    clerks = conn.execute(f"SELECT DISTINCT clerk FROM dossiers WHERE status IN {statuses}"
+                          " ORDER BY clerk").fetchall()
+    return [(r[0], r[1]) for r in procs], [r[0] for r in clerks]
+
+
 def queue_of(ctx: DeskContext, code: str, *, now: datetime | None = None,
              soon_days: int = DEFAULT_SOON_DAYS) -> list[str]:
     """The queues a dossier is in (the GUI selects a newly saved dossier in its list)."""
