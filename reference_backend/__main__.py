@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .common import ApiError, Settings
+from .portal import COMMANDS as PORTAL_COMMANDS
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -62,6 +63,8 @@ def parser() -> argparse.ArgumentParser:
     _common(c)
     c.add_argument("--idempotency-days", type=float, default=90.0)
     c.add_argument("--upload-expiry-seconds", type=float, default=24 * 3600.0)
+    from .portal import add_commands
+    add_commands(sub, _common)
     return ap
 
 
@@ -132,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             from .records import RecordService, load_item_validator
             out = RecordService(db, load_item_validator()).set_status(args.code, args.status, args.unit, args.note)
             print(json.dumps(out, ensure_ascii=False))
+        elif args.cmd in PORTAL_COMMANDS:
+            from .portal import run_command
+            return run_command(db, args)
         elif args.cmd == "cleanup":
             from .uploads import cleanup
             s = Settings(data_dir=args.data_dir, database_url=args.database_url,

@@ -384,6 +384,8 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         Route("/api/v1/feed", endpoint(feed), methods=["GET"]),
         Route("/api/v1/records/{code}/status", endpoint(status), methods=["GET"]),
     ]
+    from .portal import routes as portal_routes
+    routes += portal_routes(db, principal, endpoint, read_json, settings.max_json_bytes)
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={404: not_found, 405: method_not_allowed})
     app.state.db = db

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from . import portal
 from .auth import Principal
 from .common import ApiError, canonical_json, storable_text
 from .db import Database, blobs, feed, idempotency, receipt_counters, records, unit_counters
@@ -31,9 +32,10 @@ MA_HO_SO_RE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}
 
 # The desk's finer status <-> national TrangThaiHoSo codes (see openapi.yaml info.description).
 STATUS_TO_CODE = {"received": 2, "in_process": 4, "waiting_supplement": 5, "supplemented": 4,
-                  "result_ready": 9, "returned": 10, "refused": 3, "withdrawn": 7}
+                  "result_ready": 9, "returned": 10, "refused": 3, "withdrawn": 7,
+                  "stopped": 8}
 CODE_TO_STATUS = {2: "received", 3: "refused", 4: "in_process", 5: "waiting_supplement",
-                  7: "withdrawn", 9: "result_ready", 10: "returned"}
+                  7: "withdrawn", 8: "stopped", 9: "result_ready", 10: "returned"}
 
 
 def openapi_path() -> Path:
@@ -181,6 +183,9 @@ class RecordService:
                             "code": "idempotency_mismatch",
                             "message": "op_id đã dùng cho nội dung khác / op_id already used with a different body"})
                     continue
+                if (veto := portal.check_push(conn, who, item, touched)) is not None:
+                    out[i] = veto        # an online dossier it may not accept (reference_backend/portal.py)
+                    continue
                 res, state = self._decide(who, item, current, code_owner, have, receipts)
                 out[i] = res
                 if state is None:
@@ -216,6 +221,7 @@ class RecordService:
             conn.execute(sa.insert(feed), feed_rows)
             conn.execute(sa.insert(idempotency), idem_rows)
             conn.execute(sa.update(unit_counters).where(unit_counters.c.unit_code == unit).values(feed_seq=seq))
+            portal.after_push(self.db, conn, who, touched, now)   # link accepted online dossiers
         return out
 
     def _decide(self, who: Principal, item: dict, current: dict[str, dict], code_owner: dict[str, str],

@@ -18,10 +18,11 @@ STATUS_TO_CODE: dict[DossierStatus, int] = {
     DossierStatus.RETURNED: 10,
     DossierStatus.REFUSED: 3,
     DossierStatus.WITHDRAWN: 7,
+    DossierStatus.STOPPED: 8,        # Dừng xử lý
 }
 
 # Reverse map for records that carry only the number: codes the desk does not itself use fall
-# back to the nearest desk status (1 = newly filed online, 6/8 = processing steps).
+# back to the nearest desk status (1 = newly filed online, 6 = a processing step; 8 = stopped).
 CODE_TO_STATUS: dict[int, DossierStatus] = {
     1: DossierStatus.RECEIVED,
     2: DossierStatus.RECEIVED,
@@ -30,7 +31,7 @@ CODE_TO_STATUS: dict[int, DossierStatus] = {
     5: DossierStatus.WAITING_SUPPLEMENT,
     6: DossierStatus.IN_PROCESS,
     7: DossierStatus.WITHDRAWN,
-    8: DossierStatus.IN_PROCESS,
+    8: DossierStatus.STOPPED,
     9: DossierStatus.RESULT_READY,
     10: DossierStatus.RETURNED,
 }

@@ -16,6 +16,7 @@ STATUS_LABELS: dict[DossierStatus, tuple[str, str]] = {
     DossierStatus.RETURNED: ("Đã trả kết quả", "Result returned"),
     DossierStatus.REFUSED: ("Từ chối", "Refused"),
     DossierStatus.WITHDRAWN: ("Rút hồ sơ", "Withdrawn"),
+    DossierStatus.STOPPED: ("Dừng giải quyết", "Processing stopped"),
 }
 
 # A dossier's way to the province (dossiers.sync_state) and an outbox item's state.

@@ -29,6 +29,7 @@ class DossierStatus(str, Enum):
     RETURNED = "returned"                      # Đã trả kết quả
     REFUSED = "refused"                        # Từ chối
     WITHDRAWN = "withdrawn"                    # Công dân rút hồ sơ
+    STOPPED = "stopped"                        # Dừng giải quyết (Mẫu 05, issue 16)
 
 
 class Role(str, Enum):

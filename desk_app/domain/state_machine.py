@@ -19,9 +19,18 @@ waiting_supplement   withdrawn            clerk, supervisor
 supplemented         in_process           clerk, officer, processor, supervisor, system
 supplemented         withdrawn            clerk, supervisor
 result_ready         returned             clerk, supervisor
+in_process           stopped              officer, processor, supervisor
+waiting_supplement   stopped              officer, processor, supervisor
+supplemented         stopped              officer, processor, supervisor
 ===================  ===================  ==================================================
 
-``returned``, ``refused`` and ``withdrawn`` are final. Why these roles: the clerk (công chức
+``returned``, ``refused``, ``withdrawn`` and ``stopped`` are final. ``stopped`` (issue 16) is
+Mẫu 05 of Circular 03/2025/TT-VPCP, "Thông báo dừng giải quyết hồ sơ": processing ends without a
+decision (national TrangThaiHoSo 8, "Dừng xử lý").
+
+Actions that do not change the status (:data:`ACTIONS`): a hand-over between the desk and the
+processing agencies (``handover``; from ``received`` or ``supplemented`` it also moves the
+dossier to ``in_process``), the apology with a new date (``delay``, Mẫu 04) and a note. Why these roles: the clerk (công chức
 tiếp nhận) receives, hands over, takes supplements, returns results and records withdrawals at
 the applicant's request; the processing side (processor / signing officer) asks for supplements,
 refuses or produces results; ``system`` only moves dossiers forward automatically (hand-over
@@ -53,9 +62,27 @@ ALLOWED: dict[tuple[S, S], frozenset[R]] = {
                                                R.SYSTEM}),
     (S.SUPPLEMENTED, S.WITHDRAWN): frozenset({R.CLERK, R.SUPERVISOR}),
     (S.RESULT_READY, S.RETURNED): frozenset({R.CLERK, R.SUPERVISOR}),
+    (S.IN_PROCESS, S.STOPPED): _ALL_PROCESSING,
+    (S.WAITING_SUPPLEMENT, S.STOPPED): _ALL_PROCESSING,
+    (S.SUPPLEMENTED, S.STOPPED): _ALL_PROCESSING,
 }
 
-FINAL: frozenset[S] = frozenset({S.RETURNED, S.REFUSED, S.WITHDRAWN})
+FINAL: frozenset[S] = frozenset({S.RETURNED, S.REFUSED, S.WITHDRAWN, S.STOPPED})
+
+#: Actions without a status change of their own: the statuses they may start from and who may.
+ACTIONS: dict[str, tuple[frozenset[S], frozenset[R]]] = {
+    "handover": (frozenset({S.RECEIVED, S.IN_PROCESS, S.SUPPLEMENTED}),
+                 frozenset({R.CLERK, R.OFFICER, R.PROCESSOR, R.SUPERVISOR, R.SYSTEM})),
+    "delay": (frozenset({S.RECEIVED, S.IN_PROCESS, S.WAITING_SUPPLEMENT, S.SUPPLEMENTED}),
+              _ALL_PROCESSING),
+    "note": (frozenset(S) - FINAL, frozenset({R.CLERK, R.OFFICER, R.PROCESSOR, R.SUPERVISOR})),
+}
+
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "handover": ("chuyển hồ sơ (bàn giao)", "hand over"),
+    "delay": ("gia hạn, xin lỗi (Mẫu 04)", "delay with an apology (form 04)"),
+    "note": ("ghi chú", "add a note"),
+}
 
 STATUS_LABELS: dict[S, tuple[str, str]] = {
     S.RECEIVED: ("Đã tiếp nhận", "Received"),
@@ -66,6 +93,7 @@ STATUS_LABELS: dict[S, tuple[str, str]] = {
     S.RETURNED: ("Đã trả kết quả", "Result returned"),
     S.REFUSED: ("Từ chối", "Refused"),
     S.WITHDRAWN: ("Công dân rút hồ sơ", "Withdrawn by the applicant"),
+    S.STOPPED: ("Dừng giải quyết", "Processing stopped"),
 }
 
 ROLE_LABELS: dict[R, tuple[str, str]] = {
@@ -144,3 +172,37 @@ def transition(from_status: S | str, to_status: S | str, role: R | str) -> S:
             f"The {re_} role may not move a dossier from '{fe}' to '{te}'; only: {who_en}.",
             from_status=f.value, to_status=t.value, role=r.value)
     return t
+
+
+def action_allowed(action: str, status: S | str, role: R | str) -> bool:
+    """True if ``role`` may take ``action`` (see :data:`ACTIONS`) on a dossier in ``status``."""
+    try:
+        froms, roles = ACTIONS[action]
+        return _coerce_status(status) in froms and _coerce_role(role) in roles
+    except (KeyError, ValidationError):
+        return False
+
+
+def check_action(action: str, status: S | str, role: R | str) -> None:
+    """Raise ValidationError saying why ``role`` may not take ``action`` now (same codes as
+    :func:`transition`: ``status_final``, ``status_not_allowed``, ``status_role_forbidden``)."""
+    f, r = _coerce_status(status), _coerce_role(role)
+    froms, roles = ACTIONS[action]
+    av, ae = ACTION_LABELS[action]
+    fv, fe = STATUS_LABELS[f]
+    if f not in froms:
+        code = "status_final" if f in FINAL else "status_not_allowed"
+        ok = ", ".join(f"«{STATUS_LABELS[x][0]}»" for x in S if x in froms)
+        ok_en = ", ".join(f"'{STATUS_LABELS[x][1]}'" for x in S if x in froms)
+        raise ValidationError(
+            code, f"Không thể {av} khi hồ sơ ở trạng thái «{fv}»; chỉ được khi hồ sơ ở: {ok}.",
+            f"Cannot {ae} while the dossier is '{fe}'; only when it is: {ok_en}.",
+            from_status=f.value, action=action)
+    if r not in roles:
+        rv, re_ = ROLE_LABELS[r]
+        who = ", ".join(ROLE_LABELS[x][0] for x in sorted(roles, key=lambda x: x.value))
+        who_en = ", ".join(ROLE_LABELS[x][1] for x in sorted(roles, key=lambda x: x.value))
+        raise ValidationError(
+            "status_role_forbidden", f"Vai trò {rv} không được {av}; chỉ {who} được làm việc này.",
+            f"The {re_} role may not {ae}; only: {who_en}.", from_status=f.value,
+            action=action, role=r.value)

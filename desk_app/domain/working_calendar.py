@@ -22,9 +22,13 @@ Deadline rules (:meth:`WorkingCalendar.due`):
   hours; received after the national 15:00 cut-off (strictly later than 15:00:00) or on a day
   off, due the next working day.
 * Working-day procedures: due at the end of office hours of the N-th working day after the
-  receipt day. Received on a day off (post, online) or after a province's optional afternoon
-  cut-off, the dossier counts as received on the next working day (as Decree 45/2020/NĐ-CP
-  does for online filing), and that day is not counted either.
+  receipt day.
+* Received on a day off (a Saturday desk, post, online filing) or after hours (after the end of
+  office hours, or after a province's optional afternoon cut-off): the period starts at 08:00 of
+  the next working day, and THAT day is day 1 (Decree 297/2025: "được tính từ 08 giờ 00 ngày làm
+  việc kế tiếp"). Saturday + 1 working day is due Monday 17:00. For working-day procedures this
+  equals "N-th working day after the receipt date"; for calendar-day ones it is day N counted from
+  that first working day. Before opening on a working day the receipt day is simply not counted.
 * Calendar-day procedures: receipt day + N days; if that day is off, the next working day.
 
 Times are local (+07:00); the result is at the end of office hours (17:00 by default).
@@ -211,6 +215,29 @@ class WorkingCalendar:
             n += self.is_working_day(cur)
         return n
 
+    # --- clock stops (supplement requests) ------------------------------------------------------
+
+    def paused_working_days(self, stopped_at: datetime, resumed_at: datetime) -> int:
+        """Working days the clock stood still between a supplement request and its receipt:
+        the working days in (request date, receipt date]. The request day was partly used and
+        stays counted; the receipt day is not counted (as for a fresh intake), and a receipt on
+        a day off or after hours resumes at 08:00 of the next working day — the same count."""
+        a, b = to_local(stopped_at).date(), to_local(resumed_at).date()
+        if b <= a:
+            return 0
+        return self.working_days_between(a, b)
+
+    def extend_due(self, due: datetime, working_days: int) -> datetime:
+        """The appointment moved by ``working_days`` working days (same hour); a due date that
+        fell on a day off (an old record) first moves to the next working day."""
+        _check_days(working_days)
+        local = to_local(due)
+        day = local.date()
+        if working_days == 0:
+            return local
+        day = self.add_working_days(day, working_days)
+        return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=VN_TZ)
+
     # --- deadlines --------------------------------------------------------------------------------
 
     def due(
@@ -270,33 +297,59 @@ class WorkingCalendar:
             cuts = [c for c in (cut, pcut) if c is not None]
             effective = min(cuts) if cuts else None
             counted = day
+            late = None
             if not self.is_working_day(day):
-                counted = self.next_working_day(day)
-                vi.append(f"Ngày {day:%d/%m/%Y} là ngày nghỉ: coi như tiếp nhận ngày làm việc "
-                          f"tiếp theo {counted:%d/%m/%Y}.")
-                en.append(f"{day} is a day off: treated as received on the next working day "
-                          f"{counted}.")
+                late = "off"
+            elif clock > close:
+                late = "closed"
             elif effective is not None and clock > effective:
-                counted = self.next_working_day(day)
-                vi.append(f"Sau giờ tiếp nhận {effective:%H:%M}: coi như tiếp nhận ngày "
-                          f"{counted:%d/%m/%Y}.")
-                en.append(f"After the {effective:%H:%M} cut-off: treated as received on {counted}.")
-            vi.append("Không tính ngày tiếp nhận (BLDS 2015 điều 147).")
-            en.append("The day of receipt is not counted (Civil Code 2015 art. 147).")
-            if kind is TimeKind.WORKING_DAYS:
-                due_day = self.add_working_days(counted, days)
-                vi.append(f"Cộng {days} ngày làm việc: {due_day:%d/%m/%Y}.")
-                en.append(f"Plus {days} working days: {due_day}.")
+                late = "cutoff"
+            if late is not None:
+                # Decree 297/2025: received on a day off or after hours, the period starts at
+                # 08:00 of the next working day and that day is day 1.
+                first = self.next_working_day(day)
+                if late == "off":
+                    vi.append(f"Ngày {day:%d/%m/%Y} là ngày nghỉ: thời hạn tính từ 08:00 ngày "
+                              f"làm việc tiếp theo {first:%d/%m/%Y}, là ngày thứ nhất.")
+                    en.append(f"{day} is a day off: the period starts at 08:00 on the next "
+                              f"working day {first}, which is day 1.")
+                else:
+                    hour = close if late == "closed" else effective
+                    vi.append(f"Tiếp nhận sau {hour:%H:%M}: thời hạn tính từ 08:00 ngày làm việc "
+                              f"tiếp theo {first:%d/%m/%Y}, là ngày thứ nhất.")
+                    en.append(f"Received after {hour:%H:%M}: the period starts at 08:00 on the "
+                              f"next working day {first}, which is day 1.")
+                if kind is TimeKind.WORKING_DAYS:
+                    due_day = self.add_working_days(first, max(days - 1, 0))
+                    vi.append(f"Ngày làm việc thứ {max(days, 1)}: {due_day:%d/%m/%Y}.")
+                    en.append(f"Working day {max(days, 1)}: {due_day}.")
+                else:
+                    raw = first + timedelta(days=max(days - 1, 0))
+                    due_day = self.working_day_on_or_after(raw)
+                    vi.append(f"Ngày thứ {max(days, 1)}: {raw:%d/%m/%Y}.")
+                    en.append(f"Day {max(days, 1)}: {raw}.")
+                    if due_day != raw:
+                        vi.append(f"Ngày cuối là ngày nghỉ: chuyển sang {due_day:%d/%m/%Y} "
+                                  "(BLDS 2015 điều 148).")
+                        en.append(f"The last day is a day off: moved to {due_day} "
+                                  "(Civil Code 2015 art. 148).")
             else:
-                raw = counted + timedelta(days=days)
-                due_day = self.working_day_on_or_after(raw)
-                vi.append(f"Cộng {days} ngày: {raw:%d/%m/%Y}.")
-                en.append(f"Plus {days} days: {raw}.")
-                if due_day != raw:
-                    vi.append(f"Ngày cuối là ngày nghỉ: chuyển sang {due_day:%d/%m/%Y} "
-                              "(BLDS 2015 điều 148).")
-                    en.append(f"The last day is a day off: moved to {due_day} "
-                              "(Civil Code 2015 art. 148).")
+                vi.append("Không tính ngày tiếp nhận (BLDS 2015 điều 147).")
+                en.append("The day of receipt is not counted (Civil Code 2015 art. 147).")
+                if kind is TimeKind.WORKING_DAYS:
+                    due_day = self.add_working_days(counted, days)
+                    vi.append(f"Cộng {days} ngày làm việc: {due_day:%d/%m/%Y}.")
+                    en.append(f"Plus {days} working days: {due_day}.")
+                else:
+                    raw = counted + timedelta(days=days)
+                    due_day = self.working_day_on_or_after(raw)
+                    vi.append(f"Cộng {days} ngày: {raw:%d/%m/%Y}.")
+                    en.append(f"Plus {days} days: {raw}.")
+                    if due_day != raw:
+                        vi.append(f"Ngày cuối là ngày nghỉ: chuyển sang {due_day:%d/%m/%Y} "
+                                  "(BLDS 2015 điều 148).")
+                        en.append(f"The last day is a day off: moved to {due_day} "
+                                  "(Civil Code 2015 art. 148).")
         due = datetime.combine(due_day, close, tzinfo=VN_TZ)
         vi.append(f"Hẹn trả: {due:%H:%M} ngày {due:%d/%m/%Y}.")
         en.append(f"Due: {due:%H:%M} on {due:%Y-%m-%d}.")

@@ -1,5 +1,7 @@
-"""The printed one-stop forms (Circular 01/2018/TT-VPCP): Mẫu 01 receipt and appointment slip,
-Mẫu 02 supplement request, Mẫu 03 refusal — as A4 PDF bytes.
+"""The printed one-stop forms (Circular 03/2025/TT-VPCP): Mẫu 01 receipt and appointment slip,
+Mẫu 02 supplement request, Mẫu 03 refusal, Mẫu 04 apology and new date, Mẫu 05 stop processing,
+Mẫu 06 control slip — as A4 PDF bytes; Mẫu 07 (the logbook of a period) is
+:func:`render_logbook`. The form number printed top right is the template's ``form_number``.
 
 Why reportlab and not Qt: the CLI, services and tests must print without a Qt application, and
 reportlab embeds a subset of a TrueType font with a ToUnicode map, so the Vietnamese text stays
@@ -21,7 +23,7 @@ from xml.sax.saxutils import escape
 
 import segno
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -238,7 +240,9 @@ def _fit_size(text: str, font: str, size: float, width: float, floor: float = 8.
 
 
 def _values(dossier: Dossier, unit: Unit, procedure: Procedure, clerk_name: str,
-            tpl: Mapping[str, Any], printed_at: datetime, lookup: str | None) -> dict[str, str]:
+            tpl: Mapping[str, Any], printed_at: datetime, lookup: str | None,
+            extra: Mapping[str, Any] | None = None) -> dict[str, str]:
+    extra = extra or {}
     common = tpl["common"]
     fmt = common["format"]
     blank = fmt["blank"]
@@ -265,10 +269,17 @@ def _values(dossier: Dossier, unit: Unit, procedure: Procedure, clerk_name: str,
     }
     values["place"] = clean(common["header"]["place"]) or place_of(unit)
     values.update(date_values(printed_at))
+    values["form_number"] = clean(tpl["form"].get("form_number", ""))
 
     dt = fmt["datetime"]
     values["received_at"] = templates.fill(dt, date_values(dossier.received_at))
     values["due_at"] = templates.fill(dt, date_values(dossier.due_at)) if dossier.due_at else blank
+    for key in ("original_due_at", "new_due_at", "stopped_at"):
+        when = extra.get(key)
+        values[key] = templates.fill(dt, date_values(when)) if when else blank
+    values["reason"] = clean(extra.get("reason", "")) or blank
+    values["agency"] = clean(extra.get("agency", "")) or clean(unit.name)
+    values["partner"] = clean(extra.get("partner", "")) or blank
 
     kinds = common["time_kinds"]
     if procedure.time_kind == TimeKind.IMMEDIATE:
@@ -376,9 +387,10 @@ def _header(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, fram
     above_rule = len(left)
     left.append(Rule(min(30 * mm, left_w * 0.5)))
     left.append(Spacer(1, 1.5 * mm))
-    number = templates.fill(h["number_line"], values)
+    number_tpl = tpl["form"].get("number_line") or h["number_line"]
+    number = templates.fill(number_tpl, values)
     n_size_left = _fit_size(number, FONT, head_size, left_w - 4, floor=9.0)
-    left.append(Paragraph(_markup(h["number_line"], values),
+    left.append(Paragraph(_markup(number_tpl, values),
                           ParagraphStyle("number", parent=st.head, fontSize=n_size_left)))
 
     nation = templates.fill(h["nation_line"], values)
@@ -497,12 +509,69 @@ def _signatures(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, 
     return table
 
 
+def _form_number(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles) -> list[Flowable]:
+    """"Mẫu số 0N" at the top right (the number is part of each template)."""
+    label = tpl["common"]["labels"].get("form_number", "")
+    if not values.get("form_number") or not label.strip():
+        return []
+    style = ParagraphStyle("form_number", parent=st.body, fontName=FONT_BOLD,
+                           fontSize=st.note.fontSize + 1, leading=(st.note.fontSize + 1) * 1.2,
+                           alignment=TA_RIGHT)
+    return [Paragraph(_markup(label, values), style)]
+
+
+def on_time_label(at: datetime, due: datetime | None, labels: list[str]) -> str:
+    """Trước hạn (an earlier day) / Đúng hạn (by the due time) / Quá hạn (later)."""
+    if due is None or len(labels) < 3:
+        return ""
+    if at.date() < due.date():
+        return labels[0]
+    return labels[1] if at <= due else labels[2]
+
+
+def _control_slip(tpl: Mapping[str, Any], values: Mapping[str, str], st: _Styles, frame_w: float,
+                  steps: list[Mapping[str, Any]]) -> list[Flowable]:
+    form = tpl["form"]
+    story: list[Flowable] = []
+    for key in ("agency_line", "partner_line", "received", "due"):
+        story.append(Paragraph(_markup(form[key], values, bold={"due_at"}), st.body_left))
+    story.append(Spacer(1, 2 * mm))
+    heads = (list(form["columns"]) + ["", "", "", ""])[:4]
+    data: list[list[Any]] = [[Paragraph(escape(clean(h)), st.cell_head) for h in heads]]
+    for step in steps:
+        when = step["at"]
+        cell = [Paragraph(_markup(form["give"], {"giver": clean(step.get("giver", ""))}), st.cell),
+                Paragraph(_markup(form["take"], {"receiver": clean(step.get("receiver", ""))}),
+                          st.cell),
+                Paragraph(_markup(form["at"], date_values(when)), st.cell)]
+        data.append([Paragraph(escape(clean(step.get("unit", ""))), st.cell), cell,
+                     Paragraph(escape(clean(step.get("result", ""))), st.cell_center),
+                     Paragraph(escape(clean(step.get("note", ""))), st.cell)])
+    if len(data) == 1:
+        data.append([Paragraph(escape(form["empty"]), st.cell), "", "", ""])
+    widths = [frame_w * 0.27, frame_w * 0.36, frame_w * 0.17, frame_w * 0.20]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    story.append(table)
+    story.append(Spacer(1, 2 * mm))
+    story.append(Paragraph(_markup(form["footnote"], values), st.note))
+    return story
+
+
 def _story(kind: str, dossier: Dossier, tpl: Mapping[str, Any], values: dict[str, str], st: _Styles,
-           frame_w: float, qr_payload: str, has_url: bool) -> list[Flowable]:
+           frame_w: float, qr_payload: str, has_url: bool,
+           extra_steps: list[Mapping[str, Any]] = ()) -> list[Flowable]:
     form = tpl["form"]
     blank = tpl["common"]["format"]["blank"]
     values = {**values, "blank": blank}
-    story: list[Flowable] = [_header(tpl, values, st, frame_w)]
+    story: list[Flowable] = _form_number(tpl, values, st)
+    story.append(_header(tpl, values, st, frame_w))
     story += _title_block(tpl, values, st)
 
     if kind == "01":
@@ -537,6 +606,19 @@ def _story(kind: str, dossier: Dossier, tpl: Mapping[str, Any], values: dict[str
                                                               "contact_phone": phone}), st.body))
         story.append(Spacer(1, 4 * mm))
         story.append(KeepTogether([_signatures(tpl, values, st, frame_w, "", values["clerk_name"])]))
+    elif kind in ("04", "05"):
+        story.append(Paragraph(_markup(form["greeting"], values, bold={"applicant_name"}),
+                               st.center))
+        story.append(Spacer(1, 2 * mm))
+        keys = (("received", "identity", "original_due", "late", "reason", "apology", "closing")
+                if kind == "04" else ("received", "identity", "stop", "reason", "closing"))
+        for key in keys:
+            bold = {"new_due_at", "code"} if key in ("apology", "identity") else set()
+            story.append(Paragraph(_markup(form[key], values, bold=bold), st.body))
+        story.append(Spacer(1, 4 * mm))
+        story.append(KeepTogether([_signatures(tpl, values, st, frame_w, "", "")]))
+    elif kind == "06":
+        story += _control_slip(tpl, values, st, frame_w, extra_steps)
     else:
         story += _applicant_block(tpl, values, st, frame_w, qr_payload, has_url)
         story.append(Paragraph(_markup(form["refusal_intro"], values), st.body))
@@ -561,13 +643,22 @@ def _default_printed_at(kind: str, dossier: Dossier) -> datetime:
 
 def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, clerk_name: str,
            template_dir: Path | None = None, lookup_url: str | None = None,
-           printed_at: datetime | None = None) -> bytes:
-    """Render form ``kind`` ("01" | "02" | "03") for ``dossier`` as A4 PDF bytes.
+           printed_at: datetime | None = None, extra: Mapping[str, Any] | None = None) -> bytes:
+    """Render form ``kind`` ("01" … "06") for ``dossier`` as A4 PDF bytes.
+
+    ``extra`` carries what the dossier itself does not hold: ``original_due_at``,
+    ``new_due_at`` and ``reason`` (04), ``stopped_at`` and ``reason`` (05), ``agency``,
+    ``partner`` and ``steps`` (06: dicts with unit, giver, receiver, at, result, note).
 
     ``lookup_url`` (else ``unit.lookup_url``) goes into the QR code with the dossier code; without
     one the QR carries the code alone. Raises ValidationError for a bad kind or template.
     """
     kind = str(kind).zfill(2) if str(kind).isdigit() else str(kind)
+    if kind == "07":
+        raise ValidationError("form_kind_unknown",
+                              "Mẫu 07 (Sổ theo dõi hồ sơ) in theo kỳ, không theo một hồ sơ.",
+                              "Form 07 (the logbook) is printed for a period, not a dossier.",
+                              kind=kind)
     tpl = templates.load(kind, template_dir)
     register_fonts()
     page = tpl["common"]["page"]
@@ -581,7 +672,7 @@ def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, cle
     # The note names the site: the dossier's own page when the URL has {code}, else the portal.
     site = (target if "{code}" in configured else configured) if target else ""
     at = printed_at or _default_printed_at(kind, dossier)
-    values = _values(dossier, unit, procedure, clerk_name, tpl, at, site)
+    values = _values(dossier, unit, procedure, clerk_name, tpl, at, site, extra)
     title = clean(templates.fill(tpl["form"]["title"], values))
     page_fmt = tpl["common"]["format"]["page_number"]
 
@@ -607,7 +698,7 @@ def render(kind: str, dossier: Dossier, unit: Unit, procedure: Procedure, *, cle
         doc.addPageTemplates([PageTemplate(id="first", frames=[frame], autoNextPageTemplate="later"),
                               PageTemplate(id="later", frames=[frame], onPage=later_pages)])
         story = _story(kind, dossier, tpl, values, _Styles(page, scale), frame_w, target or code,
-                       bool(target))
+                       bool(target), list((extra or {}).get("steps", ())))
         try:
             doc.build(story)
         except LayoutError as exc:

@@ -18,7 +18,12 @@ from typing import Any
 from desk_app.domain.errors import ValidationError
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "resources" / "forms"
-KINDS = ("01", "02", "03")
+#: Form numbers of Circular 03/2025/TT-VPCP: 01 receipt, 02 supplement request, 03 refusal,
+#: 04 apology and new date, 05 stop processing, 06 control slip, 07 logbook (a period, not one
+#: dossier). The number printed on each form is the template's own ``form_number`` key, so a
+#: province still on the 2018 numbering changes it in its override file.
+KINDS = ("01", "02", "03", "04", "05", "06", "07")
+DOSSIER_KINDS = KINDS[:6]
 
 # Names a template string may use in {braces}. Anything else is a typo or an attempt to reach
 # attributes ({x.__class__}); both are rejected at load time.
@@ -30,6 +35,9 @@ PLACEHOLDERS = frozenset({
     "sets", "time_limit", "received_at", "due_at", "delivery", "delivery_address", "fee", "fee_note",
     "logbook_book", "logbook_serial", "days", "cutoff", "clerk_name", "reason", "lookup_site",
     "lookup_hint", "contact_phone", "contact_phone_part",
+    # issue 16 (forms 04–07)
+    "form_number", "original_due_at", "new_due_at", "agency", "period_from", "period_to",
+    "stopped_at", "count", "giver", "receiver", "partner",
 })
 
 _STR = str
@@ -47,7 +55,8 @@ _COMMON_SCHEMA: dict[str, dict[str, type]] = {
                "fee_free": _STR,
                "page_number": _STR},
     "labels": {"unit_desk": _STR, "code": _STR, "applicant": _STR, "on_behalf_of": _STR,
-               "address": _STR, "contact": _STR, "request": _STR, "signature_hint": _STR},
+               "address": _STR, "contact": _STR, "request": _STR, "signature_hint": _STR,
+               "form_number": _STR},
     "component_forms": {"original": _STR, "copy": _STR, "certified_copy": _STR},
     "time_kinds": {"working_days": _STR, "calendar_days": _STR, "same_day": _STR,
                    "same_day_no_cutoff": _STR, "immediate": _STR},
@@ -55,16 +64,30 @@ _COMMON_SCHEMA: dict[str, dict[str, type]] = {
     "qr": {"caption_code": _STR, "caption_url": _STR},
 }
 _FORM_SCHEMA: dict[str, dict[str, type]] = {
-    "01": {"title": _STR, "copy_note": _STR, "components_heading": _STR,
+    "01": {"form_number": _STR, "title": _STR, "copy_note": _STR, "components_heading": _STR,
            "components_columns": _LIST, "components_empty": _STR, "sets": _STR,
            "time_limit": _STR, "received": _STR, "due": _STR, "delivery": _STR, "fee": _STR,
            "logbook": _STR, "signature_left": _STR, "signature_right": _STR,
            "notes_heading": _STR, "notes": _LIST, "lookup_hint": _STR},
-    "02": {"title": _STR, "requests_heading": _STR, "reason": _STR, "once": _STR,
+    "02": {"form_number": _STR, "title": _STR, "requests_heading": _STR, "reason": _STR, "once": _STR,
            "contact_help": _STR, "contact_phone": _STR, "contact_phone_part": _STR,
            "signature_left": _STR, "signature_right": _STR},
-    "03": {"title": _STR, "refusal_intro": _STR, "closing": _STR, "signature_left": _STR,
+    "03": {"form_number": _STR, "title": _STR, "refusal_intro": _STR, "closing": _STR,
+           "signature_left": _STR, "signature_right": _STR},
+    "04": {"form_number": _STR, "title": _STR, "number_line": _STR, "greeting": _STR,
+           "received": _STR, "identity": _STR, "original_due": _STR, "late": _STR,
+           "reason": _STR, "apology": _STR, "closing": _STR, "signature_left": _STR,
            "signature_right": _STR},
+    "05": {"form_number": _STR, "title": _STR, "number_line": _STR, "greeting": _STR,
+           "received": _STR, "identity": _STR, "stop": _STR, "reason": _STR, "closing": _STR,
+           "signature_left": _STR, "signature_right": _STR},
+    "06": {"form_number": _STR, "title": _STR, "number_line": _STR, "agency_line": _STR,
+           "partner_line": _STR, "received": _STR, "due": _STR, "columns": _LIST,
+           "give": _STR, "take": _STR, "at": _STR, "on_time": _LIST, "empty": _STR,
+           "footnote": _STR},
+    "07": {"form_number": _STR, "title": _STR, "period": _STR, "columns": _LIST,
+           "group_receipt": _STR, "delivery_desk": _STR, "delivery_post": _STR,
+           "empty": _STR, "total": _STR, "signature_right": _STR},
 }
 _PAGE_LIMITS = {"margin": (5.0, 60.0), "font": (6.0, 24.0), "qr_size_mm": (15.0, 60.0)}
 
@@ -178,8 +201,8 @@ def load(kind: str, template_dir: Path | None = None, *, builtin_dir: Path = BUI
     """
     if kind not in KINDS:
         raise ValidationError("form_kind_unknown",
-                              f"Không có mẫu in “{kind}” (chỉ có 01, 02, 03).",
-                              f"Unknown form kind {kind!r} (only 01, 02, 03).", kind=kind)
+                              f"Không có mẫu in “{kind}” (chỉ có 01–07).",
+                              f"Unknown form kind {kind!r} (only 01–07).", kind=kind)
     result: dict[str, Any] = {}
     for part, name in (("common", "common.toml"), ("form", f"mau{kind}.toml")):
         origin: dict[str, Path] = {}

@@ -593,3 +593,6 @@ def gui(session: "Session | None", *, data_dir: Path | None = None, selftest: bo
 # --------------------------------------------------------------------------- other capabilities
 import desk_app.services.signing.commands  # noqa: E402,F401  (sign, sign upgrade, sign verify, certify)
 import desk_app.services.scanning.commands  # noqa: E402,F401  (scan list/test/device/import/watch/ocr)
+import desk_app.services.workflow.commands  # noqa: E402,F401  (dossier transition, form, fees)
+import desk_app.services.online.commands  # noqa: E402,F401  (online list/accept/refuse)
+import desk_app.services.reports.commands  # noqa: E402,F401  (report, queues, rate)

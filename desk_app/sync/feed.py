@@ -15,6 +15,7 @@ from typing import Any
 from desk_app.domain.dossier_record import CODE_TO_STATUS, search_text
 from desk_app.domain.localtime import VN_TZ
 from desk_app.domain.models import DossierStatus
+from desk_app.sync import online_feed  # (also registers its deferred handlers)
 from offline_store import repo
 
 CURSOR_KEY = "feed_cursor"
@@ -109,6 +110,8 @@ def apply_page(conn: Any, items: list[dict], next_cursor: str) -> dict[str, Any]
     """
     counts: dict[str, Any] = {"inserted": 0, "updated": 0, "skipped": 0, "rejected": []}
     for item in items:
+        if online_feed.handle(conn, item, counts):   # portal dossiers -> the online inbox
+            continue
         try:
             row = record_to_row(item)
         except (KeyError, TypeError, ValueError) as exc:
@@ -121,6 +124,7 @@ def apply_page(conn: Any, items: list[dict], next_cursor: str) -> dict[str, Any]
             from desk_app.sync.feed_files import queue_fetches
 
             counts["files_queued"] = counts.get("files_queued", 0) + queue_fetches(conn, item)
+            counts["files_queued"] += online_feed.after_record(conn, item, outcome)  # results, events
         if outcome == "inserted":
             mine = repo.get_dossier_by_record_id(conn, row["record_id"])
             if mine is not None:

@@ -28,6 +28,7 @@ from desk_app.ui.qt import (
     QSize,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QTimer,
     QToolBar,
     QVBoxLayout,
@@ -186,7 +187,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
-        self.stack.addWidget(page)
+        self.list_page = page
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(page, "")
+        from desk_app.ui.queues import QueuesView
+
+        self.queues = QueuesView(ctx, self, session=self.session)
+        self.queues.dossier_activated.connect(self.open_code)
+        self.tabs.addTab(self.queues, "")
+        self.online = self._online_view()
+        if self.online is not None:
+            self.tabs.addTab(self.online, "")
+        self.stack.addWidget(self.tabs)
         self.lock_screen = LockScreen(self)
         self.lock_screen.unlock_requested.connect(self.try_unlock)
         self.lock_screen.logout_requested.connect(self.log_out)
@@ -286,6 +300,10 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action("actSettings", [], lambda: session_menus.open_settings(self))
         self.act_verify = self._action("actVerify", [], lambda: session_menus.run_verify(self))
         self.act_catalog = self._action("actCatalogImport", [], lambda: session_menus.import_catalog(self))
+        self.act_queues = self._action("actQueues", ["Ctrl+W"], self.show_queues)
+        self.act_dashboard = self._action("actDashboard", ["F9"], self.open_dashboard)
+        self.act_rating = self._action("actRating", ["Ctrl+R"], self.open_rating)
+        self.act_cash = self._action("actCash", [], self.open_cash)
         self.act_vi = self._action("actVietnamese", [], lambda: self.set_language("vi"))
         self.act_en = self._action("actEnglish", [], lambda: self.set_language("en"))
         group = QActionGroup(self)
@@ -310,6 +328,10 @@ class MainWindow(QMainWindow):
         self.menu_admin.setObjectName("menuAdmin")
         for a in (self.act_accounts, self.act_settings, self.act_verify, self.act_catalog):
             self.menu_admin.addAction(a)
+        self.menu_reports = bar.addMenu("")
+        self.menu_reports.setObjectName("menuReports")
+        for a in (self.act_queues, self.act_dashboard, self.act_rating, self.act_cash):
+            self.menu_reports.addAction(a)
         self.menu_lang = bar.addMenu("")
         self.menu_lang.setObjectName("menuLanguage")
         self.menu_lang.addAction(self.act_vi)
@@ -327,6 +349,15 @@ class MainWindow(QMainWindow):
         from desk_app.ui import session_menus
 
         session_menus.apply(self, self.session)
+        from desk_app.services import registry
+
+        role = self.session.user.role
+        self.act_dashboard.setVisible(registry.allowed(role, "report"))
+        self.act_rating.setVisible(registry.allowed(role, "rate"))
+        self.act_cash.setVisible(registry.allowed(role, "cash summary"))
+        self.queues.session = self.session
+        if self.online is not None and hasattr(self.online, "session"):
+            self.online.session = self.session
 
     def _retranslate_shell(self) -> None:
         self.placeholder.setText(self.tr("Opening the data…") if self.session is None and not self._built
@@ -359,6 +390,15 @@ class MainWindow(QMainWindow):
         self.menu_sync.setTitle(self.tr("&Sync"))
         self.menu_admin.setTitle(self.tr("&Administration"))
         self.menu_lang.setTitle(self.tr("&Language"))
+        self.menu_reports.setTitle(self.tr("&Reports"))
+        self.act_queues.setText(self.tr("Work queues (Ctrl+W)"))
+        self.act_dashboard.setText(self.tr("Dashboard (F9)"))
+        self.act_rating.setText(self.tr("Citizen's rating of the selected dossier (Ctrl+R)"))
+        self.act_cash.setText(self.tr("Takings of the day…"))
+        self.tabs.setTabText(0, self.tr("Dossiers"))
+        self.tabs.setTabText(1, self.tr("Work queues"))
+        if self.online is not None:
+            self.tabs.setTabText(2, self.tr("Online dossiers"))
         self.lock_screen.retranslate()
         self._update_unit_label()
         self.model.headerDataChanged.emit(qt.Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
@@ -486,6 +526,109 @@ class MainWindow(QMainWindow):
     def _on_saved(self, dossier) -> None:
         self.model.reload()
         self.sync.refresh()
+        code = getattr(dossier, "code", None)
+        if code:
+            self.select_in_list(code)
+            self.queues.select_code(code)
+
+    def select_in_list(self, code: str) -> bool:
+        """Select the dossier ``code`` in the dossier list (a newly saved one is at the top)."""
+        for row in range(self.model.rowCount()):
+            if self.model.dossier(row).code == code:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return True
+        return False
+
+    # --- issue 16: queues, online inbox, dashboard, rating, cash --------------------------------
+    def _online_view(self):
+        try:
+            from desk_app.ui.online_queue import OnlineQueueView
+        except ImportError:
+            return None
+        view = OnlineQueueView(self.ctx, self.session, self.jobs, self)
+        if hasattr(view, "accepted"):
+            view.accepted.connect(lambda code: (self.model.reload(), self.queues.select_code(code)))
+        if hasattr(view, "changed"):
+            view.changed.connect(self.queues.refresh)
+        return view
+
+    def show_queues(self) -> None:
+        if self.locked or self.session is None:
+            return
+        self.tabs.setCurrentWidget(self.queues)
+        self.queues.refresh()
+        self.queues.table.setFocus()
+
+    def open_code(self, code: str):
+        """Open one dossier by its code (from a queue, the dashboard, a figure's list)."""
+        if self.locked or self.session is None:
+            return None
+        from desk_app.services import dossiers
+
+        try:
+            dossier = dossiers.get(self.ctx, code)
+        except DeskError as exc:
+            self.statusBar().showMessage(i18n.error_text(exc), 10000)
+            return None
+        from desk_app.ui.dossier_detail import DossierDetail
+
+        self.detail = DossierDetail(self.ctx, dossier, self, **self._child_kwargs(DossierDetail))
+        self.detail.show()
+        return self.detail
+
+    def open_dashboard(self):
+        if self.locked or self.session is None or not self.act_dashboard.isVisible():
+            return None
+        from desk_app.ui.dashboard import DashboardView
+
+        view = getattr(self, "dashboard", None)
+        if view is None:
+            view = self.dashboard = DashboardView(self.ctx, self, session=self.session,
+                                                  jobs=self.jobs)
+            view.open_dossier.connect(self.open_code)
+        view.show()
+        view.raise_()
+        view.load()
+        return view
+
+    def _current_code(self) -> str | None:
+        if self.tabs.currentWidget() is self.queues:
+            return self.queues.selected_code()
+        return self.selected_code()
+
+    def open_rating(self, stage: str | None = None):
+        """The citizen's rating of the selected dossier, on the screen facing the citizen."""
+        if self.locked or self.session is None or not self.act_rating.isVisible():
+            return None
+        code = self._current_code()
+        if code is None:
+            self.statusBar().showMessage(self.tr("Select a dossier first."), 8000)
+            return None
+        from desk_app.services import dossiers
+        from desk_app.ui.rating_view import RatingView
+
+        try:
+            d = dossiers.get(self.ctx, code)
+        except DeskError as exc:
+            self.statusBar().showMessage(i18n.error_text(exc), 10000)
+            return None
+        stage = stage or ("return" if d.status.value == "returned" else "intake")
+        self.rating = RatingView(self.ctx, code, stage=stage, session=self.session,
+                                 jobs=self.jobs, parent=self)
+        self.rating.rated.connect(lambda _r: self.statusBar().showMessage(
+            self.tr("The citizen's rating was recorded."), 8000))
+        self.rating.show_for_citizen()
+        return self.rating
+
+    def open_cash(self):
+        if self.locked or self.session is None or not self.act_cash.isVisible():
+            return None
+        from desk_app.ui.cash_summary import CashView
+
+        self.cash = CashView(self.ctx, self, session=self.session, jobs=self.jobs)
+        self.cash.show()
+        return self.cash
 
     def open_detail(self, *_args) -> DossierDetail | None:
         if self.locked or self.session is None:
@@ -693,6 +836,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Sync finished."), 10000)
         self.model.reload()
+        self.queues.refresh()
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
         if self.intake is not None and self.intake.isVisible() and self.intake.is_dirty() and not self.locked:

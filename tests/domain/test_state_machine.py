@@ -85,3 +85,43 @@ def test_unknown_names(a: str, b: str, role: str, code: str) -> None:
         sm.transition(a, b, role)
     assert err.value.code == code
     assert sm.allowed(a, b, role) is False
+
+
+# --- issue 16: stopped (Mẫu 05) and the actions without a status change ---------------------------
+
+def test_stopped_is_final_and_reached_only_by_the_processing_side() -> None:
+    assert S.STOPPED in sm.FINAL
+    assert sm.next_statuses(S.STOPPED, R.SUPERVISOR) == []
+    for a in (S.IN_PROCESS, S.WAITING_SUPPLEMENT, S.SUPPLEMENTED):
+        assert sm.allowed(a, S.STOPPED, R.PROCESSOR) and sm.allowed(a, S.STOPPED, R.OFFICER)
+        assert not sm.allowed(a, S.STOPPED, R.CLERK)
+    for a in (S.RECEIVED, S.RESULT_READY):
+        assert not any(sm.allowed(a, S.STOPPED, r) for r in R)
+
+
+@pytest.mark.parametrize("action", sorted(sm.ACTIONS))
+@pytest.mark.parametrize("status", list(S), ids=lambda s: s.value)
+@pytest.mark.parametrize("role", list(R), ids=lambda r: r.value)
+def test_every_action_per_status_and_role(action: str, status: S, role: R) -> None:
+    froms, roles = sm.ACTIONS[action]
+    if status in froms and role in roles:
+        assert sm.action_allowed(action, status, role)
+        sm.check_action(action, status, role)
+        return
+    assert not sm.action_allowed(action, status, role)
+    with pytest.raises(ValidationError) as err:
+        sm.check_action(action, status, role)
+    e = err.value
+    if status not in froms:
+        assert e.code == ("status_final" if status in sm.FINAL else "status_not_allowed")
+        assert sm.STATUS_LABELS[status][0] in e.vi and sm.STATUS_LABELS[status][1] in e.en
+    else:
+        assert e.code == "status_role_forbidden" and sm.ROLE_LABELS[role][0] in e.vi
+
+
+def test_no_action_on_a_final_dossier_and_delay_is_not_for_the_clerk() -> None:
+    for final in sm.FINAL:
+        assert not any(sm.action_allowed(a, final, r) for a in sm.ACTIONS for r in R)
+    assert not sm.action_allowed("delay", S.IN_PROCESS, R.CLERK)
+    assert sm.action_allowed("handover", S.IN_PROCESS, R.CLERK)
+    assert not sm.action_allowed("bogus", S.IN_PROCESS, R.CLERK)

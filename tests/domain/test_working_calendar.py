@@ -187,16 +187,54 @@ def test_working_day_deadlines(received: datetime, days: int, expected: date) ->
     assert due_day(received, WD, days) == expected
 
 
-def test_received_on_a_day_off_counts_as_received_the_next_working_day() -> None:
-    """Saturday 7/3/2026 (not a make-up day): received Monday 9/3, first counted day Tuesday."""
-    assert due_day(at(2026, 3, 7, 10), WD, 1) == date(2026, 3, 10)
+def test_received_on_a_day_off_starts_at_8_on_the_next_working_day_which_is_day_1() -> None:
+    """Saturday 7/3/2026 (not a make-up day): the period starts Monday 9/3 08:00, day 1, so one
+    working day is due Monday 17:00 (Decree 297/2025), not Tuesday."""
+    assert CAL.due(at(2026, 3, 7, 9), WD, 1, None) == datetime(2026, 3, 9, 17, 0, tzinfo=VN_TZ)
+    assert due_day(at(2026, 3, 8, 23, 59), WD, 1) == date(2026, 3, 9)   # Sunday night
+    assert due_day(at(2026, 3, 7, 9), WD, 3) == date(2026, 3, 11)
+    assert due_day(at(2026, 3, 7, 9), WD, 0) == date(2026, 3, 9)        # never due on a day off
+    # Online on Saturday 14/2/2026, before Tết (16–20/2): day 1 is Monday 23/2.
+    assert due_day(at(2026, 2, 14, 10), WD, 1) == date(2026, 2, 23)
+    assert due_day(at(2026, 2, 14, 10), WD, 5) == date(2026, 2, 27)
+    # Sunday 4/1/2026 (1–4/1 off): day 1 is Monday 5/1; 5 days reach the make-up Saturday 10/1.
+    assert due_day(at(2026, 1, 4, 10), WD, 5) == date(2026, 1, 9)
+    assert due_day(at(2026, 1, 4, 10), WD, 6) == date(2026, 1, 10)
+    # Calendar days: day 1 is the first working day.
+    assert due_day(at(2026, 3, 7, 9), CD, 1) == date(2026, 3, 9)
+    assert due_day(at(2026, 3, 7, 9), CD, 10) == date(2026, 3, 18)
+    e = CAL.explain(at(2026, 3, 7, 9), WD, 1, None)
+    assert any("08:00" in s and "09/03/2026" in s and "ngày thứ nhất" in s for s in e.steps_vi)
+    assert any("day 1" in s for s in e.steps_en)
+
+
+def test_received_on_a_make_up_saturday_counts_like_any_working_day() -> None:
+    """10/1/2026 is a make-up Saturday: a working day, so the receipt day is not counted."""
+    assert due_day(at(2026, 1, 10, 9), WD, 1) == date(2026, 1, 12)
+    assert due_day(at(2026, 1, 10, 9), WD, 0) == date(2026, 1, 10)
+
+
+def test_received_after_office_hours_starts_the_next_working_day_as_day_1() -> None:
+    """Friday 6/3/2026 18:30 (online): day 1 is Monday 9/3 — the same as a Friday desk receipt
+    for N >= 1 (the receipt day is never counted); for N = 0 it moves to Monday."""
+    assert due_day(at(2026, 3, 6, 18, 30), WD, 1) == date(2026, 3, 9)
+    assert due_day(at(2026, 3, 6, 16, 10), WD, 1) == date(2026, 3, 9)
+    assert due_day(at(2026, 3, 6, 18, 30), WD, 0) == date(2026, 3, 9)
+    assert due_day(at(2026, 3, 6, 16, 10), WD, 0) == date(2026, 3, 6)
+    # Friday 13/2/2026 after hours, Tết next week: day 1 = Monday 23/2.
+    assert due_day(at(2026, 2, 13, 17, 30), WD, 2) == date(2026, 2, 24)
 
 
 def test_province_afternoon_cutoff() -> None:
     assert due_day(at(2026, 3, 4, 15, 59), WD, 3, province_cutoff="16:00") == date(2026, 3, 9)
     assert due_day(at(2026, 3, 4, 16, 0), WD, 3, province_cutoff="16:00") == date(2026, 3, 9)
-    assert due_day(at(2026, 3, 4, 16, 1), WD, 3, province_cutoff="16:00") == date(2026, 3, 10)
-    assert due_day(at(2026, 3, 4, 16, 1), WD, 3) == date(2026, 3, 9)  # off by default
+    # After the province's cut-off the period starts at 08:00 the next working day (day 1):
+    # for N >= 1 that is the same day as without it; it matters for N = 0.
+    assert due_day(at(2026, 3, 4, 16, 1), WD, 3, province_cutoff="16:00") == date(2026, 3, 9)
+    assert due_day(at(2026, 3, 4, 16, 1), WD, 0, province_cutoff="16:00") == date(2026, 3, 5)
+    assert due_day(at(2026, 3, 4, 16, 1), WD, 0) == date(2026, 3, 4)  # off by default
+    e = CAL.explain(at(2026, 3, 4, 16, 1), WD, 3, None, "16:00")
+    assert any("Tiếp nhận sau 16:00" in s for s in e.steps_vi)
 
 
 def test_end_of_office_hours_is_a_parameter() -> None:
@@ -347,7 +385,7 @@ def test_more_days_never_give_an_earlier_due(received, kind, days, cut) -> None:
 def test_working_day_periods_use_exactly_n_working_days(received, days) -> None:
     e = CAL.explain(received, WD, days, None)
     assert CAL.working_days_between(e.counted_from, e.due.date()) == days
-    assert CAL.is_working_day(e.counted_from)
+    assert e.counted_from == received.date()
 
 
 def test_province_cutoff_does_not_touch_same_day_procedures() -> None:

@@ -192,14 +192,14 @@ def test_short_kinds_are_accepted(kind: str) -> None:
     assert render(kind, b.refusal()).startswith(b"%PDF-")
 
 
-@pytest.mark.parametrize("kind", ["04", "", "x", "1.0"])
+@pytest.mark.parametrize("kind", ["08", "", "x", "1.0"])
 def test_unknown_kind_is_a_validation_error(kind: str) -> None:
     from desk_app.domain.errors import ValidationError
 
     with pytest.raises(ValidationError) as err:
         render(kind)
     assert err.value.code == "form_kind_unknown"
-    assert "01, 02, 03" in err.value.vi and "01, 02, 03" in err.value.en
+    assert "01–07" in err.value.vi and "01–07" in err.value.en
 
 
 SIX_COMPONENTS = tuple(DossierComponent(i + 1, name, ComponentForm.CERTIFIED_COPY, 1) for i, name in enumerate([

@@ -59,7 +59,9 @@ def test_form_kinds(desk, desk_app_cmd, tmp_path: Path, kind: str, title: str) -
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["form", "--kind", "07"], "Không có mẫu in “07”"),
+    (["form", "--kind", "09"], "Không có mẫu in “09”"),
+    (["form", "--kind", "07"], "cần --from và --to"),      # the logbook is for a period
+    (["form", "--kind", "04"], "chưa được gia hạn"),       # no delay recorded yet
     (["receipt"], "Không tìm thấy hồ sơ"),
 ])
 def test_bad_kind_or_unknown_code_exit_2_one_line(desk, desk_app_cmd, tmp_path: Path, args, needle) -> None:

@@ -1,0 +1,1 @@
+"""online capability (issue 16)."""

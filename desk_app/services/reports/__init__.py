@@ -1,0 +1,1 @@
+"""reports capability (issue 16)."""

@@ -1,0 +1,1 @@
+"""workflow capability (issue 16)."""
