@@ -380,13 +380,7 @@ def receipt_cmd(session: "Session", *, code: str, output: str, no_store: bool = 
     return _render(session, code, "01", no_store)
 
 
-@command("form", role=Role.CLERK, writes=True,
-         params=(*_FORM_PARAMS, Param("kind", help_vi="01 (tiếp nhận), 02 (bổ sung), 03 (từ chối)",
-                                      help_en="01 (receipt), 02 (supplement), 03 (refusal)",
-                                      required=True)),
-         help_vi="in mẫu 01/02/03 của hồ sơ", help_en="print form 01, 02 or 03")
-def form_cmd(session: "Session", *, code: str, output: str, kind: str, no_store: bool = False):
-    return _render(session, code, kind, no_store)
+# ``form`` (forms 01–07) is declared in desk_app/services/workflow/commands.py
 
 
 # --------------------------------------------------------------------------- sync

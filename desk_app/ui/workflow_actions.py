@@ -16,6 +16,7 @@ from desk_app.domain.models import Dossier, DossierStatus as S
 from desk_app.services.workflow.lifecycle import action_state
 from desk_app.ui import dialogs, i18n
 from desk_app.ui.qt import (
+    QCoreApplication,
     QComboBox,
     QDate,
     QDateEdit,
@@ -188,26 +189,26 @@ class WorkflowDialog(QDialog):
 
 def action_title(w: QWidget, key: str) -> str:
     return {
-        "handover": w.tr("Hand over"),
-        "supplement_request": w.tr("Request a supplement (form 02)"),
-        "supplement_received": w.tr("Supplement received"),
-        "delay": w.tr("Delay with an apology (form 04)"),
-        "result": w.tr("Result received"),
-        "return": w.tr("Return the result"),
-        "refuse": w.tr("Refuse (form 03)"),
-        "stop": w.tr("Stop processing (form 05)"),
-        "withdraw": w.tr("Withdrawn by the applicant"),
+        "handover": QCoreApplication.translate("WorkflowDialog", "Hand over"),
+        "supplement_request": QCoreApplication.translate("WorkflowDialog", "Request a supplement (form 02)"),
+        "supplement_received": QCoreApplication.translate("WorkflowDialog", "Supplement received"),
+        "delay": QCoreApplication.translate("WorkflowDialog", "Delay with an apology (form 04)"),
+        "result": QCoreApplication.translate("WorkflowDialog", "Result received"),
+        "return": QCoreApplication.translate("WorkflowDialog", "Return the result"),
+        "refuse": QCoreApplication.translate("WorkflowDialog", "Refuse (form 03)"),
+        "stop": QCoreApplication.translate("WorkflowDialog", "Stop processing (form 05)"),
+        "withdraw": QCoreApplication.translate("WorkflowDialog", "Withdrawn by the applicant"),
     }[key]
 
 
 def field_label(w: QWidget, name: str, key: str) -> str:
     if name == "note":
-        return {"supplement_request": w.tr("What is missing:"), "refuse": w.tr("Reason:"),
-                "stop": w.tr("Reason:"), "delay": w.tr("Reason:")}.get(key, w.tr("Note:"))
-    return {"to": w.tr("Hand over to:"), "agency": w.tr("Agency (inter-agency):"),
-            "received_by": w.tr("Received by:"), "new_due": w.tr("New due date:"),
-            "file": w.tr("Result file:"), "via": w.tr("Returned:"),
-            "tracking": w.tr("Postal item no.:")}[name]
+        return {"supplement_request": QCoreApplication.translate("WorkflowDialog", "What is missing:"), "refuse": QCoreApplication.translate("WorkflowDialog", "Reason:"),
+                "stop": QCoreApplication.translate("WorkflowDialog", "Reason:"), "delay": QCoreApplication.translate("WorkflowDialog", "Reason:")}.get(key, QCoreApplication.translate("WorkflowDialog", "Note:"))
+    return {"to": QCoreApplication.translate("WorkflowDialog", "Hand over to:"), "agency": QCoreApplication.translate("WorkflowDialog", "Agency (inter-agency):"),
+            "received_by": QCoreApplication.translate("WorkflowDialog", "Received by:"), "new_due": QCoreApplication.translate("WorkflowDialog", "New due date:"),
+            "file": QCoreApplication.translate("WorkflowDialog", "Result file:"), "via": QCoreApplication.translate("WorkflowDialog", "Returned:"),
+            "tracking": QCoreApplication.translate("WorkflowDialog", "Postal item no.:")}[name]
 
 
 class WorkflowBar(QWidget):
@@ -292,8 +293,8 @@ class WorkflowBar(QWidget):
 
 def short_label(w: QWidget, key: str) -> str:
     return {
-        "handover": w.tr("Hand over"), "supplement_request": w.tr("Ask supplement"),
-        "supplement_received": w.tr("Supplement in"), "delay": w.tr("Delay (04)"),
-        "result": w.tr("Result in"), "return": w.tr("Return"), "refuse": w.tr("Refuse"),
-        "stop": w.tr("Stop (05)"), "withdraw": w.tr("Withdraw"),
+        "handover": QCoreApplication.translate("WorkflowDialog", "Hand over"), "supplement_request": QCoreApplication.translate("WorkflowDialog", "Ask supplement"),
+        "supplement_received": QCoreApplication.translate("WorkflowDialog", "Supplement in"), "delay": QCoreApplication.translate("WorkflowDialog", "Delay (04)"),
+        "result": QCoreApplication.translate("WorkflowDialog", "Result in"), "return": QCoreApplication.translate("WorkflowDialog", "Return"), "refuse": QCoreApplication.translate("WorkflowDialog", "Refuse"),
+        "stop": QCoreApplication.translate("WorkflowDialog", "Stop (05)"), "withdraw": QCoreApplication.translate("WorkflowDialog", "Withdraw"),
     }[key]

@@ -151,6 +151,70 @@
     </message>
 </context>
 <context>
+    <name>BackupIndicator</name>
+    <message>
+        <source>backup folder not found (USB stick?)</source>
+        <translation>backup folder not found (USB stick?)</translation>
+    </message>
+</context>
+<context>
+    <name>CashModel</name>
+    <message>
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>Exempt</source>
+        <translation>Exempt</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Signed off by</source>
+        <translation>Signed off by</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>not yet</translation>
+    </message>
+</context>
+<context>
+    <name>CashView</name>
+    <message>
+        <source>Takings of the day</source>
+        <translation>Takings of the day</translation>
+    </message>
+    <message>
+        <source>Day:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <source>Sign off the selected clerk's day</source>
+        <translation>Sign off the selected clerk's day</translation>
+    </message>
+    <message>
+        <source>Total of the day: %1</source>
+        <translation>Total of the day: %1</translation>
+    </message>
+    <message>
+        <source>Signed off.</source>
+        <translation>Signed off.</translation>
+    </message>
+</context>
+<context>
+    <name>CodesModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Dossier code</translation>
+    </message>
+</context>
+<context>
     <name>ComponentsModel</name>
     <message>
         <source>Received</source>
@@ -236,6 +300,113 @@
     </message>
 </context>
 <context>
+    <name>DashboardView</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>Per</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>Last 12 months</translation>
+    </message>
+    <message>
+        <source>procedure</source>
+        <translation>procedure</translation>
+    </message>
+    <message>
+        <source>clerk</source>
+        <translation>clerk</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>month</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <source>Figures as of %1</source>
+        <translation>Figures as of %1</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <source>Dossiers digitised</source>
+        <translation>Dossiers digitised</translation>
+    </message>
+    <message>
+        <source>Results digitised</source>
+        <translation>Results digitised</translation>
+    </message>
+    <message>
+        <source>Filed online</source>
+        <translation>Filed online</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>Synchronised</source>
+        <translation>Synchronised</translation>
+    </message>
+    <message>
+        <source>target over 90 %: met</source>
+        <translation>target over 90 %: met</translation>
+    </message>
+    <message>
+        <source>target over 90 %: not met</source>
+        <translation>target over 90 %: not met</translation>
+    </message>
+    <message>
+        <source>Dossiers now, by state</source>
+        <translation>Dossiers now, by state</translation>
+    </message>
+    <message>
+        <source>On-time rate per %1 (target 90 %)</source>
+        <translation>On-time rate per %1 (target 90 %)</translation>
+    </message>
+    <message>
+        <source>Overdue now: %1</source>
+        <translation>Overdue now: %1</translation>
+    </message>
+    <message>
+        <source>Decision 766 indicators (parts a desk can compute): %1 of %2 points</source>
+        <translation>Decision 766 indicators (parts a desk can compute): %1 of %2 points</translation>
+    </message>
+</context>
+<context>
     <name>Delivery</name>
     <message>
         <source>At the one-stop desk</source>
@@ -281,6 +452,7 @@
     <name>DossierDetail</name>
     <message>
         <source>Dossier %1</source>
+        <extracomment>A lifecycle step changed the dossier (the main window may reload its list).</extracomment>
         <translation>Dossier %1</translation>
     </message>
     <message>
@@ -418,6 +590,18 @@
     <message>
         <source>Save PDF…</source>
         <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <source>Form 04 (apology)</source>
+        <translation>Form 04 (apology)</translation>
+    </message>
+    <message>
+        <source>Form 05 (stop)</source>
+        <translation>Form 05 (stop)</translation>
+    </message>
+    <message>
+        <source>Form 06 (control slip)</source>
+        <translation>Form 06 (control slip)</translation>
     </message>
     <message>
         <source>Print preview — form %1 — %2</source>
@@ -769,6 +953,38 @@ Is it the same person, whose name changed? Check the ID card before answering.</
         <translation>Log out</translation>
     </message>
     <message>
+        <source>&amp;Reports</source>
+        <translation>&amp;Reports</translation>
+    </message>
+    <message>
+        <source>Work queues (Ctrl+W)</source>
+        <translation>Work queues (Ctrl+W)</translation>
+    </message>
+    <message>
+        <source>Dashboard (F9)</source>
+        <translation>Dashboard (F9)</translation>
+    </message>
+    <message>
+        <source>Citizen's rating of the selected dossier (Ctrl+R)</source>
+        <translation>Citizen's rating of the selected dossier (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Takings of the day…</source>
+        <translation>Takings of the day…</translation>
+    </message>
+    <message>
+        <source>Dossiers</source>
+        <translation>Dossiers</translation>
+    </message>
+    <message>
+        <source>Work queues</source>
+        <translation>Work queues</translation>
+    </message>
+    <message>
+        <source>Online dossiers</source>
+        <translation>Online dossiers</translation>
+    </message>
+    <message>
         <source>%1 · Desk %2</source>
         <translation>%1 · Desk %2</translation>
     </message>
@@ -813,6 +1029,14 @@ Is it the same person, whose name changed? Check the ID card before answering.</
         <translation>%1 dossiers shown</translation>
     </message>
     <message>
+        <source>Select a dossier first.</source>
+        <translation>Select a dossier first.</translation>
+    </message>
+    <message>
+        <source>The citizen's rating was recorded.</source>
+        <translation>The citizen's rating was recorded.</translation>
+    </message>
+    <message>
         <source>%1 may not unlock this desk: only the person logged in, a supervisor or an administrator can.</source>
         <translation>%1 may not unlock this desk: only the person logged in, a supervisor or an administrator can.</translation>
     </message>
@@ -827,6 +1051,143 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     <message>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineInboxModel</name>
+    <message>
+        <source>Portal id</source>
+        <translation>Portal id</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Filed at</source>
+        <translation>Filed at</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>%1 file(s)</source>
+        <translation>%1 file(s)</translation>
+    </message>
+    <message>
+        <source>%1 of %2 downloaded</source>
+        <translation>%1 of %2 downloaded</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineQueueView</name>
+    <message>
+        <source>Online dossiers waiting to be accepted</source>
+        <translation>Online dossiers waiting to be accepted</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>Components</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>Reason (required to ask for a supplement or to refuse)</source>
+        <translation>Reason (required to ask for a supplement or to refuse)</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>Ask for supplement</source>
+        <translation>Ask for supplement</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 waiting</translation>
+    </message>
+    <message>
+        <source>No online dossier is waiting.</source>
+        <translation>No online dossier is waiting.</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Filed at</source>
+        <translation>Filed at</translation>
+    </message>
+    <message>
+        <source>Earlier request</source>
+        <translation>Earlier request</translation>
+    </message>
+    <message>
+        <source>downloaded</source>
+        <translation>downloaded</translation>
+    </message>
+    <message>
+        <source>not downloaded yet — sync</source>
+        <translation>not downloaded yet — sync</translation>
+    </message>
+    <message>
+        <source>Some files are not on this desk yet; sync first.</source>
+        <translation>Some files are not on this desk yet; sync first.</translation>
+    </message>
+    <message>
+        <source>Accept online dossier</source>
+        <translation>Accept online dossier</translation>
+    </message>
+    <message>
+        <source>Write the reason first.</source>
+        <translation>Write the reason first.</translation>
+    </message>
+    <message>
+        <source>Supplement requested for %1.</source>
+        <translation>Supplement requested for %1.</translation>
+    </message>
+    <message>
+        <source>Refused %1.</source>
+        <translation>Refused %1.</translation>
+    </message>
+    <message>
+        <source>Online dossier decision</source>
+        <translation>Online dossier decision</translation>
+    </message>
+</context>
+<context>
+    <name>OverdueModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
     </message>
 </context>
 <context>
@@ -857,6 +1218,142 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     <message>
         <source>Device</source>
         <translation>Device</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Dossier code</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Procedure</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Timing</source>
+        <translation>Timing</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTiming</name>
+    <message>
+        <source>Late</source>
+        <translation>Late</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>On time</translation>
+    </message>
+</context>
+<context>
+    <name>QueuesView</name>
+    <message>
+        <source>Search in this queue (diacritics optional)</source>
+        <translation>Search in this queue (diacritics optional)</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>Search:</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Channel:</translation>
+    </message>
+    <message>
+        <source>Due soon within (working days):</source>
+        <translation>Due soon within (working days):</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>At the desk</source>
+        <translation>At the desk</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>By post</translation>
+    </message>
+    <message>
+        <source>All procedures</source>
+        <translation>All procedures</translation>
+    </message>
+    <message>
+        <source>All clerks</source>
+        <translation>All clerks</translation>
+    </message>
+    <message>
+        <source>Online dossiers are accepted in the online tab.</source>
+        <translation>Online dossiers are accepted in the online tab.</translation>
+    </message>
+    <message>
+        <source>%1 dossiers</source>
+        <translation>%1 dossiers</translation>
+    </message>
+</context>
+<context>
+    <name>RatingView</name>
+    <message>
+        <source>Your opinion of our service</source>
+        <translation>Your opinion of our service</translation>
+    </message>
+    <message>
+        <source>How satisfied are you with the service?</source>
+        <translation>How satisfied are you with the service?</translation>
+    </message>
+    <message>
+        <source>Dossier %1 — at the intake</source>
+        <translation>Dossier %1 — at the intake</translation>
+    </message>
+    <message>
+        <source>Dossier %1 — at the return of the result</source>
+        <translation>Dossier %1 — at the return of the result</translation>
+    </message>
+    <message>
+        <source>Please tell us why (required):</source>
+        <translation>Please tell us why (required):</translation>
+    </message>
+    <message>
+        <source>Send my rating</source>
+        <translation>Send my rating</translation>
+    </message>
+    <message>
+        <source>Please write the reason before sending.</source>
+        <translation>Please write the reason before sending.</translation>
+    </message>
+    <message>
+        <source>Thank you! Your rating has been recorded.</source>
+        <translation>Thank you! Your rating has been recorded.</translation>
     </message>
 </context>
 <context>
@@ -992,6 +1489,159 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     <message>
         <source>Export diagnostics</source>
         <translation>Export diagnostics</translation>
+    </message>
+</context>
+<context>
+    <name>TraceDialog</name>
+    <message>
+        <source>%1 dossiers</source>
+        <translation>%1 dossiers</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowBar</name>
+    <message>
+        <source>your role may not do this now</source>
+        <translation>your role may not do this now</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowDialog</name>
+    <message>
+        <source>At the desk</source>
+        <translation>At the desk</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>By post</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Processing officer</source>
+        <translation>Processing officer</translation>
+    </message>
+    <message>
+        <source>Result file</source>
+        <translation>Result file</translation>
+    </message>
+    <message>
+        <source>PDF or image (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)</source>
+        <translation>PDF or image (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Please fill in: %1</source>
+        <translation>Please fill in: %1</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Hand over</translation>
+    </message>
+    <message>
+        <source>Request a supplement (form 02)</source>
+        <translation>Request a supplement (form 02)</translation>
+    </message>
+    <message>
+        <source>Supplement received</source>
+        <translation>Supplement received</translation>
+    </message>
+    <message>
+        <source>Delay with an apology (form 04)</source>
+        <translation>Delay with an apology (form 04)</translation>
+    </message>
+    <message>
+        <source>Result received</source>
+        <translation>Result received</translation>
+    </message>
+    <message>
+        <source>Return the result</source>
+        <translation>Return the result</translation>
+    </message>
+    <message>
+        <source>Refuse (form 03)</source>
+        <translation>Refuse (form 03)</translation>
+    </message>
+    <message>
+        <source>Stop processing (form 05)</source>
+        <translation>Stop processing (form 05)</translation>
+    </message>
+    <message>
+        <source>Withdrawn by the applicant</source>
+        <translation>Withdrawn by the applicant</translation>
+    </message>
+    <message>
+        <source>What is missing:</source>
+        <translation>What is missing:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Note:</translation>
+    </message>
+    <message>
+        <source>Hand over to:</source>
+        <translation>Hand over to:</translation>
+    </message>
+    <message>
+        <source>Agency (inter-agency):</source>
+        <translation>Agency (inter-agency):</translation>
+    </message>
+    <message>
+        <source>Received by:</source>
+        <translation>Received by:</translation>
+    </message>
+    <message>
+        <source>New due date:</source>
+        <translation>New due date:</translation>
+    </message>
+    <message>
+        <source>Result file:</source>
+        <translation>Result file:</translation>
+    </message>
+    <message>
+        <source>Returned:</source>
+        <translation>Returned:</translation>
+    </message>
+    <message>
+        <source>Postal item no.:</source>
+        <translation>Postal item no.:</translation>
+    </message>
+    <message>
+        <source>Ask supplement</source>
+        <translation>Ask supplement</translation>
+    </message>
+    <message>
+        <source>Supplement in</source>
+        <translation>Supplement in</translation>
+    </message>
+    <message>
+        <source>Delay (04)</source>
+        <translation>Delay (04)</translation>
+    </message>
+    <message>
+        <source>Result in</source>
+        <translation>Result in</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Refuse</translation>
+    </message>
+    <message>
+        <source>Stop (05)</source>
+        <translation>Stop (05)</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Withdraw</translation>
     </message>
 </context>
 </TS>

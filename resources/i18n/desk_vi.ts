@@ -151,6 +151,70 @@
     </message>
 </context>
 <context>
+    <name>BackupIndicator</name>
+    <message>
+        <source>backup folder not found (USB stick?)</source>
+        <translation>không thấy thư mục sao lưu (chưa cắm USB?)</translation>
+    </message>
+</context>
+<context>
+    <name>CashModel</name>
+    <message>
+        <source>Clerk</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Số khoản thu</translation>
+    </message>
+    <message>
+        <source>Exempt</source>
+        <translation>Miễn</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng tiền</translation>
+    </message>
+    <message>
+        <source>Signed off by</source>
+        <translation>Người ký xác nhận</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>chưa ký</translation>
+    </message>
+</context>
+<context>
+    <name>CashView</name>
+    <message>
+        <source>Takings of the day</source>
+        <translation>Tiền thu trong ngày</translation>
+    </message>
+    <message>
+        <source>Day:</source>
+        <translation>Ngày:</translation>
+    </message>
+    <message>
+        <source>Sign off the selected clerk's day</source>
+        <translation>Ký xác nhận ngày thu của cán bộ đã chọn</translation>
+    </message>
+    <message>
+        <source>Total of the day: %1</source>
+        <translation>Tổng thu trong ngày: %1</translation>
+    </message>
+    <message>
+        <source>Signed off.</source>
+        <translation>Đã ký xác nhận.</translation>
+    </message>
+</context>
+<context>
+    <name>CodesModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+</context>
+<context>
     <name>ComponentsModel</name>
     <message>
         <source>Received</source>
@@ -236,6 +300,113 @@
     </message>
 </context>
 <context>
+    <name>DashboardView</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Bảng điều khiển</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Từ ngày</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>đến</translation>
+    </message>
+    <message>
+        <source>Per</source>
+        <translation>Phân theo</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Hiển thị</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Tháng này</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Tháng trước</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>Năm nay</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>12 tháng gần nhất</translation>
+    </message>
+    <message>
+        <source>procedure</source>
+        <translation>thủ tục</translation>
+    </message>
+    <message>
+        <source>clerk</source>
+        <translation>cán bộ</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>tháng</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Đang tính…</translation>
+    </message>
+    <message>
+        <source>Figures as of %1</source>
+        <translation>Số liệu tính đến %1</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>Đúng hạn</translation>
+    </message>
+    <message>
+        <source>Dossiers digitised</source>
+        <translation>Hồ sơ được số hóa</translation>
+    </message>
+    <message>
+        <source>Results digitised</source>
+        <translation>Kết quả được số hóa</translation>
+    </message>
+    <message>
+        <source>Filed online</source>
+        <translation>Nộp trực tuyến</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>Hài lòng</translation>
+    </message>
+    <message>
+        <source>Synchronised</source>
+        <translation>Đã đồng bộ</translation>
+    </message>
+    <message>
+        <source>target over 90 %: met</source>
+        <translation>chỉ tiêu trên 90 %: đạt</translation>
+    </message>
+    <message>
+        <source>target over 90 %: not met</source>
+        <translation>chỉ tiêu trên 90 %: chưa đạt</translation>
+    </message>
+    <message>
+        <source>Dossiers now, by state</source>
+        <translation>Hồ sơ hiện có, theo trạng thái</translation>
+    </message>
+    <message>
+        <source>On-time rate per %1 (target 90 %)</source>
+        <translation>Tỷ lệ đúng hạn theo %1 (chỉ tiêu 90 %)</translation>
+    </message>
+    <message>
+        <source>Overdue now: %1</source>
+        <translation>Đang quá hạn: %1</translation>
+    </message>
+    <message>
+        <source>Decision 766 indicators (parts a desk can compute): %1 of %2 points</source>
+        <translation>Bộ chỉ số theo Quyết định 766 (phần quầy tính được): %1 trên %2 điểm</translation>
+    </message>
+</context>
+<context>
     <name>Delivery</name>
     <message>
         <source>At the one-stop desk</source>
@@ -281,6 +452,7 @@
     <name>DossierDetail</name>
     <message>
         <source>Dossier %1</source>
+        <extracomment>A lifecycle step changed the dossier (the main window may reload its list).</extracomment>
         <translation>Hồ sơ %1</translation>
     </message>
     <message>
@@ -418,6 +590,18 @@
     <message>
         <source>Save PDF…</source>
         <translation>Lưu PDF…</translation>
+    </message>
+    <message>
+        <source>Form 04 (apology)</source>
+        <translation>Mẫu 04 (xin lỗi)</translation>
+    </message>
+    <message>
+        <source>Form 05 (stop)</source>
+        <translation>Mẫu 05 (dừng)</translation>
+    </message>
+    <message>
+        <source>Form 06 (control slip)</source>
+        <translation>Mẫu 06 (phiếu kiểm soát)</translation>
     </message>
     <message>
         <source>Print preview — form %1 — %2</source>
@@ -769,6 +953,38 @@ Trên phiếu đang ghi “%2”.
         <translation>Đăng xuất</translation>
     </message>
     <message>
+        <source>&amp;Reports</source>
+        <translation>&amp;Báo cáo</translation>
+    </message>
+    <message>
+        <source>Work queues (Ctrl+W)</source>
+        <translation>Hàng việc (Ctrl+W)</translation>
+    </message>
+    <message>
+        <source>Dashboard (F9)</source>
+        <translation>Bảng điều khiển (F9)</translation>
+    </message>
+    <message>
+        <source>Citizen's rating of the selected dossier (Ctrl+R)</source>
+        <translation>Công dân đánh giá hồ sơ đang chọn (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Takings of the day…</source>
+        <translation>Tiền thu trong ngày…</translation>
+    </message>
+    <message>
+        <source>Dossiers</source>
+        <translation>Hồ sơ</translation>
+    </message>
+    <message>
+        <source>Work queues</source>
+        <translation>Hàng việc</translation>
+    </message>
+    <message>
+        <source>Online dossiers</source>
+        <translation>Hồ sơ trực tuyến</translation>
+    </message>
+    <message>
         <source>%1 · Desk %2</source>
         <translation>%1 · Quầy số %2</translation>
     </message>
@@ -813,6 +1029,14 @@ Trên phiếu đang ghi “%2”.
         <translation>Đang hiển thị %1 hồ sơ</translation>
     </message>
     <message>
+        <source>Select a dossier first.</source>
+        <translation>Hãy chọn một hồ sơ trước.</translation>
+    </message>
+    <message>
+        <source>The citizen's rating was recorded.</source>
+        <translation>Đã ghi nhận đánh giá của công dân.</translation>
+    </message>
+    <message>
         <source>%1 may not unlock this desk: only the person logged in, a supervisor or an administrator can.</source>
         <translation>%1 không được mở khóa quầy này: chỉ người đang đăng nhập, giám sát hoặc quản trị mới mở được.</translation>
     </message>
@@ -827,6 +1051,143 @@ Trên phiếu đang ghi “%2”.
     <message>
         <source>Sync finished.</source>
         <translation>Đồng bộ xong.</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineInboxModel</name>
+    <message>
+        <source>Portal id</source>
+        <translation>Mã trên cổng</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Filed at</source>
+        <translation>Nộp lúc</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>%1 file(s)</source>
+        <translation>%1 tệp</translation>
+    </message>
+    <message>
+        <source>%1 of %2 downloaded</source>
+        <translation>Đã tải %1/%2 tệp</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineQueueView</name>
+    <message>
+        <source>Online dossiers waiting to be accepted</source>
+        <translation>Hồ sơ trực tuyến chờ tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>Thành phần hồ sơ</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Reason (required to ask for a supplement or to refuse)</source>
+        <translation>Lý do (bắt buộc khi yêu cầu bổ sung hoặc từ chối)</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Ask for supplement</source>
+        <translation>Yêu cầu bổ sung</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 hồ sơ đang chờ</translation>
+    </message>
+    <message>
+        <source>No online dossier is waiting.</source>
+        <translation>Không có hồ sơ trực tuyến nào đang chờ.</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Filed at</source>
+        <translation>Nộp lúc</translation>
+    </message>
+    <message>
+        <source>Earlier request</source>
+        <translation>Yêu cầu trước</translation>
+    </message>
+    <message>
+        <source>downloaded</source>
+        <translation>đã tải về</translation>
+    </message>
+    <message>
+        <source>not downloaded yet — sync</source>
+        <translation>chưa tải về — hãy đồng bộ</translation>
+    </message>
+    <message>
+        <source>Some files are not on this desk yet; sync first.</source>
+        <translation>Còn tệp chưa tải về máy này; hãy đồng bộ trước.</translation>
+    </message>
+    <message>
+        <source>Accept online dossier</source>
+        <translation>Tiếp nhận hồ sơ trực tuyến</translation>
+    </message>
+    <message>
+        <source>Write the reason first.</source>
+        <translation>Hãy ghi lý do trước.</translation>
+    </message>
+    <message>
+        <source>Supplement requested for %1.</source>
+        <translation>Đã yêu cầu bổ sung hồ sơ %1.</translation>
+    </message>
+    <message>
+        <source>Refused %1.</source>
+        <translation>Đã từ chối hồ sơ %1.</translation>
+    </message>
+    <message>
+        <source>Online dossier decision</source>
+        <translation>Quyết định về hồ sơ trực tuyến</translation>
+    </message>
+</context>
+<context>
+    <name>OverdueModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Hẹn trả</translation>
     </message>
 </context>
 <context>
@@ -857,6 +1218,142 @@ Trên phiếu đang ghi “%2”.
     <message>
         <source>Device</source>
         <translation>Thiết bị</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày nhận</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Hẹn trả</translation>
+    </message>
+    <message>
+        <source>Timing</source>
+        <translation>Thời hạn</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cán bộ</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTiming</name>
+    <message>
+        <source>Late</source>
+        <translation>Quá hạn</translation>
+    </message>
+    <message>
+        <source>Due soon</source>
+        <translation>Sắp đến hạn</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>Đúng hạn</translation>
+    </message>
+</context>
+<context>
+    <name>QueuesView</name>
+    <message>
+        <source>Search in this queue (diacritics optional)</source>
+        <translation>Tìm trong hàng việc này (có dấu hay không dấu đều được)</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>Tìm:</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Kênh nộp:</translation>
+    </message>
+    <message>
+        <source>Due soon within (working days):</source>
+        <translation>Sắp đến hạn trong (ngày làm việc):</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Tất cả</translation>
+    </message>
+    <message>
+        <source>At the desk</source>
+        <translation>Tại quầy</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Trực tuyến</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>Qua bưu chính</translation>
+    </message>
+    <message>
+        <source>All procedures</source>
+        <translation>Tất cả thủ tục</translation>
+    </message>
+    <message>
+        <source>All clerks</source>
+        <translation>Tất cả cán bộ</translation>
+    </message>
+    <message>
+        <source>Online dossiers are accepted in the online tab.</source>
+        <translation>Hồ sơ trực tuyến được tiếp nhận ở thẻ Hồ sơ trực tuyến.</translation>
+    </message>
+    <message>
+        <source>%1 dossiers</source>
+        <translation>%1 hồ sơ</translation>
+    </message>
+</context>
+<context>
+    <name>RatingView</name>
+    <message>
+        <source>Your opinion of our service</source>
+        <translation>Đánh giá mức độ hài lòng</translation>
+    </message>
+    <message>
+        <source>How satisfied are you with the service?</source>
+        <translation>Ông/Bà có hài lòng với việc giải quyết hồ sơ không?</translation>
+    </message>
+    <message>
+        <source>Dossier %1 — at the intake</source>
+        <translation>Hồ sơ %1 — khâu tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Dossier %1 — at the return of the result</source>
+        <translation>Hồ sơ %1 — khâu trả kết quả</translation>
+    </message>
+    <message>
+        <source>Please tell us why (required):</source>
+        <translation>Xin Ông/Bà cho biết lý do (bắt buộc):</translation>
+    </message>
+    <message>
+        <source>Send my rating</source>
+        <translation>Gửi đánh giá</translation>
+    </message>
+    <message>
+        <source>Please write the reason before sending.</source>
+        <translation>Xin ghi lý do trước khi gửi.</translation>
+    </message>
+    <message>
+        <source>Thank you! Your rating has been recorded.</source>
+        <translation>Xin cảm ơn! Đánh giá của Ông/Bà đã được ghi nhận.</translation>
     </message>
 </context>
 <context>
@@ -992,6 +1489,159 @@ Trên phiếu đang ghi “%2”.
     <message>
         <source>Export diagnostics</source>
         <translation>Xuất thông tin chẩn đoán</translation>
+    </message>
+</context>
+<context>
+    <name>TraceDialog</name>
+    <message>
+        <source>%1 dossiers</source>
+        <translation>%1 hồ sơ</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowBar</name>
+    <message>
+        <source>your role may not do this now</source>
+        <translation>vai trò của bạn không được làm việc này lúc này</translation>
+    </message>
+</context>
+<context>
+    <name>WorkflowDialog</name>
+    <message>
+        <source>At the desk</source>
+        <translation>Tại quầy</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>Qua bưu chính</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source>Processing officer</source>
+        <translation>Cán bộ xử lý</translation>
+    </message>
+    <message>
+        <source>Result file</source>
+        <translation>Tệp kết quả</translation>
+    </message>
+    <message>
+        <source>PDF or image (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)</source>
+        <translation>PDF hoặc ảnh (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <source>Please fill in: %1</source>
+        <translation>Vui lòng nhập: %1</translation>
+    </message>
+    <message>
+        <source>Hand over</source>
+        <translation>Chuyển xử lý</translation>
+    </message>
+    <message>
+        <source>Request a supplement (form 02)</source>
+        <translation>Yêu cầu bổ sung hồ sơ (Mẫu 02)</translation>
+    </message>
+    <message>
+        <source>Supplement received</source>
+        <translation>Đã nhận hồ sơ bổ sung</translation>
+    </message>
+    <message>
+        <source>Delay with an apology (form 04)</source>
+        <translation>Xin lỗi và hẹn lại ngày trả (Mẫu 04)</translation>
+    </message>
+    <message>
+        <source>Result received</source>
+        <translation>Nhận kết quả giải quyết</translation>
+    </message>
+    <message>
+        <source>Return the result</source>
+        <translation>Trả kết quả</translation>
+    </message>
+    <message>
+        <source>Refuse (form 03)</source>
+        <translation>Từ chối giải quyết (Mẫu 03)</translation>
+    </message>
+    <message>
+        <source>Stop processing (form 05)</source>
+        <translation>Dừng giải quyết (Mẫu 05)</translation>
+    </message>
+    <message>
+        <source>Withdrawn by the applicant</source>
+        <translation>Công dân rút hồ sơ</translation>
+    </message>
+    <message>
+        <source>What is missing:</source>
+        <translation>Nội dung cần bổ sung:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Ghi chú:</translation>
+    </message>
+    <message>
+        <source>Hand over to:</source>
+        <translation>Chuyển cho:</translation>
+    </message>
+    <message>
+        <source>Agency (inter-agency):</source>
+        <translation>Cơ quan (liên thông):</translation>
+    </message>
+    <message>
+        <source>Received by:</source>
+        <translation>Người nhận:</translation>
+    </message>
+    <message>
+        <source>New due date:</source>
+        <translation>Ngày hẹn mới:</translation>
+    </message>
+    <message>
+        <source>Result file:</source>
+        <translation>Tệp kết quả:</translation>
+    </message>
+    <message>
+        <source>Returned:</source>
+        <translation>Hình thức trả:</translation>
+    </message>
+    <message>
+        <source>Postal item no.:</source>
+        <translation>Số hiệu bưu gửi:</translation>
+    </message>
+    <message>
+        <source>Ask supplement</source>
+        <translation>Yêu cầu bổ sung</translation>
+    </message>
+    <message>
+        <source>Supplement in</source>
+        <translation>Nhận bổ sung</translation>
+    </message>
+    <message>
+        <source>Delay (04)</source>
+        <translation>Gia hạn (04)</translation>
+    </message>
+    <message>
+        <source>Result in</source>
+        <translation>Có kết quả</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>Trả kết quả</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>Stop (05)</source>
+        <translation>Dừng (05)</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Rút hồ sơ</translation>
     </message>
 </context>
 </TS>

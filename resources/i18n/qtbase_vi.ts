@@ -631,4 +631,105 @@ Bạn có muốn thay thế không?</translation>
         <translation>Thiết bị</translation>
     </message>
 </context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Hẹn trả</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày nhận</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Timing</source>
+        <translation>Thời hạn</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTiming</name>
+    <message>
+        <source>Due soon</source>
+        <translation>Sắp đến hạn</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>Quá hạn</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>Đúng hạn</translation>
+    </message>
+</context>
+<context>
+    <name>QueuesView</name>
+    <message>
+        <source>%1 dossiers</source>
+        <translation>%1 hồ sơ</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Tất cả</translation>
+    </message>
+    <message>
+        <source>At the desk</source>
+        <translation>Tại quầy</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>Qua bưu chính</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>Kênh nộp:</translation>
+    </message>
+    <message>
+        <source>Due soon within (working days):</source>
+        <translation>Sắp đến hạn trong (ngày làm việc):</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Trực tuyến</translation>
+    </message>
+    <message>
+        <source>Online dossiers are accepted in the online tab.</source>
+        <translation>Hồ sơ trực tuyến được tiếp nhận ở thẻ Hồ sơ trực tuyến.</translation>
+    </message>
+    <message>
+        <source>Search in this queue (diacritics optional)</source>
+        <translation>Tìm trong hàng việc này (có dấu hay không dấu đều được)</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>Tìm:</translation>
+    </message>
+    <message>
+        <source>All procedures</source>
+        <translation>Tất cả thủ tục</translation>
+    </message>
+    <message>
+        <source>All clerks</source>
+        <translation>Tất cả cán bộ</translation>
+    </message>
+</context>
 </TS>
