@@ -81,7 +81,7 @@ def test_catalog_commands(desk_app_cmd, cli_desk: Path) -> None:
 def test_calendar_and_cccd(desk_app_cmd) -> None:
     out = json.loads(run(desk_app_cmd, "calendar", "due", "--received-at", "2026-01-02T10:00",
                          "--days", "3", "--json").stdout)
-    assert out["due"] == "2026-01-08T17:00:00+07:00"          # 1–4/1/2026 off (late swap)
+    assert out["due"] == "2026-01-07T17:00:00+07:00"   # 1–4/1/2026 off (late swap): Mon 5 is day 1
     assert run(desk_app_cmd, "calendar", "due", "--received-at", "2026-11-20T16:00", "--days",
                "0", "--kind", "same_day", "--cutoff", "15:00").stdout.startswith(
         "2026-11-23T17:00")

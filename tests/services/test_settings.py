@@ -17,7 +17,11 @@ def test_afternoon_cutoff_moves_working_day_deadlines(ctx) -> None:
     settings.update(ctx, afternoon_cutoff="16:00", actor="admin")
     assert ctx.province_cutoff is not None
     after = intake.receive(ctx, request(received_at=at)).due_at
-    assert (before.day, after.day) == (13, 16)          # counted from Wednesday -> Monday
+    # Decree 297/2025 (domain.md §3): received after hours — here after the province's cut-off —
+    # counts from 08:00 of the next working day, which is day 1. Before the cut-off the day of
+    # receipt is not counted either (Civil Code art. 147), so a 3-day period ends on Friday both
+    # ways; the cut-off changes only periods of zero days.
+    assert (before.day, after.day) == (13, 13)
 
 
 @pytest.mark.parametrize("key,value", [("afternoon_cutoff", "4pm"), ("office_end", "25:00"),
