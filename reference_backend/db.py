@@ -159,7 +159,7 @@ class Database:
         return engine
 
     def create_all(self) -> None:
-        from . import portal  # noqa: F401  (registers the portal's tables on ``metadata``)
+        from . import portal, ratings  # noqa: F401  (register their tables on ``metadata``)
         with self._write_lock:
             metadata.create_all(self.engine)
 

@@ -484,8 +484,11 @@ def routes(db: Database, principal: Any, endpoint: Any, read_json: Any, max_json
             raise PortalError(404, "online_not_found", "Không có hồ sơ trực tuyến này", "No such online dossier")
         return JSONResponse(out)
 
+    from . import ratings
+
     return [Route("/api/v1/online/{portal_id}/decision", endpoint(decision), methods=["POST"]),
-            Route("/api/v1/online/{portal_id}", endpoint(status), methods=["GET"])]
+            Route("/api/v1/online/{portal_id}", endpoint(status), methods=["GET"]),
+            *ratings.routes(db, principal, endpoint, read_json, max_json)]
 
 
 def add_commands(sub: Any, common: Any) -> None:
@@ -520,9 +523,12 @@ def add_commands(sub: Any, common: Any) -> None:
     common(c)
     c.add_argument("portal_id")
     c.add_argument("--file", action="append", type=Path, default=[])
+    g = sub.add_parser("ratings", help="the citizens' ratings a unit's desks sent (anonymous)")
+    common(g)
+    g.add_argument("--unit", required=True)
 
 
-COMMANDS = ("file-online", "online-status", "province-result", "online-supplement")
+COMMANDS = ("file-online", "online-status", "province-result", "online-supplement", "ratings")
 
 
 def run_command(db: Database, args: Any) -> int:
@@ -540,4 +546,8 @@ def run_command(db: Database, args: Any) -> int:
                          ensure_ascii=False))
     elif args.cmd == "online-supplement":
         print(json.dumps(supplement_filed(db, args.portal_id, args.file), ensure_ascii=False))
+    elif args.cmd == "ratings":
+        from . import ratings
+
+        print(json.dumps(ratings.list_ratings(db, args.unit), ensure_ascii=False))
     return 0

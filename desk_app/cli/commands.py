@@ -219,6 +219,18 @@ def _sign_verify(report, args) -> int:
     return verify_exit_code(report)
 
 
+def _message(result, args) -> None:
+    """Commands whose result carries its own one-line message (online accept, the lifecycle
+    steps …): print that; --json prints everything."""
+    get = result.get if isinstance(result, dict) else (lambda k, d=None: getattr(result, k, d))
+    vi = get("message_vi") or get("message") or ""
+    en = get("message_en") or vi
+    if vi or en:
+        say(args, vi, en)
+    else:
+        print(dumps(result))
+
+
 FACES: dict[str, Face] = {
     "init": Face(_json_or(_init)),
     "catalog import": Face(_json_or(_catalog_import)),
@@ -231,6 +243,12 @@ FACES: dict[str, Face] = {
     "cccd parse": Face(_cccd),
     "verify": Face(_verify),
     "backup": Face(_json_or(_backup)),
+    **{name: Face(_json_or(_message)) for name in (
+        "online accept", "online supplement", "online refuse", "dossier transition",
+        "dossier handover", "dossier supplement request", "dossier supplement received",
+        "dossier refuse",
+        "dossier delay", "dossier stop", "dossier result", "dossier return",
+        "dossier withdraw")},
     "restore": Face(_json_or(_restore)),
     "user add": Face(_json_or(_user_add)),
     "user list": Face(_json_or(_user_list)),

@@ -16,6 +16,7 @@ from desk_app.domain.dossier_record import CODE_TO_STATUS, search_text
 from desk_app.domain.localtime import VN_TZ
 from desk_app.domain.models import DossierStatus
 from desk_app.sync import online_feed  # (also registers its deferred handlers)
+from desk_app.sync import ratings as _ratings  # noqa: F401 (registers deferred.rating)
 from offline_store import repo
 
 CURSOR_KEY = "feed_cursor"

@@ -220,6 +220,13 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.user_label, 2)
         bar.addWidget(self.badge, 3)
         bar.addWidget(self.last_sync, 2)
+        from desk_app.ui.backup_status import AutoBackup, BackupIndicator
+
+        self.backup_label = BackupIndicator(self)
+        bar.addWidget(self.backup_label, 2)
+        self.backup_label.refresh(self.ctx)
+        self.auto_backup = AutoBackup(lambda: self.ctx, self.jobs, self.backup_label, self)
+        self.auto_backup.start()
         if self.jobs is not None and hasattr(self.jobs, "widget"):
             bar.addPermanentWidget(self.jobs.widget())
 
@@ -574,8 +581,16 @@ class MainWindow(QMainWindow):
         from desk_app.ui.dossier_detail import DossierDetail
 
         self.detail = DossierDetail(self.ctx, dossier, self, **self._child_kwargs(DossierDetail))
+        self._follow(self.detail)
         self.detail.show()
         return self.detail
+
+    def _follow(self, detail) -> None:
+        """A step taken in a dossier's window (hand-over, result, return …) shows in the lists."""
+        signal = getattr(detail, "dossier_changed", None)
+        if signal is not None:
+            signal.connect(lambda *_a: (self.model.reload(), self.queues.refresh(),
+                                        self.backup_label.refresh(self.ctx)))
 
     def open_dashboard(self):
         if self.locked or self.session is None or not self.act_dashboard.isVisible():
@@ -646,6 +661,7 @@ class MainWindow(QMainWindow):
         from desk_app.ui.dossier_detail import DossierDetail
 
         self.detail = DossierDetail(self.ctx, dossier, self, **self._child_kwargs(DossierDetail))
+        self._follow(self.detail)
         self.detail.show()
         return self.detail
 
@@ -837,6 +853,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Sync finished."), 10000)
         self.model.reload()
         self.queues.refresh()
+        if self.online is not None and hasattr(self.online, "refresh"):
+            self.online.refresh()
+        self.backup_label.refresh(self.ctx)
 
     def closeEvent(self, event) -> None:  # noqa: N802 — Qt API
         if self.intake is not None and self.intake.isVisible() and self.intake.is_dirty() and not self.locked:

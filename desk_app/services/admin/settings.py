@@ -100,6 +100,14 @@ def _backup_hours(v: str):
     return None
 
 
+def _rating_levels(v: str):
+    labels = [x.strip() for x in v.split("|") if x.strip()]
+    if v and (not 2 <= len(labels) <= 9 or any(len(x) > 40 for x in labels)):
+        return ("cần 2–9 mức, tốt nhất trước, cách nhau bởi |, hoặc để trống (mặc định).",
+                "expected 2–9 levels, best first, separated by |, or empty (the default).")
+    return None
+
+
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("afternoon_cutoff", "hhmm", "",
             "Giờ chốt buổi chiều của tỉnh: hồ sơ nhận sau giờ này tính từ ngày làm việc sau"
@@ -124,6 +132,11 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("attachment_max_mb", "int", "50",
             "Dung lượng tối đa của một tệp đính kèm (MB).",
             "Largest attachment file accepted (MB).", Role.ADMIN, _attachment_mb),
+    Setting("rating_levels", "text", "",
+            "Các mức đánh giá của công dân, tốt nhất trước, cách nhau bởi | (để trống: Rất hài"
+            " lòng | Hài lòng | Không hài lòng).",
+            "The citizen's rating levels, best first, separated by | (empty: very satisfied |"
+            " satisfied | not satisfied).", Role.ADMIN, _rating_levels),
     Setting("backup_dir", "text", "",
             "Thư mục sao lưu tự động (ổ thứ hai hoặc USB; để trống = tắt).",
             "Folder for automatic backups (second disk or USB stick; empty = off).", Role.ADMIN,
