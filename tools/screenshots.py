@@ -214,7 +214,72 @@ def shoot(tmp: Path, out: Path, size: str) -> int:
         check_fits(detail)
         save("dossier-detail")
         detail.close()
+    # --- issue 16: the work queues, the online inbox, the dossier's steps, the rating view ---
+    window.show_queues()
+    settle(600)
+    activate(window)
+    save("queues")
+    online = getattr(window, "online", None)
+    if online is not None:
+        window.tabs.setCurrentWidget(online)
+        settle(500)
+        save("online-inbox")
+    window.tabs.setCurrentIndex(0)
+    row = ctx.store.conn.execute("SELECT code FROM dossiers WHERE status IN ('in_process',"
+                                 " 'received', 'result_ready') ORDER BY status = 'in_process'"
+                                 " DESC, id DESC LIMIT 1").fetchone()
+    if row is not None:
+        detail = window.open_code(row[0])
+        settle(600)
+        if detail is not None:
+            activate(detail)
+            check_fits(detail)
+            save("dossier-detail-steps")
+            detail.close()
+    returned = ctx.store.conn.execute("SELECT code FROM dossiers WHERE status = 'returned'"
+                                      " ORDER BY id DESC LIMIT 1").fetchone()
+    if returned is not None:
+        window.search.setText(returned[0])
+        window.run_search()
+        QTest.qWait(400)
+        window.table.selectRow(0)
+        rating = window.open_rating("intake")
+        settle(800)
+        if rating is not None:
+            check_fits(rating)
+            save("rating-view")
+            rating.close()
     window.close()
+
+    # --- the supervisor: the dashboard (by state, on-time rate against 90 %, per procedure) ---
+    from desk_app.services import session as session_svc
+
+    try:
+        boss = session_svc.login(ctx, "lan", "demo-supervisor", face="gui")
+    except Exception:  # noqa: BLE001
+        boss = None
+    if boss is not None:
+        window = MainWindow(ctx, boss)
+        app_mod.place(window)
+        window.show()
+        settle(600)
+        dash = window.open_dashboard()
+        if dash is not None:
+            settle(600)
+            dash.preset.setCurrentIndex(dash.PRESETS.index("last_12_months"))   # a full picture
+            settle(1500)
+            activate(dash)
+            check_fits(dash)
+            save("dashboard")
+            dash.close()
+        cash = window.open_cash()
+        if cash is not None:
+            settle(600)
+            activate(cash)
+            check_fits(cash)
+            save("cash-summary")
+            cash.close()
+        window.close()
     ctx.close()
     for p in problems:
         print("PROBLEM:", p, file=sys.stderr)

@@ -257,6 +257,19 @@ class TraceDialog(QDialog):
 class DashboardView(QWidget):
     """The dashboard of one period; ``load()`` computes it, ``trace(figure)`` opens its list."""
 
+    PREFERRED = (1200, 760)
+
+    def fit_to_screen(self) -> None:
+        """Open at 1200×760 where that fits, else the screen's work area (1024×600 laptops)."""
+        from desk_app.ui.intake_form import fitting_geometry
+
+        host = self.parentWidget()
+        screen = (host.screen() if host is not None else None) or qt.QApplication.primaryScreen()
+        if screen is None:
+            self.resize(*self.PREFERRED)
+            return
+        self.setGeometry(fitting_geometry(screen.availableGeometry(), self.PREFERRED))
+
     loaded = Signal(object)
     traced = Signal(object)          # the TraceDialog shown
     open_dossier = Signal(str)
@@ -346,7 +359,7 @@ class DashboardView(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
         self.setMinimumSize(800, 480)
-        self.resize(1200, 760)
+        self.fit_to_screen()
         self.retranslate()
         self._apply_preset(0, load=False)
 
