@@ -266,8 +266,12 @@ def shoot(tmp: Path, out: Path, size: str) -> int:
         dash = window.open_dashboard()
         if dash is not None:
             settle(600)
+            done: list = []
+            dash.loaded.connect(done.append)
             dash.preset.setCurrentIndex(dash.PRESETS.index("last_12_months"))   # a full picture
-            settle(1500)
+            if not wait_for(lambda: bool(done), 60_000):
+                problems.append(f"{size}: the dashboard did not finish computing")
+            settle(800)
             activate(dash)
             check_fits(dash)
             save("dashboard")
