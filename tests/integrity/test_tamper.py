@@ -184,5 +184,5 @@ def _sealed_dump(d: Path) -> object:
                          "outbox", "audit_log", "dossier_seals")]
         con.close()
         return out
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:   # a flip in the schema text
         return ("unreadable", str(exc))

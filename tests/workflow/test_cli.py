@@ -84,11 +84,13 @@ def test_a_life_through_the_cli(desk, monkeypatch, capsys, tmp_path: Path) -> No
                       "Sở Tư pháp tỉnh Lai Châu", "--at", "2026-02-23T10:00"]),
         (Role.OFFICER, ["dossier", "transition", code, "--to", "in_process", "--new-due",
                         "2026-03-02", "--note", "Chờ kết quả xác minh", "--at",
-                        "2026-02-24T09:00"]),
+                        "2026-02-24T09:00", "--json"]),
     ]
     for role, argv in steps:
         rc, out, err = cli(monkeypatch, capsys, role, *argv, *dd)
         assert rc == 0, (argv, err)
+        if "--json" not in argv:            # the text face: the step's one-line message
+            assert len(out.strip().splitlines()) == 1 and code in out, out
     got = json.loads(out)
     assert got["due_at"] == "2026-03-02T17:00:00+07:00" and got["event"]["kind"] == "delay"
     due = rows(data, "SELECT due_at, original_due_at, paused_working_days FROM dossiers")[0]
@@ -210,7 +212,7 @@ def test_a_result_file_that_is_not_a_pdf_exits_2(desk, monkeypatch, capsys, tmp_
 def test_admin_acts_as_a_supervisor(desk, monkeypatch, capsys) -> None:
     data, code = desk
     rc, out, err = cli(monkeypatch, capsys, Role.ADMIN, "dossier", "refuse", code, "--note",
-                       "Hồ sơ giả mạo", "--data-dir", str(data))
+                       "Hồ sơ giả mạo", "--data-dir", str(data), "--json")
     assert rc == 0, err
     assert json.loads(out)["status"] == "refused"
     assert rows(data, "SELECT role FROM dossier_events ORDER BY id DESC LIMIT 1") == [("admin",)]
