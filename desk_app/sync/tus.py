@@ -24,6 +24,16 @@ log = logging.getLogger(__name__)
 
 TUS = {"Tus-Resumable": "1.0.0"}
 DEFAULT_CHUNK = 2 * 1024 * 1024
+MIN_CHUNK = 64 * 1024
+MAX_CHUNK = 8 * 1024 * 1024
+GROWTH = 1.25          # after each clean chunk
+CUT_SHARE = 4          # after a cut: a quarter of what crossed since the previous cut
+
+
+def clamp_chunk(n: float) -> int:
+    """Bounded to 64 KiB…8 MiB, rounded down to 16 KiB (a stable, readable size)."""
+    n = int(min(MAX_CHUNK, max(MIN_CHUNK, n)))
+    return max(MIN_CHUNK, n - n % (16 * 1024))
 
 
 @dataclass
@@ -74,9 +84,16 @@ def _read_range(path: Path, offset: int, length: int) -> bytes:
 class Uploader:
     """Uploads files of one engine; remembers vanished uploads so it creates a new one."""
 
-    def __init__(self, api: Api, *, chunk_size: int = DEFAULT_CHUNK, stall_seconds: float = 20.0) -> None:
+    def __init__(self, api: Api, *, chunk_size: int = DEFAULT_CHUNK, stall_seconds: float = 20.0,
+                 adaptive: bool = False) -> None:
+        """``adaptive``: size chunks to the link. A cut or a stall discards the chunk in flight
+        (its checksum fails), so after one the size drops to a quarter of what crossed since the
+        previous cut — about the link's run length — and grows by a quarter after each clean
+        chunk, within 64 KiB…8 MiB. The engine remembers the size per server between runs."""
         self.api = api
-        self.chunk_size = chunk_size
+        self.adaptive = adaptive
+        self.chunk_size = clamp_chunk(chunk_size) if adaptive else chunk_size
+        self._since_cut = 0
         self.stall_seconds = stall_seconds
         self._generation: dict[tuple[str, str], int] = {}
         self.meter = Meter()
@@ -102,6 +119,12 @@ class Uploader:
                 stats.restarts += 1
                 continue
             offset = _offset(head.headers)
+            length = head.headers.get("upload-length")
+            if (length is not None and length.strip() != str(att.size)) or offset > att.size:
+                # the server describes another file than ours: stop, keep everything, say why
+                raise reasons.bad_response(
+                    f"máy chủ báo kích thước tệp {length}/{offset}, tệp có {att.size} byte / "
+                    f"server reports size {length} offset {offset} for a file of {att.size} bytes")
             if await self._patch_all(url, att, offset, stats, on_progress):
                 break
             self._bump(record_id, att.sha256)
@@ -109,10 +132,36 @@ class Uploader:
         else:
             raise reasons.server_error(410, "upload kept vanishing")
         if not await self.server_has(att.sha256):
-            # The server hashed the whole file and disagreed: discard our upload id and retry later.
+            # Every byte is there but no file: the server crashed before filing it (or hashed it
+            # and disagreed). Ask it to finish with the final empty PATCH, which is idempotent.
+            stats.requests += 1
+            if await self._finalise(url, att.size) and await self.server_has(att.sha256):
+                return stats
             self._bump(record_id, att.sha256)
             raise reasons.bad_response("máy chủ không xác nhận mã băm tệp / server did not confirm the file hash")
         return stats
+
+    async def _finalise(self, url: str, size: int) -> bool:
+        """Empty PATCH at offset == length: "all bytes are there, file it"; True when accepted."""
+        headers = dict(TUS)
+        headers.update({"Upload-Offset": str(size), "Content-Type": "application/offset+octet-stream",
+                        "Content-Length": "0"})
+        reply = await self.api.request("PATCH", url, content=b"", headers=headers, ok=(204, 200),
+                                       accept=(409, 460, 404, 410))
+        return reply.status in (204, 200)
+
+    def _cut(self, partial: int) -> None:
+        run = self._since_cut + max(0, partial)
+        self._since_cut = 0
+        if self.adaptive:
+            before = self.chunk_size
+            self.chunk_size = clamp_chunk(min(self.chunk_size, run / CUT_SHARE) if run else self.chunk_size / CUT_SHARE)
+            log.info("tus: link cut after %d bytes; chunk %d -> %d", run, before, self.chunk_size)
+
+    def _clean(self, length: int) -> None:
+        self._since_cut += length
+        if self.adaptive and length >= self.chunk_size:  # only a full chunk says the size held
+            self.chunk_size = clamp_chunk(self.chunk_size * GROWTH)
 
     def _bump(self, record_id: str, sha: str) -> None:
         key = (record_id, sha)
@@ -161,6 +210,10 @@ class Uploader:
                                              headers=headers, ok=(204, 200), accept=(409, 460, 404, 410),
                                              deadline=None),
                     self.meter, stall_seconds=self.stall_seconds, on_tick=tick)
+            except reasons.SyncFault as fault:
+                if fault.code in ("network", "stalled"):
+                    self._cut(self.meter.sent - before)
+                raise
             finally:
                 stats.body_bytes += self.meter.sent - before
                 stats.requests += 1
@@ -182,6 +235,7 @@ class Uploader:
                 raise reasons.bad_response(f"tus: offset {new_offset} != {offset + length}")
             offset = new_offset
             checksum_failures = 0
+            self._clean(length)
             if on_progress is not None:
                 res = on_progress(offset)
                 if asyncio.iscoroutine(res):
