@@ -7,8 +7,10 @@
 (c) bytes re-sent for a 20 MB attachment through the chaos proxy cutting the link every ~1.5 MB
     and every ~600 KB (each cut ends a `sync --once`-style run; the next run resumes), fixed 2 MiB
     chunks vs adaptive chunks, in the same run (target adaptive at ~600 KB: <= 25 % of the payload).
+(d) clean-link goodput at about 1 MiB/s: raw TCP through the same proxy vs a desk upload with fixed
+    2 MiB and with adaptive chunks (target adaptive >= 0.9 of raw TCP).
 
-    .venv/bin/python bench/bench_hostile.py [--only a,b,c] [--json] [--size-mb 20]
+    .venv/bin/python bench/bench_hostile.py [--only a,b,c,d] [--json] [--size-mb 20]
 Linux only (reads /proc, binds 127.0.0.2).
 """
 from __future__ import annotations
@@ -163,9 +165,75 @@ def bench_resend(work: Path, size: int, cut_every: int, adaptive: bool, seed: in
         b.stop()
 
 
+# --- (d) ------------------------------------------------------------------------------------------
+class _Sink:
+    """A TCP server that reads ``expect`` bytes, then answers one byte (the raw-TCP baseline)."""
+
+    def __init__(self, expect: int) -> None:
+        self.expect = expect
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            got = 0
+            while got < self.expect:
+                piece = conn.recv(1 << 20)
+                if not piece:
+                    return
+                got += len(piece)
+            conn.sendall(b"k")
+
+
+def bench_goodput(work: Path, size: int, rate_delay: float = 0.0625) -> dict:
+    """Clean link at about 1 MiB/s (the proxy waits ``rate_delay`` per 64 KiB read): the same bytes
+    as raw TCP through the same proxy, then as a desk upload (fixed 2 MiB and adaptive chunks,
+    each from a fresh desk, the whole ``sync --once`` timed: login, create, PATCHes, record)."""
+    from desk_app.services import sync_control
+    from desk_app.sync.api import Credentials
+    from tests.support.chaos import ChaosProxy
+
+    sink = _Sink(size)
+    proxy = ChaosProxy(("127.0.0.1", sink.port), seed=1).start()
+    proxy.set_mode("delay", delay=rate_delay, jitter=0.0)
+    payload = random.Random(3).randbytes(size)
+    t0 = time.monotonic()
+    with socket.create_connection(("127.0.0.1", proxy.port)) as sk:
+        sk.sendall(payload)
+        assert sk.recv(1) == b"k"
+    raw_s = time.monotonic() - t0
+    proxy.stop()
+    out = {"size": size, "raw_tcp_seconds": raw_s, "raw_tcp_mb_s": size / raw_s / 1e6}
+    for adaptive in (False, True):
+        name = f"d-{'adaptive' if adaptive else 'fixed'}"
+        b = Backend(work / name / "srv")
+        b.add_desk("bench", 1, unit=UNIT)
+        b.start()
+        try:
+            data = work / name / "desk"
+            make_desk(data, 1, unit=UNIT)
+            receive(data, 1, seed=2, attachment_sizes=[size])
+            proxy = ChaosProxy(("127.0.0.1", b.port), seed=1).start()
+            proxy.set_mode("delay", delay=rate_delay, jitter=0.0)
+            t0 = time.monotonic()
+            rep = sync_control.sync_once(data, proxy.url, Credentials("bench", PASSWORD), pull_feed=False,
+                                         pull_accounts=False, chunk_size=2 * MIB, adaptive_chunks=adaptive)
+            took = time.monotonic() - t0
+            proxy.stop()
+            assert rep.acked == 1, rep.faults
+            key = "adaptive" if adaptive else "fixed"
+            out[f"{key}_seconds"] = took
+            out[f"{key}_ratio"] = raw_s / took
+        finally:
+            b.stop()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="a,b,c")
+    ap.add_argument("--only", default="a,b,c,d")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--size-mb", type=float, default=20.0)
     args = ap.parse_args()
@@ -181,6 +249,8 @@ def main() -> int:
             size = int(args.size_mb * 1_000_000)
             out["resend"] = [bench_resend(work, size, cut, adaptive)
                              for cut in (1_500_000, 600_000) for adaptive in (False, True)]
+        if "d" in only:
+            out["goodput"] = bench_goodput(work, int(args.size_mb * 1_000_000))
     if args.json:
         print(json.dumps(out, indent=1))
         return 0
@@ -197,6 +267,12 @@ def main() -> int:
         print(f"(c) {r['size'] / 1e6:.0f} MB, cut every ~{r['cut_every'] / 1e3:.0f} KB, {r['mode']:>11}: "
               f"{r['cuts']} cuts, re-sent {r['resent_bytes'] / 1e6:.1f} MB ({100 * r['resent_share']:.0f} %), "
               f"{r['seconds']:.1f} s" + ("" if r["finished"] else "  (NOT finished: run cap reached)"))
+    if "goodput" in out:
+        g = out["goodput"]
+        print(f"(d) clean link ~1 MiB/s, {g['size'] / 1e6:.0f} MB: raw TCP {g['raw_tcp_seconds']:.1f} s "
+              f"({g['raw_tcp_mb_s']:.2f} MB/s); desk upload fixed 2 MiB {g['fixed_seconds']:.1f} s "
+              f"(goodput {g['fixed_ratio']:.2f} of raw), adaptive {g['adaptive_seconds']:.1f} s "
+              f"(goodput {g['adaptive_ratio']:.2f} of raw; target >= 0.9)")
     return 0
 
 

@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--hash-queue", type=int, default=16, help="logins waiting for a hash before 429")
     s.add_argument("--login-failures-per-user", type=int, default=10, help="per minute, then 429")
     s.add_argument("--login-failures-per-ip", type=int, default=30, help="per minute, then 429")
+    s.add_argument("--refresh-grace", type=float, default=60.0,
+                   help="seconds the previous refresh token may be re-sent (its answer was lost) for the same pair")
     s.add_argument("--catalog", type=Path, default=None, help="catalog JSON (default <data-dir>/catalog.json)")
     s.add_argument("--log-level", default="warning")
     a = sub.add_parser("add-desk", help="create or update a desk account")
@@ -103,7 +105,8 @@ def serve(args: argparse.Namespace) -> int:
         header_timeout_seconds=args.header_timeout, body_timeout_seconds=args.body_timeout,
         min_body_rate=args.min_body_rate, body_grace_seconds=args.body_grace, max_json_depth=args.max_json_depth,
         hash_concurrency=args.hash_concurrency, hash_queue=args.hash_queue,
-        login_failures_per_user=args.login_failures_per_user, login_failures_per_ip=args.login_failures_per_ip)
+        login_failures_per_user=args.login_failures_per_user, login_failures_per_ip=args.login_failures_per_ip,
+        refresh_grace_seconds=args.refresh_grace)
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))

@@ -192,11 +192,15 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
             raise ApiError(400, "invalid_request", "Có trường không được phép", "Unexpected fields")
         ip = (request.client.host if request.client else "?")
         wait = gate.retry_after(user, ip)
-        if wait or not gate.admit(ip):
+        if wait or not gate.admit(user, ip):
             raise ApiError(429, "too_many_logins", "Quá nhiều lần đăng nhập, vui lòng thử lại sau",
                            "Too many login attempts, retry later", headers={"Retry-After": str(wait or 1)})
         try:
-            async with gate.sem:  # argon2id costs 64 MiB: only a few at once
+            async with gate.hashing(user, ip):  # argon2id costs 64 MiB: only a few at once
+                if await request.is_disconnected():
+                    # the client gave up while queued (its timeout, a cut): no one would read the
+                    # answer, and hashing for it would only delay the logins still waiting
+                    return Response(status_code=400)
                 who = await run_in_threadpool(auth.check_password, db, user, pw)
         except ApiError as e:
             if e.status == 401:
@@ -219,8 +223,9 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         family, gen = payload.get("f"), payload.get("g")
         if not isinstance(family, str) or not isinstance(gen, int):
             raise auth._revoked()
-        nxt = await run_in_threadpool(auth.rotate_family, db, who, family, gen)
-        return JSONResponse(signer.issue(who, family, nxt))
+        nxt, at = await run_in_threadpool(auth.rotate_family, db, who, family, gen,
+                                          settings.refresh_grace_seconds)
+        return JSONResponse(signer.issue(who, family, nxt, at=at))
 
     # ---- catalog ------------------------------------------------------------------------------
     def load_catalog() -> tuple[bytes, str]:

@@ -107,27 +107,36 @@ def new_family(db: Database, who: Principal) -> str:
     return family
 
 
-def rotate_family(db: Database, who: Principal, family: str, generation: int) -> int:
-    """The next generation of a refresh family; a re-used (older) token revokes the family (401)."""
+def rotate_family(db: Database, who: Principal, family: str, generation: int,
+                  grace_seconds: float = 0.0) -> tuple[int, float]:
+    """Rotate a refresh family: (next generation, when it was issued).
+
+    The token of the current generation moves the family on. The token just before it, presented
+    again within ``grace_seconds`` of that rotation, is a client retrying after its answer was lost
+    (a cut link, a killed process): it gets the same generation and time back, so the caller
+    re-issues the identical pair. Any other older token means a copy is in use: the whole family
+    is revoked (401)."""
     from .db import refresh_families
+    now = time.time()
     with db.write() as conn:
         row = conn.execute(sa.select(refresh_families).where(refresh_families.c.family == family)).first()
         if row is None or row.revoked or row.username != who.username:
             raise _revoked()
-        if int(row.generation) != generation:
+        current = int(row.generation)
+        if current == generation:
             conn.execute(sa.update(refresh_families).where(refresh_families.c.family == family)
-                         .values(revoked=True))
-            reuse = True
-        else:
-            conn.execute(sa.update(refresh_families).where(refresh_families.c.family == family)
-                         .values(generation=generation + 1))
-            reuse = False
-    if reuse:
-        import logging
-        logging.getLogger("reference_backend.auth").warning(
-            "refresh token of %s re-used: family revoked", who.username)
-        raise _revoked()
-    return generation + 1
+                         .values(generation=generation + 1, rotated_at=now))
+            return generation + 1, now
+        if (current == generation + 1 and row.rotated_at is not None
+                and 0 <= now - float(row.rotated_at) <= grace_seconds):
+            return current, float(row.rotated_at)
+        conn.execute(sa.update(refresh_families).where(refresh_families.c.family == family)
+                     .values(revoked=True))
+    import logging
+    logging.getLogger("reference_backend.auth").warning(
+        "refresh token of %s re-used (generation %d, family at %d): family revoked",
+        who.username, generation, current)
+    raise _revoked()
 
 
 def _revoked() -> ApiError:
@@ -168,9 +177,15 @@ class TokenSigner:
         mac = hmac.new(self.secret, body.encode(), hashlib.sha256).digest()
         return f"{body}.{_b64(mac)}"
 
-    def issue(self, p: Principal, family: str, generation: int) -> dict:
-        now = int(time.time())
-        base = {"u": p.username, "unit": p.unit_code, "desk": p.desk, "v": p.version, "n": secrets.token_hex(8)}
+    def issue(self, p: Principal, family: str, generation: int, at: float | None = None) -> dict:
+        """A token pair. ``at`` (a refresh): issued as of that time with a nonce derived from the
+        family and generation, so issuing generation g again gives byte-identical tokens."""
+        if at is None:
+            now, nonce = int(time.time()), secrets.token_hex(8)
+        else:
+            now = int(at)
+            nonce = hmac.new(self.secret, f"nonce:{family}:{generation}".encode(), hashlib.sha256).hexdigest()[:16]
+        base = {"u": p.username, "unit": p.unit_code, "desk": p.desk, "v": p.version, "n": nonce}
         return {
             "access_token": self._sign({**base, "k": "a", "exp": now + self.access_ttl}),
             "refresh_token": self._sign({**base, "k": "r", "f": family, "g": generation,

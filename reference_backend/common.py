@@ -36,6 +36,7 @@ class Settings:
     hash_queue: int = 16                       # logins waiting for a hash slot; beyond: 429
     login_failures_per_user: int = 10          # failed logins per account per minute (burst), then 429
     login_failures_per_ip: int = 30            # failed logins per address per minute (burst), then 429
+    refresh_grace_seconds: float = 60.0        # the previous refresh token may be re-sent this long (lost answer)
 
 
 class ApiError(Exception):

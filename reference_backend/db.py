@@ -44,6 +44,9 @@ refresh_families = sa.Table(
     sa.Column("generation", sa.Integer, nullable=False),
     sa.Column("revoked", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.Float, nullable=False, index=True),
+    # when the current generation was issued: the previous token may be presented again within
+    # the refresh grace (its answer was lost) and gets the same pair back
+    sa.Column("rotated_at", sa.Float, nullable=True),
 )
 
 # The people who log in at the desks of a unit (clerk … admin), pushed to the desks by
@@ -178,6 +181,10 @@ class Database:
             if "token_version" not in cols:  # a data dir from before revocation existed
                 with self.engine.begin() as conn:
                     conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0")
+            fam = {c["name"] for c in sa.inspect(self.engine).get_columns("refresh_families")}
+            if "rotated_at" not in fam:
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql("ALTER TABLE refresh_families ADD COLUMN rotated_at FLOAT")
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:

@@ -7,12 +7,14 @@ Why here and not in a proxy: a province may run the server bare, and the desk's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import json
 import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -129,27 +131,32 @@ class Guard:
             await answer(503, "overloaded", "Máy chủ đang quá tải, vui lòng thử lại sau",
                          "Server overloaded, retry later", {"Retry-After": "2"})
             return
-        t0 = time.monotonic()
         got = 0
+        waited = 0.0   # time spent waiting for the client's bytes, and only that
         body_done = False
 
         async def guarded_receive() -> Message:
-            nonlocal got, body_done
+            """The rate is the client's: bytes over the time the app actually waited for them.
+            Time the server itself spends before or between reads (a lock held by another request
+            of the same upload, a database write, an fsync) is not the client's fault: while the
+            app does not read, the bytes queue up and the next read returns at once."""
+            nonlocal got, body_done, waited
             if stalled:
                 return _DISCONNECT
             if body_done:
                 return await receive()
+            t_read = time.monotonic()
             try:
                 msg = await asyncio.wait_for(receive(), self.body_timeout)
             except asyncio.TimeoutError:
                 stalled.append(BodyTimeout(f"no body bytes for {self.body_timeout:.0f} s"))
                 return _DISCONNECT
+            waited += time.monotonic() - t_read
             if msg["type"] == "http.request":
                 got += len(msg.get("body", b""))
                 body_done = not msg.get("more_body", False)
-                elapsed = time.monotonic() - t0
-                if not body_done and elapsed > self.grace and got / elapsed < self.min_rate:
-                    stalled.append(BodyTimeout(f"body at {got / elapsed:.0f} B/s, below {self.min_rate:.0f} B/s"))
+                if not body_done and waited > self.grace and got / waited < self.min_rate:
+                    stalled.append(BodyTimeout(f"body at {got / waited:.0f} B/s, below {self.min_rate:.0f} B/s"))
                     return _DISCONNECT
             return msg
 
@@ -179,6 +186,12 @@ class Bucket:
         level = self._level(key, time.monotonic())
         return 0 if level >= 1 else max(1, math.ceil((1 - level) / self.rate))
 
+    def debt(self, key: str) -> float:
+        """How far below a full bucket the key is (0: no recent failures)."""
+        if key not in self.keys:
+            return 0.0
+        return max(0.0, self.burst - self._level(key, time.monotonic()))
+
     def spend(self, key: str) -> None:
         now = time.monotonic()
         self.keys[key] = (self._level(key, now) - 1, now)
@@ -188,19 +201,31 @@ class Bucket:
 
 
 class LoginGate:
-    """Per-user and per-address limits on failed logins plus a bounded pool for the hash."""
+    """Limits on failed logins per account and per address, and a bounded pool for the hash.
+
+    The pool serves the cleanest waiter first: a login whose account and address have no recent
+    failures goes before those that have some (fewest first, then in arrival order), so a flood of
+    wrong passwords delays itself rather than a desk that knows its password. An address with
+    recent failures may hold at most ``per_ip_queue`` places in the queue; a clean address is
+    bounded by the whole queue only (several desks of a commune behind one NAT address)."""
 
     def __init__(self, *, per_user: int, per_ip: int, concurrency: int, queue: int) -> None:
         self.users, self.ips = Bucket(per_user), Bucket(per_ip)
-        self.sem = asyncio.Semaphore(concurrency)
+        self.slots = concurrency
         self.queue, self.waiting = queue, 0
-        self.per_ip_queue = max(1, queue // 8)   # one address cannot fill the queue for the others
+        self.per_ip_queue = max(2, queue // 8)   # one suspect address cannot fill the queue
         self.waiting_by_ip: dict[str, int] = {}
+        self._waiters: list[tuple[int, str, str, asyncio.Future]] = []
+        self._seq = itertools.count()
 
-    def admit(self, ip: str) -> bool:
-        """Take a place in the hash queue (False: full overall or for this address)."""
+    def suspicion(self, user: str, ip: str) -> float:
+        """Recent failed logins of the account plus of the address (decaying), 0 when clean."""
+        return self.users.debt(user) + self.ips.debt(ip)
+
+    def admit(self, user: str, ip: str) -> bool:
+        """Take a place in the hash queue (False: full overall, or for a suspect address)."""
         mine = self.waiting_by_ip.get(ip, 0)
-        if self.waiting >= self.queue or mine >= self.per_ip_queue:
+        if self.waiting >= self.queue or (mine >= self.per_ip_queue and self.ips.debt(ip) >= 1):
             return False
         self.waiting += 1
         self.waiting_by_ip[ip] = mine + 1
@@ -213,6 +238,40 @@ class LoginGate:
             self.waiting_by_ip[ip] = left
         else:
             self.waiting_by_ip.pop(ip, None)
+
+    @contextlib.asynccontextmanager
+    async def hashing(self, user: str, ip: str) -> AsyncIterator[None]:
+        """Hold one of the hash slots (waiting, cleanest first, while all are busy)."""
+        await self._acquire(user, ip)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, user: str, ip: str) -> None:
+        if self.slots > 0 and not self._waiters:
+            self.slots -= 1
+            return
+        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        entry = (next(self._seq), user, ip, fut)
+        self._waiters.append(entry)
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if entry in self._waiters:
+                self._waiters.remove(entry)
+            elif fut.done() and not fut.cancelled():
+                self._release()  # a slot was handed over just as we were cancelled: pass it on
+            raise
+
+    def _release(self) -> None:
+        while self._waiters:
+            best = min(self._waiters, key=lambda e: (self.suspicion(e[1], e[2]), e[0]))
+            self._waiters.remove(best)
+            if not best[3].done():
+                best[3].set_result(None)
+                return
+        self.slots += 1
 
     def retry_after(self, user: str, ip: str) -> int:
         return max(self.users.wait_seconds(user), self.ips.wait_seconds(ip))

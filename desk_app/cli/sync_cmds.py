@@ -30,7 +30,10 @@ def _sync_extra(args: argparse.Namespace) -> dict[str, Any]:
         if args.json:
             print(json.dumps(ev, ensure_ascii=False, default=str), flush=True)
         elif ev.get("event") in ("fault", "offline", "needs_attention"):
-            print(f"{ev.get('event')}: {ev.get('vi', '')}", file=sys.stderr, flush=True)
+            # the code and the technical detail too: a log an administrator can act on
+            detail = (ev.get("details") or {}).get("detail") or (ev.get("details") or {}).get("status") or ""
+            tail = f" [{ev.get('code', '')}{': ' + str(detail)[:200] if detail else ''}]" if ev.get("code") else ""
+            print(f"{ev.get('event')}: {ev.get('vi', '')}{tail}", file=sys.stderr, flush=True)
 
     extra: dict[str, Any] = {"on_event": on_event}
     if not args.once:

@@ -41,7 +41,7 @@ from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY  # noqa: F401 (re-exported)
 from desk_app.sync.feed import apply_page, check_page, get_cursor
 from desk_app.sync.lock import DeskSyncLock, SyncLockBusy
 from desk_app.sync.wire import to_wire
-from desk_app.sync.tus import DEFAULT_CHUNK, Attachment, Uploader, clamp_chunk
+from desk_app.sync.tus import DEFAULT_CHUNK, Attachment, Uploader
 from offline_store import outbox, repo
 from offline_store.clock import iso_utc
 
@@ -57,7 +57,7 @@ class EngineConfig:
     verify: bool | str = True                 # TLS: True, False (tests only) or a CA bundle path
     lease_seconds: float = 30.0
     chunk_size: int = DEFAULT_CHUNK           # the first chunk size (adaptive: until one is remembered)
-    adaptive_chunks: bool = False             # size chunks to the link, remembered per server (opt-in: see report)
+    adaptive_chunks: bool = True              # size chunks to the link, remembered per server (tus.Uploader)
     batch_size: int = 100
     stall_seconds: float = 20.0
     idle_poll: float = 1.0                    # how often an idle lane looks for newly ready items
@@ -612,11 +612,11 @@ class SyncEngine:
 
             t0 = time.monotonic()
             await self._load_chunk_size()
-            before = self.uploader.chunk_size
+            before = self.uploader.state()
             try:
                 stats = await self.uploader.upload(att, it.record_id or it.op_id, on_progress=on_progress)
             finally:
-                if self.uploader.adaptive and self.uploader.chunk_size != before:
+                if self.uploader.adaptive and self.uploader.state() != before:
                     await self._save_chunk_size()
             elapsed = time.monotonic() - t0
             if stats.skipped:
@@ -634,11 +634,10 @@ class SyncEngine:
             return
         self._chunk_loaded = True
         raw = await self.db.run(lambda: repo.get_sync_state(self.db.store.conn, self._chunk_key, "") or "")
-        if raw.isdigit():
-            self.uploader.chunk_size = clamp_chunk(int(raw))
+        self.uploader.restore(raw)
 
     async def _save_chunk_size(self) -> None:
-        size = str(self.uploader.chunk_size)
+        size = self.uploader.state()
 
         def save() -> None:
             with self.db.store.transaction() as conn:

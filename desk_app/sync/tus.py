@@ -26,8 +26,9 @@ TUS = {"Tus-Resumable": "1.0.0"}
 DEFAULT_CHUNK = 2 * 1024 * 1024
 MIN_CHUNK = 64 * 1024
 MAX_CHUNK = 8 * 1024 * 1024
-GROWTH = 1.25          # after each clean chunk
-CUT_SHARE = 4          # after a cut: a quarter of what crossed since the previous cut
+GROWTH = 1.25          # after each clean chunk, on a link that never cut
+RUN_SHARE = 8          # on a link that cuts: a chunk is about an eighth of its typical run
+RUN_WEIGHT = 0.3       # weight of the newest run in the link's typical run (moving average)
 
 
 def clamp_chunk(n: float) -> int:
@@ -86,17 +87,34 @@ class Uploader:
 
     def __init__(self, api: Api, *, chunk_size: int = DEFAULT_CHUNK, stall_seconds: float = 20.0,
                  adaptive: bool = False) -> None:
-        """``adaptive``: size chunks to the link. A cut or a stall discards the chunk in flight
-        (its checksum fails), so after one the size drops to a quarter of what crossed since the
-        previous cut — about the link's run length — and grows by a quarter after each clean
-        chunk, within 64 KiB…8 MiB. The engine remembers the size per server between runs."""
+        """``adaptive``: size chunks to the link. A cut or a stall loses the chunk in flight (its
+        checksum cannot be verified, and on a fast local link most of it already sat in socket
+        buffers), so the loss per cut is about one chunk. Where cuts come every L bytes on
+        average, a chunk of L/8 loses about 13 % and keeps requests few enough; so the uploader
+        keeps ``run``, a moving average of the bytes that crossed between cuts, and sizes chunks
+        to an eighth of it — of the current clean run once that is longer (the link got better);
+        a run far shorter than the average pulls it down at once (history weighs at most 4 runs).
+        A link that never cut grows by a quarter per clean chunk. Always within 64 KiB…8 MiB.
+        The engine remembers chunk and run per server between runs (``state()``/``restore()``)."""
         self.api = api
         self.adaptive = adaptive
         self.chunk_size = clamp_chunk(chunk_size) if adaptive else chunk_size
+        self.run: float | None = None   # typical bytes between cuts (None: never cut)
         self._since_cut = 0
         self.stall_seconds = stall_seconds
         self._generation: dict[tuple[str, str], int] = {}
         self.meter = Meter()
+
+    def state(self) -> str:
+        """What the engine keeps between runs: ``"<chunk>"`` or ``"<chunk>:<run>"``."""
+        return str(self.chunk_size) if self.run is None else f"{self.chunk_size}:{int(self.run)}"
+
+    def restore(self, raw: str) -> None:
+        chunk, _, run = (raw or "").partition(":")
+        if chunk.isdigit():
+            self.chunk_size = clamp_chunk(int(chunk))
+        if run.isdigit() and int(run) > 0:
+            self.run = float(run)
 
     async def server_has(self, sha: str) -> bool:
         """HEAD /blobs/{sha}: a complete verified copy in this unit means the file never crosses again."""
@@ -151,17 +169,30 @@ class Uploader:
         return reply.status in (204, 200)
 
     def _cut(self, partial: int) -> None:
-        run = self._since_cut + max(0, partial)
+        """The link cut (or stalled) ``partial`` bytes into a chunk."""
+        run = max(MIN_CHUNK, self._since_cut + max(0, partial))
         self._since_cut = 0
-        if self.adaptive:
-            before = self.chunk_size
-            self.chunk_size = clamp_chunk(min(self.chunk_size, run / CUT_SHARE) if run else self.chunk_size / CUT_SHARE)
-            log.info("tus: link cut after %d bytes; chunk %d -> %d", run, before, self.chunk_size)
+        if not self.adaptive:
+            return
+        before = self.chunk_size
+        if self.run is None:
+            self.run = float(run)
+        else:  # a link that turned bad is believed at once: history counts for at most 4 runs of it
+            self.run = RUN_WEIGHT * run + (1 - RUN_WEIGHT) * min(self.run, 4.0 * run)
+        self.chunk_size = clamp_chunk(self.run / RUN_SHARE)
+        log.info("tus: link cut after %d bytes (typical run %.0f); chunk %d -> %d", run, self.run, before,
+                 self.chunk_size)
 
     def _clean(self, length: int) -> None:
+        """A chunk of ``length`` bytes was acknowledged."""
         self._since_cut += length
-        if self.adaptive and length >= self.chunk_size:  # only a full chunk says the size held
-            self.chunk_size = clamp_chunk(self.chunk_size * GROWTH)
+        if not self.adaptive:
+            return
+        if self.run is None:
+            if length >= self.chunk_size:  # only a full chunk says the size held
+                self.chunk_size = clamp_chunk(self.chunk_size * GROWTH)
+        else:
+            self.chunk_size = clamp_chunk(max(self.run, self._since_cut) / RUN_SHARE)
 
     def _bump(self, record_id: str, sha: str) -> None:
         key = (record_id, sha)

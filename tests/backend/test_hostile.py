@@ -246,6 +246,86 @@ def test_refresh_rotates_and_reuse_revokes_the_family(server: Server) -> None:
     assert DeskClient(server.url, c.unit, c.user, 1).http.get("/api/v1/feed").status_code == 200
 
 
+def test_a_lost_refresh_answer_may_be_asked_again_within_the_grace(make_server) -> None:
+    """A desk whose refresh answer was lost (a cut, a kill) presents the same token again: it gets
+    the identical pair back instead of a revoked family; a copy presented later still revokes."""
+    s: Server = make_server()
+    c = s.client()
+    refresh = lambda tok: httpx.post(s.url + "/api/v1/auth/refresh", json={"refresh_token": tok})  # noqa: E731
+    first = c.token["refresh_token"]
+    r1 = refresh(first)
+    assert r1.status_code == 200
+    again = refresh(first)   # the answer of r1 never arrived
+    assert again.status_code == 200 and again.json() == r1.json()
+    auth = {"Authorization": f"Bearer {r1.json()['access_token']}"}
+    assert httpx.get(s.url + "/api/v1/feed", headers=auth).status_code == 200
+    r2 = refresh(r1.json()["refresh_token"])
+    assert r2.status_code == 200 and r2.json()["refresh_token"] != r1.json()["refresh_token"]
+    # `first` is now two generations old: only a copy can present it -> the family is revoked
+    assert refresh(first).status_code == 401
+    assert refresh(r2.json()["refresh_token"]).status_code == 401
+
+
+def test_without_a_grace_a_replayed_refresh_revokes_the_family(make_server) -> None:
+    s: Server = make_server(extra=["--refresh-grace", "0"])
+    c = s.client()
+    refresh = lambda tok: httpx.post(s.url + "/api/v1/auth/refresh", json={"refresh_token": tok})  # noqa: E731
+    first = c.token["refresh_token"]
+    r1 = refresh(first)
+    assert r1.status_code == 200
+    assert refresh(first).status_code == 401
+    assert refresh(r1.json()["refresh_token"]).status_code == 401
+
+
+def test_time_the_server_spends_is_not_charged_to_the_client_rate(make_server) -> None:
+    """The minimum body rate measures the client: a PATCH the server itself held up (here an
+    injected 1.5 s delay before the handler reads) is not a slow body."""
+    s: Server = make_server(extra=["--min-body-rate", "200000", "--body-grace", "0.5"],
+                            env={"REFBACK_FAULTS": "delay_ms=1500,paths=/files/"})
+    c = s.client()
+    data = os.urandom(1024 * 1024)
+    loc = c.create_upload(data)
+    r = c.patch(loc, 0, data)
+    assert r.status_code == 204, r.text
+    assert r.headers["Upload-Offset"] == str(len(data))
+
+
+def test_the_hash_pool_serves_clean_logins_before_suspect_ones() -> None:
+    """LoginGate: while every hash slot is busy, a login of an account and address without recent
+    failures is served before queued logins from an address that keeps failing."""
+    import asyncio
+
+    from reference_backend.guard import LoginGate
+
+    async def run() -> list[str]:
+        gate = LoginGate(per_user=10, per_ip=30, concurrency=1, queue=16)
+        for _ in range(5):
+            gate.failed("nobody", "10.0.0.66")
+        order: list[str] = []
+        holder = asyncio.Event()
+
+        async def login(name: str, user: str, ip: str, hold: asyncio.Event | None = None) -> None:
+            async with gate.hashing(user, ip):
+                order.append(name)
+                if hold is not None:
+                    await hold.wait()
+
+        first = asyncio.create_task(login("first", "nobody", "10.0.0.66", holder))
+        await asyncio.sleep(0)
+        flood = [asyncio.create_task(login(f"bogus{i}", "nobody", "10.0.0.66")) for i in range(4)]
+        await asyncio.sleep(0)
+        real = asyncio.create_task(login("real", "desk-1", "10.0.0.7"))
+        await asyncio.sleep(0)
+        holder.set()
+        await asyncio.gather(first, real, *flood)
+        assert gate.slots == 1 and not gate._waiters
+        return order
+
+    order = asyncio.run(run())
+    assert order[:2] == ["first", "real"], order
+    assert sorted(order[2:]) == [f"bogus{i}" for i in range(4)]
+
+
 # ---- uploads that always finish ---------------------------------------------------------------------
 def test_crash_between_all_bytes_and_filed_is_finished_by_head_and_sweep(make_server) -> None:
     s: Server = make_server(env={"REFBACK_CRASH_AT": "all_bytes"})

@@ -72,13 +72,17 @@ def test_adaptive_chunks_shrink_on_cuts_grow_on_clean_chunks_and_are_remembered(
             rep = sync_control.sync_once(data, proxy.url, Credentials(user, PASSWORD), pull_feed=False,
                                          chunk_size=2 * 1024 * 1024, adaptive_chunks=True)
             with Store.open(data) as store:
-                sizes.append(int(repo.get_sync_state(store.conn, key, "0") or 0))
+                state = repo.get_sync_state(store.conn, key, "0") or "0"
+                sizes.append(int(state.split(":")[0]))
             if rep.acked == 1:
                 break
         assert rep.acked == 1 and outbox_states(data) == {"done": 1}
     finally:
         proxy.stop()
     assert MIN_CHUNK <= min(sizes) <= 300_000 // 2, sizes
+    # the link's typical run between cuts is remembered with the size: about the 300 KB cut
+    chunk, _, run = state.partition(":")
+    assert 64 * 1024 <= int(run) <= 1_000_000, state
     # pure arithmetic: growth after clean chunks, bounded above
     up = Uploader(api=None, chunk_size=64 * 1024, adaptive=True)  # type: ignore[arg-type]
     for _ in range(60):
@@ -86,5 +90,19 @@ def test_adaptive_chunks_shrink_on_cuts_grow_on_clean_chunks_and_are_remembered(
     assert up.chunk_size == MAX_CHUNK
     up._cut(5 * MAX_CHUNK)  # a cut after a long clean run: the size held, keep it
     assert up.chunk_size == MAX_CHUNK
-    up._cut(100_000)        # cut 100 KB into a fresh connection: a quarter of that, bounded below
+    up._cut(100_000)        # cut 100 KB into a fresh connection: believed at once, bounded below
     assert up.chunk_size == MIN_CHUNK
+    # a link that cuts every ~600 KB settles near an eighth of that and does not creep up between cuts
+    for _ in range(10):
+        for _ in range(6):
+            up._clean(100_000)
+        up._cut(0)
+        assert MIN_CHUNK <= up.chunk_size <= 128 * 1024, up.chunk_size
+    # the link got better: a clean run longer than the typical one grows the chunk with it
+    for _ in range(400):
+        up._clean(up.chunk_size)
+    assert up.chunk_size == MAX_CHUNK
+    # remembered between runs: a new uploader restored from the state starts where this one ended
+    again = Uploader(api=None, chunk_size=2 * 1024 * 1024, adaptive=True)  # type: ignore[arg-type]
+    again.restore(up.state())
+    assert (again.chunk_size, again.run) == (up.chunk_size, float(int(up.run)))
