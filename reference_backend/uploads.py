@@ -46,6 +46,15 @@ def _lazy() -> bool:
     return os.environ.get("REFBACK_LAZY_FINISH") == "1"
 
 
+def _crash_point(name: str, what: str) -> None:
+    """Tests only: ``REFBACK_CRASH_AT=<name>`` makes the server die right here, as a power cut
+    would (points: ``part_written`` — bytes fsync'd, offset not committed; ``all_bytes`` — every
+    byte committed, not filed; ``blob_moved`` — blob renamed into place, rows not written)."""
+    if os.environ.get("REFBACK_CRASH_AT") == name:
+        log.error("REFBACK_CRASH_AT=%s: exiting %s", name, what)
+        os._exit(137)
+
+
 def http_date(ts: float) -> str:
     return formatdate(ts, usegmt=True)
 
@@ -231,15 +240,15 @@ class UploadService:
                                    "Chunk checksum mismatch")
                 f.flush()
                 await run_in_threadpool(os.fsync, f.fileno())
+            if received:
+                _crash_point("part_written", f"before committing offset {offset + received} of {upload_id}")
             new_offset = offset + received
             expires = time.time() + self.s.upload_expiry_seconds
             await run_in_threadpool(self._set_offset, upload_id, new_offset, expires)
             if cut:
                 raise ApiError(400, "cut", "Kết nối bị ngắt", "Client disconnected")
             if new_offset == row.length:
-                if os.environ.get("REFBACK_CRASH_AT") == "all_bytes":  # tests: die before filing
-                    log.error("REFBACK_CRASH_AT=all_bytes: exiting before filing %s", upload_id)
-                    os._exit(137)
+                _crash_point("all_bytes", f"before filing {upload_id}")
                 await run_in_threadpool(self._finish, who, upload_id, row.sha256)
                 return PatchOutcome(new_offset, None)
             return PatchOutcome(new_offset, expires)
@@ -278,6 +287,7 @@ class UploadService:
             os.replace(part, dest)
             fsync_dir(dest.parent)
             fsync_dir(part.parent)
+            _crash_point("blob_moved", f"after moving {upload_id} into place, before its rows")
         now = time.time()
         with self.db.write() as conn:
             conn.execute(self.db.insert_ignore(blobs, unit_code=who.unit_code, sha256=sha, size=size,

@@ -26,7 +26,8 @@ TUS = {"Tus-Resumable": "1.0.0"}
 DEFAULT_CHUNK = 2 * 1024 * 1024
 MIN_CHUNK = 64 * 1024
 MAX_CHUNK = 8 * 1024 * 1024
-GROWTH = 1.25          # after each clean chunk, on a link that never cut
+START_CHUNK = 256 * 1024   # adaptive, nothing remembered: the first chunk at most this (a first cut costs little)
+GROWTH = 2.0           # after each clean chunk, on a link that never cut (slow start: 8 MiB after 5)
 RUN_SHARE = 8          # on a link that cuts: a chunk is about an eighth of its typical run
 RUN_WEIGHT = 0.3       # weight of the newest run in the link's typical run (moving average)
 
@@ -92,13 +93,14 @@ class Uploader:
         buffers), so the loss per cut is about one chunk. Where cuts come every L bytes on
         average, a chunk of L/8 loses about 13 % and keeps requests few enough; so the uploader
         keeps ``run``, a moving average of the bytes that crossed between cuts, and sizes chunks
-        to an eighth of it — of the current clean run once that is longer (the link got better);
-        a run far shorter than the average pulls it down at once (history weighs at most 4 runs).
-        A link that never cut grows by a quarter per clean chunk. Always within 64 KiB…8 MiB.
+        to an eighth of it — of half the current clean run once that is longer (the link got
+        better); a run far shorter than the average pulls it down at once (history weighs at most
+        4 runs). With nothing remembered the first chunk is at most 256 KiB, doubling per clean
+        chunk while the link never cut (8 MiB after five). Always within 64 KiB…8 MiB.
         The engine remembers chunk and run per server between runs (``state()``/``restore()``)."""
         self.api = api
         self.adaptive = adaptive
-        self.chunk_size = clamp_chunk(chunk_size) if adaptive else chunk_size
+        self.chunk_size = clamp_chunk(min(chunk_size, START_CHUNK)) if adaptive else chunk_size
         self.run: float | None = None   # typical bytes between cuts (None: never cut)
         self._since_cut = 0
         self.stall_seconds = stall_seconds
@@ -192,7 +194,8 @@ class Uploader:
             if length >= self.chunk_size:  # only a full chunk says the size held
                 self.chunk_size = clamp_chunk(self.chunk_size * GROWTH)
         else:
-            self.chunk_size = clamp_chunk(max(self.run, self._since_cut) / RUN_SHARE)
+            # the link got better only when this clean run is well past the typical one
+            self.chunk_size = clamp_chunk(max(self.run, self._since_cut / 2) / RUN_SHARE)
 
     def _bump(self, record_id: str, sha: str) -> None:
         key = (record_id, sha)
