@@ -192,7 +192,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
             raise ApiError(400, "invalid_request", "Có trường không được phép", "Unexpected fields")
         ip = (request.client.host if request.client else "?")
         wait = gate.retry_after(user, ip)
-        if wait or not gate.admit(user, ip):
+        if wait or not gate.admit(ip):
             raise ApiError(429, "too_many_logins", "Quá nhiều lần đăng nhập, vui lòng thử lại sau",
                            "Too many login attempts, retry later", headers={"Retry-After": str(wait or 1)})
         try:

@@ -203,17 +203,19 @@ class Bucket:
 class LoginGate:
     """Limits on failed logins per account and per address, and a bounded pool for the hash.
 
-    The pool serves the cleanest waiter first: a login whose account and address have no recent
-    failures goes before those that have some (fewest first, then in arrival order), so a flood of
-    wrong passwords delays itself rather than a desk that knows its password. An address with
-    recent failures may hold at most ``per_ip_queue`` places in the queue; a clean address is
-    bounded by the whole queue only (several desks of a commune behind one NAT address)."""
+    The pool favours logins whose account and address have no recent failures ("clean"): a free
+    slot goes to the waiter with the fewest recent failures (then in arrival order), and logins
+    with recent failures ("suspect") may hold at most all slots but one, so a desk that knows its
+    password never waits behind a flood of wrong ones for more than the hash in progress. One
+    address may hold at most ``per_ip_queue`` places in the queue (a flood from one address cannot
+    fill it for the others)."""
 
     def __init__(self, *, per_user: int, per_ip: int, concurrency: int, queue: int) -> None:
         self.users, self.ips = Bucket(per_user), Bucket(per_ip)
-        self.slots = concurrency
+        self.concurrency = self.free = max(1, concurrency)
+        self.suspect_busy = 0
         self.queue, self.waiting = queue, 0
-        self.per_ip_queue = max(2, queue // 8)   # one suspect address cannot fill the queue
+        self.per_ip_queue = max(2, queue // 8)
         self.waiting_by_ip: dict[str, int] = {}
         self._waiters: list[tuple[int, str, str, asyncio.Future]] = []
         self._seq = itertools.count()
@@ -222,10 +224,10 @@ class LoginGate:
         """Recent failed logins of the account plus of the address (decaying), 0 when clean."""
         return self.users.debt(user) + self.ips.debt(ip)
 
-    def admit(self, user: str, ip: str) -> bool:
-        """Take a place in the hash queue (False: full overall, or for a suspect address)."""
+    def admit(self, ip: str) -> bool:
+        """Take a place in the hash queue (False: full overall or for this address)."""
         mine = self.waiting_by_ip.get(ip, 0)
-        if self.waiting >= self.queue or (mine >= self.per_ip_queue and self.ips.debt(ip) >= 1):
+        if self.waiting >= self.queue or mine >= self.per_ip_queue:
             return False
         self.waiting += 1
         self.waiting_by_ip[ip] = mine + 1
@@ -241,37 +243,49 @@ class LoginGate:
 
     @contextlib.asynccontextmanager
     async def hashing(self, user: str, ip: str) -> AsyncIterator[None]:
-        """Hold one of the hash slots (waiting, cleanest first, while all are busy)."""
-        await self._acquire(user, ip)
+        """Hold one of the hash slots (waiting while none is free for this login)."""
+        suspect = await self._acquire(user, ip)
         try:
             yield
         finally:
-            self._release()
+            self._release(suspect)
 
-    async def _acquire(self, user: str, ip: str) -> None:
-        if self.slots > 0 and not self._waiters:
-            self.slots -= 1
-            return
+    def _may_take(self, user: str, ip: str) -> bool:
+        return (self.free > 0 and (self.suspicion(user, ip) < 1 or self.concurrency == 1
+                                   or self.suspect_busy < self.concurrency - 1))
+
+    def _take(self, user: str, ip: str) -> bool:
+        self.free -= 1
+        suspect = self.suspicion(user, ip) >= 1
+        self.suspect_busy += suspect
+        return suspect
+
+    async def _acquire(self, user: str, ip: str) -> bool:
+        if self._may_take(user, ip):  # waiters left while a slot is free cannot take it
+            return self._take(user, ip)
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
         entry = (next(self._seq), user, ip, fut)
         self._waiters.append(entry)
         try:
-            await fut
+            return await fut
         except asyncio.CancelledError:
             if entry in self._waiters:
                 self._waiters.remove(entry)
             elif fut.done() and not fut.cancelled():
-                self._release()  # a slot was handed over just as we were cancelled: pass it on
+                self._release(fut.result())  # a slot was handed over just as we were cancelled
             raise
 
-    def _release(self) -> None:
+    def _release(self, suspect: bool) -> None:
+        self.free += 1
+        self.suspect_busy -= suspect
+        self._waiters = [w for w in self._waiters if not w[3].done()]
         while self._waiters:
-            best = min(self._waiters, key=lambda e: (self.suspicion(e[1], e[2]), e[0]))
+            ready = [w for w in self._waiters if self._may_take(w[1], w[2])]
+            if not ready:
+                break
+            best = min(ready, key=lambda w: (self.suspicion(w[1], w[2]), w[0]))
             self._waiters.remove(best)
-            if not best[3].done():
-                best[3].set_result(None)
-                return
-        self.slots += 1
+            best[3].set_result(self._take(best[1], best[2]))
 
     def retry_after(self, user: str, ip: str) -> int:
         return max(self.users.wait_seconds(user), self.ips.wait_seconds(ip))

@@ -318,12 +318,39 @@ def test_the_hash_pool_serves_clean_logins_before_suspect_ones() -> None:
         await asyncio.sleep(0)
         holder.set()
         await asyncio.gather(first, real, *flood)
-        assert gate.slots == 1 and not gate._waiters
+        assert gate.free == 1 and gate.suspect_busy == 0 and not gate._waiters
         return order
 
     order = asyncio.run(run())
     assert order[:2] == ["first", "real"], order
     assert sorted(order[2:]) == [f"bogus{i}" for i in range(4)]
+
+    async def two_slots() -> list[str]:
+        """With two slots, logins that keep failing may hold only one of them: the other stays
+        free for a clean login, which then never waits behind the flood."""
+        gate = LoginGate(per_user=10, per_ip=30, concurrency=2, queue=16)
+        for _ in range(5):
+            gate.failed("nobody", "10.0.0.66")
+        order: list[str] = []
+        release = asyncio.Event()
+
+        async def login(name: str, user: str, ip: str) -> None:
+            async with gate.hashing(user, ip):
+                order.append(name)
+                await release.wait()
+
+        flood = [asyncio.create_task(login(f"bogus{i}", "nobody", "10.0.0.66")) for i in range(3)]
+        await asyncio.sleep(0)
+        assert order == ["bogus0"] and gate.free == 1 and len(gate._waiters) == 2
+        real = asyncio.create_task(login("real", "desk-1", "10.0.0.7"))
+        await asyncio.sleep(0)
+        assert order == ["bogus0", "real"] and gate.free == 0
+        release.set()
+        await asyncio.gather(real, *flood)
+        assert gate.free == 2 and gate.suspect_busy == 0 and not gate._waiters
+        return order
+
+    assert sorted(asyncio.run(two_slots())[2:]) == ["bogus1", "bogus2"]
 
 
 # ---- uploads that always finish ---------------------------------------------------------------------
