@@ -53,6 +53,7 @@ def peak_rss_mb(pid: int) -> float:
 
 # --- (a) ------------------------------------------------------------------------------------------
 def bench_half_sent(work: Path, n: int = 300) -> dict:
+    (work / "a").mkdir(parents=True, exist_ok=True)
     s = Server(work / "a", None).start()
     try:
         c = s.client()
@@ -79,6 +80,7 @@ def bench_half_sent(work: Path, n: int = 300) -> dict:
 
 # --- (b) ------------------------------------------------------------------------------------------
 def bench_login_flood(work: Path, n: int = 200, parallel: int = 50) -> dict:
+    (work / "b").mkdir(parents=True, exist_ok=True)
     s = Server(work / "b", None).start()
     try:
         c = s.client()
