@@ -1,4 +1,4 @@
-"""CLI: serve, add-desk, add-account, export, set-status, cleanup (``python -m reference_backend --help``)."""
+"""CLI: serve, add-desk, passwd-desk, revoke-desk, add-account, export, set-status, cleanup (``python -m reference_backend --help``)."""
 from __future__ import annotations
 
 import argparse
@@ -33,7 +33,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cleanup-interval", type=float, default=600.0)
     s.add_argument("--idempotency-days", type=float, default=90.0)
     s.add_argument("--access-ttl", type=int, default=3600)
-    s.add_argument("--max-in-flight", type=int, default=256, help="requests in flight before 503 + Retry-After")
+    s.add_argument("--max-in-flight", type=int, default=256,
+                   help="authenticated requests in flight before 503 + Retry-After")
+    s.add_argument("--max-unauth-in-flight", type=int, default=64,
+                   help="requests without a valid token in flight (their own pool) before 503")
+    s.add_argument("--header-timeout", type=float, default=10.0, help="seconds for a request's headers")
+    s.add_argument("--body-timeout", type=float, default=15.0, help="longest pause inside a body (then 408)")
+    s.add_argument("--min-body-rate", type=float, default=1024.0,
+                   help="bytes/s a body must average after --body-grace seconds (then 408)")
+    s.add_argument("--body-grace", type=float, default=5.0)
+    s.add_argument("--max-json-depth", type=int, default=64, help="JSON nesting limit (then 400 too_deep)")
+    s.add_argument("--hash-concurrency", type=int, default=2, help="password hashes at once (64 MiB each)")
+    s.add_argument("--hash-queue", type=int, default=16, help="logins waiting for a hash before 429")
+    s.add_argument("--login-failures-per-user", type=int, default=10, help="per minute, then 429")
+    s.add_argument("--login-failures-per-ip", type=int, default=30, help="per minute, then 429")
+    s.add_argument("--refresh-grace", type=float, default=60.0,
+                   help="seconds the previous refresh token may be re-sent (its answer was lost) for the same pair")
     s.add_argument("--catalog", type=Path, default=None, help="catalog JSON (default <data-dir>/catalog.json)")
     s.add_argument("--log-level", default="warning")
     a = sub.add_parser("add-desk", help="create or update a desk account")
@@ -42,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--user", required=True)
     a.add_argument("--password-env", required=True, help="name of the environment variable holding the password")
     a.add_argument("--desk", type=int, default=1)
+    pw = sub.add_parser("passwd-desk", help="change a desk's password; revokes all its tokens at once")
+    _common(pw)
+    pw.add_argument("--user", required=True)
+    pw.add_argument("--password-env", required=True, help="name of the environment variable holding the password")
+    rv = sub.add_parser("revoke-desk", help="invalidate every access and refresh token of a desk account")
+    _common(rv)
+    rv.add_argument("--user", required=True)
     m = sub.add_parser("add-account", help="create or update a person's account of a unit (pushed to its desks)")
     _common(m)
     m.add_argument("--unit", required=True)
@@ -72,6 +94,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import build_app
+    from .guard import guarded_h11
 
     if args.idempotency_days < 90:
         print("--idempotency-days must be at least 90 (the contract keeps keys >= 90 days)", file=sys.stderr)
@@ -81,7 +104,12 @@ def serve(args: argparse.Namespace) -> int:
         max_upload_bytes=int(args.max_upload_mb * 1024 * 1024), max_chunk_bytes=int(args.max_chunk_mb * 1024 * 1024),
         upload_expiry_seconds=args.upload_expiry_seconds, cleanup_interval_seconds=args.cleanup_interval,
         idempotency_days=args.idempotency_days, access_ttl_seconds=args.access_ttl, catalog_path=args.catalog,
-        max_in_flight=args.max_in_flight)
+        max_in_flight=args.max_in_flight, max_unauth_in_flight=args.max_unauth_in_flight,
+        header_timeout_seconds=args.header_timeout, body_timeout_seconds=args.body_timeout,
+        min_body_rate=args.min_body_rate, body_grace_seconds=args.body_grace, max_json_depth=args.max_json_depth,
+        hash_concurrency=args.hash_concurrency, hash_queue=args.hash_queue,
+        login_failures_per_user=args.login_failures_per_user, login_failures_per_ip=args.login_failures_per_ip,
+        refresh_grace_seconds=args.refresh_grace)
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
@@ -93,7 +121,7 @@ def serve(args: argparse.Namespace) -> int:
 
     app = build_app(settings, on_ready=ready)
     config = uvicorn.Config(app, log_level=args.log_level, access_log=False, timeout_keep_alive=30,
-                            server_header=False, lifespan="on")
+                            server_header=False, lifespan="on", http=guarded_h11(args.header_timeout))
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 
@@ -116,6 +144,18 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             add_desk(db, unit_code=args.unit, username=args.user, password=password, desk=args.desk)
             print(f"desk account {args.user} (unit {args.unit}, desk {args.desk}) saved")
+        elif args.cmd == "passwd-desk":
+            from .auth import set_desk_password
+            password = os.environ.get(args.password_env)
+            if not password:
+                print(f"environment variable {args.password_env} is empty or unset", file=sys.stderr)
+                return 2
+            set_desk_password(db, username=args.user, password=password)
+            print(f"password of {args.user} changed; every token it had is revoked")
+        elif args.cmd == "revoke-desk":
+            from .auth import revoke_desk
+            version = revoke_desk(db, username=args.user)
+            print(f"every token of {args.user} revoked (token version {version})")
         elif args.cmd == "add-account":
             from .auth import add_staff_account
             password = os.environ.get(args.password_env)

@@ -21,7 +21,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import auth
-from .common import ApiError, Settings, canonical_json
+from .guard import Guard, LoginGate
+from .common import ApiError, Settings, canonical_json, json_depth_exceeds
 from .db import Database, accounts
 from .records import RecordService, load_item_validator
 from .uploads import UploadService, http_date, parse_checksum
@@ -88,32 +89,9 @@ class FaultMiddleware:
         await self.app(scope, receive, send)
 
 
-class ConcurrencyLimit:
-    """Shed load beyond `limit` requests in flight with 503 + Retry-After (uvicorn's own limit
-    answers 503 without Retry-After, which would break the contract)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit, self.active = app, limit, 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if self.active >= self.limit:
-            resp = error_response(ApiError(503, "overloaded", "Máy chủ đang quá tải, vui lòng thử lại sau",
-                                           "Server overloaded, retry later", headers={"Retry-After": "2"}),
-                                  scope["method"] == "HEAD")
-            await resp(scope, receive, send)
-            return
-        self.active += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.active -= 1
-
-
-async def read_json(request: Request, limit: int) -> Any:
-    """Read a JSON body of at most `limit` bytes (413 beyond), whatever Content-Length claims."""
+async def read_json(request: Request, limit: int, max_depth: int = 64) -> Any:
+    """Read a JSON body of at most `limit` bytes (413 beyond), whatever Content-Length claims,
+    nested at most `max_depth` deep (400 ``too_deep``: validating deeper would recurse without end)."""
     cl = request.headers.get("content-length")
     if cl is not None and cl.isdigit() and int(cl) > limit:
         raise ApiError(413, "body_too_large", "Dữ liệu gửi lên quá lớn", "Request body too large",
@@ -125,9 +103,19 @@ async def read_json(request: Request, limit: int) -> Any:
             raise ApiError(413, "body_too_large", "Dữ liệu gửi lên quá lớn", "Request body too large",
                            details={"max": limit})
     try:
-        return json.loads(bytes(buf).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        data = json.loads(bytes(buf).decode("utf-8"))
+    except RecursionError:
+        data = None
+        deep = True
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise ApiError(400, "invalid_json", "Dữ liệu không phải JSON hợp lệ", "Body is not valid JSON") from None
+    else:
+        deep = json_depth_exceeds(data, max_depth)
+    if deep:
+        log.warning("%s %s: JSON nested deeper than %d refused", request.method, request.url.path, max_depth)
+        raise ApiError(400, "too_deep", f"Dữ liệu lồng nhau quá {max_depth} cấp",
+                       f"JSON nested deeper than {max_depth} levels", details={"max_depth": max_depth})
+    return data
 
 
 def _str_field(body: Any, name: str, max_len: int) -> str:
@@ -144,13 +132,34 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
     records = RecordService(db, load_item_validator())
     ups = UploadService(db, settings)
 
-    def principal(request: Request) -> auth.Principal:
+    gate = LoginGate(per_user=settings.login_failures_per_user, per_ip=settings.login_failures_per_ip,
+                     concurrency=settings.hash_concurrency, queue=settings.hash_queue)
+
+    async def principal(request: Request) -> auth.Principal:
+        """The caller of a valid access token of the account's current token version."""
         h = request.headers.get("authorization", "")
         scheme, _, token = h.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated", "Cần đăng nhập", "Authentication required",
                            headers={"WWW-Authenticate": "Bearer"})
-        return signer.verify(token.strip(), "a")
+        who = signer.verify(token.strip(), "a")
+        if not await run_in_threadpool(auth.current_version, db, who):
+            raise auth._revoked()
+        return who
+
+    def authenticated(scope: Scope) -> bool:
+        """Signature check only (no database), to pick the in-flight pool."""
+        for k, v in scope.get("headers", []):
+            if k == b"authorization":
+                scheme, _, token = v.decode("latin-1").partition(" ")
+                if scheme.lower() != "bearer":
+                    return False
+                try:
+                    signer.verify(token.strip(), "a")
+                    return True
+                except ApiError:
+                    return False
+        return False
 
     def endpoint(fn: Callable) -> Callable:
         async def wrapped(request: Request) -> Response:
@@ -176,29 +185,47 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
 
     # ---- auth ---------------------------------------------------------------------------------
     async def token(request: Request) -> Response:
-        body = await read_json(request, settings.max_json_bytes)
+        body = await read_json(request, settings.max_json_bytes, settings.max_json_depth)
         user = _str_field(body, "username", 128)
         pw = _str_field(body, "password", 1024)
         if set(body) - {"username", "password"}:
             raise ApiError(400, "invalid_request", "Có trường không được phép", "Unexpected fields")
-        who = await run_in_threadpool(auth.check_password, db, user, pw)
-        return JSONResponse(signer.issue(who))
+        ip = (request.client.host if request.client else "?")
+        wait = gate.retry_after(user, ip)
+        if wait or not gate.admit(ip):
+            raise ApiError(429, "too_many_logins", "Quá nhiều lần đăng nhập, vui lòng thử lại sau",
+                           "Too many login attempts, retry later", headers={"Retry-After": str(wait or 1)})
+        try:
+            async with gate.hashing(user, ip):  # argon2id costs 64 MiB: only a few at once
+                if await request.is_disconnected():
+                    # the client gave up while queued (its timeout, a cut): no one would read the
+                    # answer, and hashing for it would only delay the logins still waiting
+                    return Response(status_code=400)
+                who = await run_in_threadpool(auth.check_password, db, user, pw)
+        except ApiError as e:
+            if e.status == 401:
+                gate.failed(user, ip)
+            raise
+        finally:
+            gate.leave(ip)
+        family = await run_in_threadpool(auth.new_family, db, who)
+        return JSONResponse(signer.issue(who, family, 0))
 
     async def refresh(request: Request) -> Response:
-        body = await read_json(request, settings.max_json_bytes)
+        body = await read_json(request, settings.max_json_bytes, settings.max_json_depth)
         tok = _str_field(body, "refresh_token", 2048)
         if set(body) - {"refresh_token"}:
             raise ApiError(400, "invalid_request", "Có trường không được phép", "Unexpected fields")
-        who = signer.verify(tok, "r")
-
-        def still_valid() -> bool:
-            with db.read() as conn:
-                row = conn.execute(sa.select(accounts).where(accounts.c.username == who.username)).first()
-            return row is not None and row.unit_code == who.unit_code and int(row.desk) == who.desk
-        if not await run_in_threadpool(still_valid):
+        who, payload = signer.verify_payload(tok, "r")
+        if not await run_in_threadpool(auth.current_version, db, who):
             raise ApiError(401, "invalid_token", "Tài khoản đã thay đổi, hãy đăng nhập lại",
                            "Account changed; log in again")
-        return JSONResponse(signer.issue(who))
+        family, gen = payload.get("f"), payload.get("g")
+        if not isinstance(family, str) or not isinstance(gen, int):
+            raise auth._revoked()
+        nxt, at = await run_in_threadpool(auth.rotate_family, db, who, family, gen,
+                                          settings.refresh_grace_seconds)
+        return JSONResponse(signer.issue(who, family, nxt, at=at))
 
     # ---- catalog ------------------------------------------------------------------------------
     def load_catalog() -> tuple[bytes, str]:
@@ -216,7 +243,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         return raw, '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
 
     async def catalog(request: Request) -> Response:
-        principal(request)
+        await principal(request)
         raw, etag = await run_in_threadpool(load_catalog)
         inm = request.headers.get("if-none-match", "")
         tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
@@ -226,7 +253,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
 
     # ---- accounts (the people of the caller's unit) -------------------------------------------
     async def staff(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         rows = await run_in_threadpool(auth.staff_accounts_of, db, who.unit_code)
         version = max((r["updated_at"] for r in rows), default="empty")
         raw = canonical_json({"accounts": rows, "version": version}).encode()
@@ -263,7 +290,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
             "Tus-Max-Size": str(settings.max_upload_bytes), "Tus-Checksum-Algorithm": "sha256"})
 
     async def files_create(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         tus_check(request)
         length = int_header(request, "upload-length")
         idem = request.headers.get("idempotency-key")
@@ -277,16 +304,17 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         return Response(status_code=201, headers=h)
 
     async def files_head(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         tus_check(request)
         row = await run_in_threadpool(ups.get, who, request.path_params["upload_id"])
+        row = await ups.ensure_finished(who, row)
         h = tus_headers(None if row.complete else row.expires_at)
         h.update({"Upload-Offset": str(row.upload_offset), "Upload-Length": str(row.length),
                   "Cache-Control": "no-store"})
         return Response(status_code=200, headers=h)
 
     async def files_patch(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         tus_check(request)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/offset+octet-stream":
             raise ApiError(415, "bad_content_type", "Sai Content-Type", "Content-Type must be "
@@ -301,13 +329,13 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         return Response(status_code=204, headers=h)
 
     async def files_delete(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         tus_check(request)
         await run_in_threadpool(ups.terminate, who, request.path_params["upload_id"])
         return Response(status_code=204, headers=TUS_HEADERS)
 
     async def blob(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         sha = request.path_params["sha256"]
         path, size = await run_in_threadpool(ups.blob, who, sha)
         h = {"ETag": f'"{sha}"', "Content-Length": str(size)}
@@ -317,8 +345,8 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
 
     # ---- records --------------------------------------------------------------------------------
     async def batch(request: Request) -> Response:
-        who = principal(request)
-        body = await read_json(request, settings.max_json_bytes)
+        who = await principal(request)
+        body = await read_json(request, settings.max_json_bytes, settings.max_json_depth)
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list) or not 1 <= len(items) <= 100 or set(body) != {"items"}:
             raise ApiError(400, "invalid_batch", "Lô gửi phải có 1–100 mục trong 'items'",
@@ -327,7 +355,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         return JSONResponse({"results": results})
 
     async def feed(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         cursor_s = request.query_params.get("cursor", "0") or "0"
         limit_s = request.query_params.get("limit", "200")
         if not (cursor_s.isascii() and cursor_s.isdigit() and len(cursor_s) <= 18):
@@ -338,7 +366,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
         return JSONResponse(page)
 
     async def status(request: Request) -> Response:
-        who = principal(request)
+        who = await principal(request)
         return JSONResponse(await run_in_threadpool(records.status, who, request.path_params["code"]))
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -351,6 +379,7 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await run_in_threadpool(ups.finish_pending)
         await run_in_threadpool(ups.cleanup)
 
         async def periodic() -> None:
@@ -394,4 +423,6 @@ def build_app(settings: Settings, *, on_ready: Callable[[], None] | None = None)
     if faults:
         log.warning("fault injection on: %s", faults)
         inner = FaultMiddleware(app, Faults(faults))
-    return ConcurrencyLimit(inner, settings.max_in_flight)  # type: ignore[return-value]
+    return Guard(inner, authenticated=authenticated, max_auth=settings.max_in_flight,  # type: ignore[return-value]
+                 max_anon=settings.max_unauth_in_flight, body_timeout=settings.body_timeout_seconds,
+                 min_rate=settings.min_body_rate, grace=settings.body_grace_seconds)

@@ -34,6 +34,7 @@ class Principal:
     username: str
     unit_code: str
     desk: int
+    version: int = 0  # the account's token_version the token was issued under
 
 
 def load_secret(data_dir: Path) -> bytes:
@@ -58,9 +59,90 @@ def add_desk(db: Database, *, unit_code: str, username: str, password: str, desk
     row = {"unit_code": unit_code, "desk": desk, "password_hash": _hasher.hash(password),
            "created_at": time.time()}
     with db.write() as conn:
-        done = conn.execute(sa.update(accounts).where(accounts.c.username == username).values(**row))
+        # a changed password (or unit/desk) invalidates every token issued before
+        done = conn.execute(sa.update(accounts).where(accounts.c.username == username).values(
+            **row, token_version=accounts.c.token_version + 1))
         if done.rowcount == 0:
-            conn.execute(sa.insert(accounts).values(username=username, **row))
+            conn.execute(sa.insert(accounts).values(username=username, token_version=0, **row))
+
+
+def set_desk_password(db: Database, *, username: str, password: str) -> None:
+    """Change a desk's password; every access and refresh token of the account stops working."""
+    with db.write() as conn:
+        done = conn.execute(sa.update(accounts).where(accounts.c.username == username).values(
+            password_hash=_hasher.hash(password), token_version=accounts.c.token_version + 1))
+    if done.rowcount == 0:
+        raise ApiError(404, "no_account", "Không có tài khoản này", "No such desk account")
+
+
+def revoke_desk(db: Database, *, username: str) -> int:
+    """Invalidate every token of the account at once; returns the new token version."""
+    from .db import refresh_families
+    with db.write() as conn:
+        done = conn.execute(sa.update(accounts).where(accounts.c.username == username).values(
+            token_version=accounts.c.token_version + 1))
+        if done.rowcount == 0:
+            raise ApiError(404, "no_account", "Không có tài khoản này", "No such desk account")
+        conn.execute(sa.update(refresh_families).where(refresh_families.c.username == username)
+                     .values(revoked=True))
+        return int(conn.execute(sa.select(accounts.c.token_version)
+                                .where(accounts.c.username == username)).scalar_one())
+
+
+def current_version(db: Database, who: Principal) -> bool:
+    """True when the account still exists as the token says and the token is of its version."""
+    with db.read() as conn:
+        row = conn.execute(sa.select(accounts.c.unit_code, accounts.c.desk, accounts.c.token_version)
+                           .where(accounts.c.username == who.username)).first()
+    return (row is not None and row.unit_code == who.unit_code and int(row.desk) == who.desk
+            and int(row.token_version) == who.version)
+
+
+def new_family(db: Database, who: Principal) -> str:
+    from .db import refresh_families
+    family = secrets.token_hex(16)
+    with db.write() as conn:
+        conn.execute(sa.insert(refresh_families).values(family=family, username=who.username, generation=0,
+                                                        revoked=False, created_at=time.time()))
+    return family
+
+
+def rotate_family(db: Database, who: Principal, family: str, generation: int,
+                  grace_seconds: float = 0.0) -> tuple[int, float]:
+    """Rotate a refresh family: (next generation, when it was issued).
+
+    The token of the current generation moves the family on. The token just before it, presented
+    again within ``grace_seconds`` of that rotation, is a client retrying after its answer was lost
+    (a cut link, a killed process): it gets the same generation and time back, so the caller
+    re-issues the identical pair. Any other older token means a copy is in use: the whole family
+    is revoked (401)."""
+    from .db import refresh_families
+    now = time.time()
+    with db.write() as conn:
+        row = conn.execute(sa.select(refresh_families).where(refresh_families.c.family == family)).first()
+        if row is None or row.revoked or row.username != who.username:
+            raise _revoked()
+        current = int(row.generation)
+        if current == generation:
+            conn.execute(sa.update(refresh_families).where(refresh_families.c.family == family)
+                         .values(generation=generation + 1, rotated_at=now))
+            return generation + 1, now
+        if (current == generation + 1 and row.rotated_at is not None
+                and 0 <= now - float(row.rotated_at) <= grace_seconds):
+            return current, float(row.rotated_at)
+        conn.execute(sa.update(refresh_families).where(refresh_families.c.family == family)
+                     .values(revoked=True))
+    import logging
+    logging.getLogger("reference_backend.auth").warning(
+        "refresh token of %s re-used (generation %d, family at %d): family revoked",
+        who.username, generation, current)
+    raise _revoked()
+
+
+def _revoked() -> ApiError:
+    return ApiError(401, "invalid_token", "Phiên đăng nhập đã bị thu hồi, hãy đăng nhập lại",
+                    "Session revoked; log in again",
+                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
 
 def check_password(db: Database, username: str, password: str) -> Principal:
@@ -75,7 +157,7 @@ def check_password(db: Database, username: str, password: str) -> Principal:
     if row is None:
         raise ApiError(401, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu",
                        "Wrong user name or password")
-    return Principal(row.username, row.unit_code, int(row.desk))
+    return Principal(row.username, row.unit_code, int(row.desk), int(row.token_version or 0))
 
 
 def _b64(b: bytes) -> str:
@@ -95,12 +177,19 @@ class TokenSigner:
         mac = hmac.new(self.secret, body.encode(), hashlib.sha256).digest()
         return f"{body}.{_b64(mac)}"
 
-    def issue(self, p: Principal) -> dict:
-        now = int(time.time())
-        base = {"u": p.username, "unit": p.unit_code, "desk": p.desk, "n": secrets.token_hex(8)}
+    def issue(self, p: Principal, family: str, generation: int, at: float | None = None) -> dict:
+        """A token pair. ``at`` (a refresh): issued as of that time with a nonce derived from the
+        family and generation, so issuing generation g again gives byte-identical tokens."""
+        if at is None:
+            now, nonce = int(time.time()), secrets.token_hex(8)
+        else:
+            now = int(at)
+            nonce = hmac.new(self.secret, f"nonce:{family}:{generation}".encode(), hashlib.sha256).hexdigest()[:16]
+        base = {"u": p.username, "unit": p.unit_code, "desk": p.desk, "v": p.version, "n": nonce}
         return {
             "access_token": self._sign({**base, "k": "a", "exp": now + self.access_ttl}),
-            "refresh_token": self._sign({**base, "k": "r", "exp": now + self.refresh_ttl}),
+            "refresh_token": self._sign({**base, "k": "r", "f": family, "g": generation,
+                                         "exp": now + self.refresh_ttl}),
             "token_type": "Bearer",
             "expires_in": self.access_ttl,
             "unit_code": p.unit_code,
@@ -108,6 +197,10 @@ class TokenSigner:
         }
 
     def verify(self, token: str, kind: str) -> Principal:
+        return self.verify_payload(token, kind)[0]
+
+    def verify_payload(self, token: str, kind: str) -> tuple[Principal, dict]:
+        """Signature, kind and expiry only (no database): the principal and the raw payload."""
         try:
             body, mac = token.split(".")
             good = hmac.new(self.secret, body.encode(), hashlib.sha256).digest()
@@ -116,7 +209,8 @@ class TokenSigner:
             payload = json.loads(_unb64(body))
             if payload["k"] != kind or payload["exp"] < time.time():
                 raise ValueError("kind/exp")
-            return Principal(str(payload["u"]), str(payload["unit"]), int(payload["desk"]))
+            return Principal(str(payload["u"]), str(payload["unit"]), int(payload["desk"]),
+                             int(payload.get("v", 0))), payload
         except (ValueError, KeyError, TypeError, UnicodeError, json.JSONDecodeError):
             raise ApiError(401, "invalid_token", "Phiên đăng nhập không hợp lệ hoặc đã hết hạn",
                            "Invalid or expired token",

@@ -25,7 +25,18 @@ class Settings:
     access_ttl_seconds: int = 3600
     refresh_ttl_seconds: int = 30 * 24 * 3600
     catalog_path: Path | None = None
-    max_in_flight: int = 256                   # beyond: 503 + Retry-After
+    max_in_flight: int = 256                   # authenticated requests in flight; beyond: 503 + Retry-After
+    max_unauth_in_flight: int = 64             # requests without a valid token (own pool: never starves the above)
+    header_timeout_seconds: float = 10.0       # a request's headers must arrive within this
+    body_timeout_seconds: float = 15.0         # longest wait for the next piece of a body
+    min_body_rate: float = 1024.0              # bytes/s averaged over a body, checked after body_grace_seconds
+    body_grace_seconds: float = 5.0
+    max_json_depth: int = 64                   # nesting of JSON bodies; deeper -> 400 too_deep
+    hash_concurrency: int = 2                  # password hashes (argon2id, 64 MiB each) at once
+    hash_queue: int = 16                       # logins waiting for a hash slot; beyond: 429
+    login_failures_per_user: int = 10          # failed logins per account per minute (burst), then 429
+    login_failures_per_ip: int = 30            # failed logins per address per minute (burst), then 429
+    refresh_grace_seconds: float = 60.0        # the previous refresh token may be re-sent this long (lost answer)
 
 
 class ApiError(Exception):
@@ -79,12 +90,47 @@ def sha256_file(path: Path, bufsize: int = 1024 * 1024) -> tuple[str, int]:
 
 
 def fsync_dir(path: Path) -> None:
-    """Make a rename/create inside `path` durable."""
+    """Make a rename/create inside `path` durable (a no-op where directories cannot be opened,
+    i.e. Windows, whose NTFS journals directory entries itself)."""
+    if os.name == "nt":
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def makedirs_durable(path: Path) -> None:
+    """mkdir -p, fsync'ing each new directory's parent so the directory survives a power cut."""
+    path = Path(path)
+    missing: list[Path] = []
+    cur = path
+    while not cur.exists():
+        missing.append(cur)
+        cur = cur.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir()
+        except FileExistsError:
+            continue
+        fsync_dir(d.parent)
+
+
+def json_depth_exceeds(obj: object, limit: int) -> bool:
+    """True when containers nest deeper than `limit` (iterative: no recursion on hostile input)."""
+    stack: list[tuple[object, int]] = [(obj, 1)]
+    while stack:
+        cur, d = stack.pop()
+        if isinstance(cur, dict):
+            if d > limit:
+                return True
+            stack.extend((v, d + 1) for v in cur.values())
+        elif isinstance(cur, list):
+            if d > limit:
+                return True
+            stack.extend((v, d + 1) for v in cur)
+    return False
 
 
 def blob_path(data_dir: Path, unit_code: str, sha256: str) -> Path:

@@ -31,6 +31,22 @@ accounts = sa.Table(
     sa.Column("desk", sa.Integer, nullable=False),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
+    # bumped by a password change or revoke-desk: every token carrying an older value is refused
+    sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
+)
+
+# One row per login: its refresh tokens rotate (generation + 1 per refresh); presenting an older
+# generation means a token was copied, and the whole family is revoked.
+refresh_families = sa.Table(
+    "refresh_families", metadata,
+    sa.Column("family", sa.String(32), primary_key=True),
+    sa.Column("username", sa.String(128), nullable=False, index=True),
+    sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+    # when the current generation was issued: the previous token may be presented again within
+    # the refresh grace (its answer was lost) and gets the same pair back
+    sa.Column("rotated_at", sa.Float, nullable=True),
 )
 
 # The people who log in at the desks of a unit (clerk … admin), pushed to the desks by
@@ -162,6 +178,14 @@ class Database:
         from . import portal, ratings  # noqa: F401  (register their tables on ``metadata``)
         with self._write_lock:
             metadata.create_all(self.engine)
+            cols = {c["name"] for c in sa.inspect(self.engine).get_columns("accounts")}
+            if "token_version" not in cols:  # a data dir from before revocation existed
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql("ALTER TABLE accounts ADD COLUMN token_version INTEGER NOT NULL DEFAULT 0")
+            fam = {c["name"] for c in sa.inspect(self.engine).get_columns("refresh_families")}
+            if "rotated_at" not in fam:
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql("ALTER TABLE refresh_families ADD COLUMN rotated_at FLOAT")
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import binascii
 import hashlib
 import logging
@@ -28,14 +29,30 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from .auth import Principal
-from .common import ApiError, Settings, blob_path, fsync_dir, part_path, sha256_file, storable_text
-from .db import Database, blobs, idempotency, uploads
+from .common import (ApiError, Settings, blob_path, fsync_dir, makedirs_durable, part_path, sha256_file,
+                     storable_text)
+from .db import Database, blobs, idempotency, refresh_families, uploads
 
 log = logging.getLogger("reference_backend.uploads")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 ID_RE = re.compile(r"^[0-9a-f]{32}$")
 IDEM_RE = re.compile(r"^[\x21-\x7e]{1,128}$")
 META_KEY_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+
+
+def _lazy() -> bool:
+    """Tests only (REFBACK_LAZY_FINISH=1): file a complete-but-unfiled upload only on the final
+    empty PATCH, as a server without the HEAD/sweep repair would, to exercise the client's side."""
+    return os.environ.get("REFBACK_LAZY_FINISH") == "1"
+
+
+def _crash_point(name: str, what: str) -> None:
+    """Tests only: ``REFBACK_CRASH_AT=<name>`` makes the server die right here, as a power cut
+    would (points: ``part_written`` — bytes fsync'd, offset not committed; ``all_bytes`` — every
+    byte committed, not filed; ``blob_moved`` — blob renamed into place, rows not written)."""
+    if os.environ.get("REFBACK_CRASH_AT") == name:
+        log.error("REFBACK_CRASH_AT=%s: exiting %s", name, what)
+        os._exit(137)
 
 
 def http_date(ts: float) -> str:
@@ -86,10 +103,21 @@ class UploadService:
         self.dir = Path(settings.data_dir) / "uploads"
         self.dir.mkdir(parents=True, exist_ok=True)
         (Path(settings.data_dir) / "blobs").mkdir(parents=True, exist_ok=True)
-        self._locks: dict[str, asyncio.Lock] = {}
+        # one lock per upload *being written*: entries exist only while a request holds or waits
+        # for them, and only for ids that exist (checked before), so the table cannot be grown
+        self._locks: dict[str, list] = {}   # id -> [lock, users]
 
-    def lock(self, upload_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(upload_id, asyncio.Lock())
+    @contextlib.asynccontextmanager
+    async def lock(self, upload_id: str) -> AsyncIterator[None]:
+        entry = self._locks.setdefault(upload_id, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                self._locks.pop(upload_id, None)
 
     # ---- creation -----------------------------------------------------------------------------
     def create(self, who: Principal, length: int, raw_meta: str, idem_key: str | None) -> tuple[str, int, float]:
@@ -105,16 +133,20 @@ class UploadService:
         if not storable_text(meta) or (idem_key is not None and not IDEM_RE.match(idem_key)):
             raise ApiError(400, "bad_metadata", "Upload-Metadata hoặc Idempotency-Key chứa ký tự không hợp lệ",
                            "Upload-Metadata or Idempotency-Key contains invalid characters")
-        if not SHA_RE.match(sha) or not meta.get("filename"):
-            raise ApiError(400, "bad_metadata", "Thiếu sha256 hoặc filename trong Upload-Metadata",
-                           "Upload-Metadata needs filename and sha256 (lowercase hex)")
+        # tus 1.0.0 requires no metadata: without sha256 the file is hashed when complete and filed
+        # under what it is (a record naming it is then checked against that); with it, it must match
+        if sha and not SHA_RE.match(sha):
+            raise ApiError(400, "bad_metadata", "sha256 trong Upload-Metadata phải là 64 ký tự hex thường",
+                           "Upload-Metadata sha256 must be lowercase hex")
+        filename = meta.get("filename") or meta.get("name") or ""
         for _ in range(3):
             if idem_key:
                 with self.db.read() as conn:
                     row = conn.execute(sa.select(uploads).where(uploads.c.unit_code == who.unit_code,
                                                                 uploads.c.idempotency_key == idem_key)).first()
                 if row is not None:
-                    if row.length != length or row.sha256 != sha:
+                    if (row.length != length or row.sha256 != sha or row.filename != filename[:500]
+                            or row.record_id != meta.get("record_id")):
                         raise ApiError(409, "idempotency_mismatch",
                                        "Idempotency-Key đã dùng cho tệp khác",
                                        "Idempotency-Key already used for another upload")
@@ -130,7 +162,7 @@ class UploadService:
                 with self.db.write() as conn:
                     conn.execute(sa.insert(uploads).values(
                         id=upload_id, unit_code=who.unit_code, length=length, upload_offset=0, sha256=sha,
-                        filename=meta["filename"][:500], record_id=meta.get("record_id"),
+                        filename=filename[:500], record_id=meta.get("record_id"),
                         metadata_raw=raw_meta, idempotency_key=idem_key, complete=False,
                         created_at=now, expires_at=expires))
             except IntegrityError:
@@ -162,8 +194,14 @@ class UploadService:
     # ---- PATCH ----------------------------------------------------------------------------------
     async def patch(self, who: Principal, upload_id: str, offset: int, checksum: bytes | None,
                     content_length: int | None, body: AsyncIterator[bytes]) -> PatchOutcome:
+        await run_in_threadpool(self.get, who, upload_id)  # 404 for unknown ids before any lock
         async with self.lock(upload_id):
             row = await run_in_threadpool(self.get, who, upload_id)
+            if offset == row.upload_offset == row.length:
+                # the final empty PATCH (or a repeat): file it if a crash left it unfiled; idempotent
+                if not row.complete:
+                    await run_in_threadpool(self._finish, who, upload_id, row.sha256)
+                return PatchOutcome(offset, None)
             if row.complete or offset != row.upload_offset:
                 raise ApiError(409, "offset_mismatch", "Vị trí tải lên không khớp", "Upload-Offset mismatch",
                                headers={"Upload-Offset": str(row.upload_offset)},
@@ -192,7 +230,7 @@ class UploadService:
                                            "Chunk over the limit or beyond Upload-Length")
                         f.write(chunk)
                         h.update(chunk)
-                except ClientDisconnect:
+                except ClientDisconnect:  # also a body the guard timed out (answered 408 by it)
                     cut = True
                 if checksum is not None and (cut or h.digest() != checksum):
                     f.truncate(offset)
@@ -202,12 +240,15 @@ class UploadService:
                                    "Chunk checksum mismatch")
                 f.flush()
                 await run_in_threadpool(os.fsync, f.fileno())
+            if received:
+                _crash_point("part_written", f"before committing offset {offset + received} of {upload_id}")
             new_offset = offset + received
             expires = time.time() + self.s.upload_expiry_seconds
             await run_in_threadpool(self._set_offset, upload_id, new_offset, expires)
             if cut:
                 raise ApiError(400, "cut", "Kết nối bị ngắt", "Client disconnected")
             if new_offset == row.length:
+                _crash_point("all_bytes", f"before filing {upload_id}")
                 await run_in_threadpool(self._finish, who, upload_id, row.sha256)
                 return PatchOutcome(new_offset, None)
             return PatchOutcome(new_offset, expires)
@@ -218,9 +259,20 @@ class UploadService:
                 upload_offset=offset, expires_at=expires))
 
     def _finish(self, who: Principal, upload_id: str, sha: str) -> None:
-        """Hash the whole file; a match becomes a blob of the unit, a mismatch is discarded."""
+        """Hash the whole file; a match becomes a blob of the unit, a mismatch is discarded.
+
+        Idempotent and crash-safe: every step can be repeated, and a crash after any of them is
+        finished by the next HEAD, PATCH or the sweep at start (:meth:`finish_pending`)."""
         part = part_path(self.s.data_dir, upload_id)
+        if not part.exists() and sha:
+            dest = blob_path(self.s.data_dir, who.unit_code, sha)
+            if dest.exists():  # crashed after the rename: only the rows are left to write
+                part = dest
         actual, size = sha256_file(part)
+        if not sha:  # no sha256 announced: filed under what it is; noted first so a crash after
+            sha = actual  # the rename below still finds the blob
+            with self.db.write() as conn:
+                conn.execute(sa.update(uploads).where(uploads.c.id == upload_id).values(sha256=sha))
         if actual != sha:
             with self.db.write() as conn:
                 conn.execute(sa.delete(uploads).where(uploads.c.id == upload_id))
@@ -230,14 +282,52 @@ class UploadService:
                            "The received file does not match its announced SHA-256",
                            details={"announced": sha, "received": actual})
         dest = blob_path(self.s.data_dir, who.unit_code, sha)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(part, dest)
-        fsync_dir(dest.parent)
+        if part != dest:
+            makedirs_durable(dest.parent)  # new directories fsync'd in their parents
+            os.replace(part, dest)
+            fsync_dir(dest.parent)
+            fsync_dir(part.parent)
+            _crash_point("blob_moved", f"after moving {upload_id} into place, before its rows")
         now = time.time()
         with self.db.write() as conn:
             conn.execute(self.db.insert_ignore(blobs, unit_code=who.unit_code, sha256=sha, size=size,
                                                created_at=now))
-            conn.execute(sa.update(uploads).where(uploads.c.id == upload_id).values(complete=True))
+            conn.execute(sa.update(uploads).where(uploads.c.id == upload_id).values(complete=True, sha256=sha))
+
+    async def ensure_finished(self, who: Principal, row: sa.Row) -> sa.Row:
+        """HEAD on an upload with every byte but no blob (a crash before filing): file it now."""
+        if row.complete or int(row.upload_offset) != int(row.length) or _lazy():
+            return row
+        async with self.lock(row.id):
+            row = await run_in_threadpool(self.get, who, row.id)
+            if not row.complete and int(row.upload_offset) == int(row.length):
+                try:
+                    await run_in_threadpool(self._finish, who, row.id, row.sha256)
+                except ApiError as e:
+                    if e.status == 460:  # discarded: the upload is gone, the client starts again
+                        raise ApiError(404, "not_found", "Không có phiên tải lên này", "No such upload") from None
+                    raise
+            return await run_in_threadpool(self.get, who, row.id)
+
+    def finish_pending(self) -> int:
+        """The sweep at start: file every upload whose bytes all arrived before a crash."""
+        if _lazy():
+            return 0
+        with self.db.read() as conn:
+            rows = conn.execute(sa.select(uploads).where(uploads.c.complete == sa.false(),
+                                                         uploads.c.upload_offset == uploads.c.length)).all()
+        n = 0
+        for row in rows:
+            try:
+                self._finish(Principal("", row.unit_code, 0), row.id, row.sha256)
+                n += 1
+            except ApiError as e:
+                log.warning("sweep: upload %s not filed: %s", row.id, e.code)
+            except OSError as e:
+                log.warning("sweep: upload %s not filed: %s", row.id, e)
+        if n:
+            log.warning("sweep: filed %d uploads complete before a crash", n)
+        return n
 
     # ---- blobs ---------------------------------------------------------------------------------
     def blob(self, who: Principal, sha: str) -> tuple[Path, int]:
@@ -268,6 +358,7 @@ def cleanup(db: Database, s: Settings, now: float | None = None) -> dict:
         done = conn.execute(sa.delete(uploads).where(uploads.c.complete == sa.true(),
                                                      uploads.c.created_at < keep_after)).rowcount
         keys = conn.execute(sa.delete(idempotency).where(idempotency.c.created_at < keep_after)).rowcount
+        conn.execute(sa.delete(refresh_families).where(refresh_families.c.created_at < now - s.refresh_ttl_seconds))
     for upload_id in stale:
         part_path(s.data_dir, upload_id).unlink(missing_ok=True)
     # Parts with no row: a crash between creating the file and committing the row.

@@ -10,7 +10,8 @@
 ``--once`` it runs until SIGTERM / Ctrl-C and exits 0 after releasing its leases. With ``--json``
 every engine event is one JSON line on stdout (the GUI-less status feed). The CLI never talks to
 the server itself: ``login`` calls ``sync_control.login_and_store``.
-Exit codes: 0 done; 1 the server could not be reached / answered badly (items stay queued);
+Exit codes: 0 done; 1 the server could not be reached / answered badly, or (``--once``) anything
+the run tried is still undelivered — the report's ``undelivered`` lists it (items stay queued);
 2 bad input (no credentials, unknown folder, refused account); 3 another sync already runs for
 this desk, or the person may not sync.
 """
@@ -29,7 +30,10 @@ def _sync_extra(args: argparse.Namespace) -> dict[str, Any]:
         if args.json:
             print(json.dumps(ev, ensure_ascii=False, default=str), flush=True)
         elif ev.get("event") in ("fault", "offline", "needs_attention"):
-            print(f"{ev.get('event')}: {ev.get('vi', '')}", file=sys.stderr, flush=True)
+            # the code and the technical detail too: a log an administrator can act on
+            detail = (ev.get("details") or {}).get("detail") or (ev.get("details") or {}).get("status") or ""
+            tail = f" [{ev.get('code', '')}{': ' + str(detail)[:200] if detail else ''}]" if ev.get("code") else ""
+            print(f"{ev.get('event')}: {ev.get('vi', '')}{tail}", file=sys.stderr, flush=True)
 
     extra: dict[str, Any] = {"on_event": on_event}
     if not args.once:
@@ -45,7 +49,7 @@ def _sync_extra(args: argparse.Namespace) -> dict[str, Any]:
 def _sync_render(report, args: argparse.Namespace) -> int:
     out = report.to_dict()
     if args.json:
-        print(json.dumps({"event": "report", "ok": report.online, **out}, ensure_ascii=False,
+        print(json.dumps({"event": "report", "ok": report.complete, **out}, ensure_ascii=False,
                          default=str))
     else:
         print(f"Đã gửi {report.acked} mục, {report.needs_attention} mục cần xử lý, "
@@ -53,7 +57,15 @@ def _sync_render(report, args: argparse.Namespace) -> int:
         if not report.online and report.faults:
             last = report.faults[-1]
             print(f"Lỗi: {last['vi']} / Error: {last['en']}", file=sys.stderr)
-    return 0 if report.online else 1
+        for u in list(report.undelivered.values())[:20]:
+            print(f"Chưa gửi được / Not delivered: {u['dossier'] or u['item']}: {u['vi']} / {u['en']}",
+                  file=sys.stderr)
+        if report.feed_stopped:
+            print(f"Dừng nhận thay đổi / Feed stopped: {report.feed_stopped['reason']}", file=sys.stderr)
+    if not args.once:  # a long-running sync stopped by SIGTERM: 0 once its leases are released
+        return 0 if report.online else 1
+    # --once: 0 only when everything this run tried was delivered (and the feed was taken)
+    return 0 if report.complete else 1
 
 
 def _login_prepare(args: argparse.Namespace, params: dict) -> dict:

@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 API = "/api/v1"
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
+# A login is answered only after the server's password hash (argon2id), which waits its turn in a
+# bounded pool when many desks log in at once: silence for a few seconds is normal there, so the
+# read timeout and the deadline are at least this long (a short io_timeout would give up on every
+# login of a busy server and each abandoned try would queue another hash).
+LOGIN_TIMEOUT = 15.0
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,8 @@ class Api:
             raise reasons.no_credentials()
         reply = await self.request("POST", f"{API}/auth/token", auth=False, ok=(200,),
                                    json_body={"username": self.credentials.username,
-                                              "password": self.credentials.password})
+                                              "password": self.credentials.password},
+                                   deadline=max(self.deadline, LOGIN_TIMEOUT), read_timeout=LOGIN_TIMEOUT)
         self._take_tokens(reply)
 
     async def _refresh_tokens(self, stale: str | None) -> None:
@@ -218,13 +224,15 @@ class Api:
     async def request(self, method: str, url: str, *, json_body: Any = None, content: Any = None,
                       headers: dict[str, str] | None = None, auth: bool = True,
                       ok: tuple[int, ...] = (200,), accept: tuple[int, ...] = (),
-                      max_body: int | None = None, deadline: float | None | str = "default") -> Reply:
+                      max_body: int | None = None, deadline: float | None | str = "default",
+                      read_timeout: float | None = None) -> Reply:
         """Send one request; return the reply when its status is in ``ok`` or ``accept``.
 
         ``ok`` statuses count as success; ``accept`` statuses are handed back for the caller to
         interpret (e.g. 404 on a blob HEAD). Anything else becomes a fault. ``deadline`` bounds
         the whole exchange (a server dripping its answer byte by byte cannot hold us); uploads
-        pass None and rely on the throughput watchdog instead.
+        pass None and rely on the throughput watchdog instead. ``read_timeout`` raises the
+        client's read timeout for this request (never lowers it).
         """
         if deadline == "default":
             deadline = self.deadline
@@ -234,7 +242,7 @@ class Api:
             token = self._access
             send = self._send(method, url, json_body=json_body, content=content,
                               headers=headers, token=token if auth else None,
-                              max_body=max_body or self.max_body)
+                              max_body=max_body or self.max_body, read_timeout=read_timeout)
             if deadline is None:
                 reply = await send
             else:
@@ -251,12 +259,17 @@ class Api:
         raise self._fault_for(reply)
 
     async def _send(self, method: str, url: str, *, json_body: Any, content: Any,
-                    headers: dict[str, str] | None, token: str | None, max_body: int) -> Reply:
+                    headers: dict[str, str] | None, token: str | None, max_body: int,
+                    read_timeout: float | None = None) -> Reply:
         hdrs = dict(headers or {})
         if token:
             hdrs["Authorization"] = f"Bearer {token}"
         try:
             kwargs: dict[str, Any] = {"headers": hdrs}
+            base = self.client.timeout
+            if read_timeout is not None and (base.read is None or read_timeout > base.read):
+                kwargs["timeout"] = httpx.Timeout(connect=base.connect, read=read_timeout, write=base.write,
+                                                  pool=base.pool)
             if json_body is not None:
                 kwargs["content"] = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
                 hdrs["Content-Type"] = "application/json"

@@ -38,7 +38,7 @@ from desk_app.sync.api import (ACCOUNT_ROW_SCHEMA, ACCOUNTS_SCHEMA, API, BATCH_S
                                Credentials, schema_problem, validate)
 from desk_app.sync.backoff import next_delay
 from desk_app.sync import GOODPUT_KEY, LAST_SYNC_KEY  # noqa: F401 (re-exported)
-from desk_app.sync.feed import apply_page, get_cursor
+from desk_app.sync.feed import apply_page, check_page, get_cursor
 from desk_app.sync.lock import DeskSyncLock, SyncLockBusy
 from desk_app.sync.wire import to_wire
 from desk_app.sync.tus import DEFAULT_CHUNK, Attachment, Uploader
@@ -56,7 +56,8 @@ class EngineConfig:
     credentials: Credentials | None
     verify: bool | str = True                 # TLS: True, False (tests only) or a CA bundle path
     lease_seconds: float = 30.0
-    chunk_size: int = DEFAULT_CHUNK
+    chunk_size: int = DEFAULT_CHUNK           # the first chunk size (adaptive: until one is remembered)
+    adaptive_chunks: bool = True              # size chunks to the link, remembered per server (tus.Uploader)
     batch_size: int = 100
     stall_seconds: float = 20.0
     idle_poll: float = 1.0                    # how often an idle lane looks for newly ready items
@@ -91,9 +92,20 @@ class SyncReport:
     online: bool = True
     started_at: str = field(default_factory=iso_utc)
     finished_at: str = ""
+    # items this run tried and did not deliver (by outbox id): what, why, and what happens next
+    undelivered: dict = field(default_factory=dict)
+    feed_stopped: dict | None = None  # the feed lane refused an answer it cannot trust
+
+    @property
+    def complete(self) -> bool:
+        """Everything tried was delivered, the feed was taken, the link held (``sync --once``: 0)."""
+        return self.online and not self.undelivered and self.feed_stopped is None
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["undelivered"] = list(self.undelivered.values())
+        out["complete"] = self.complete
+        return out
 
 
 class _Db:
@@ -134,7 +146,10 @@ class SyncEngine:
         self.api = api or Api(config.server, config.credentials, verify=config.verify,
                               max_body=config.max_body, connect_timeout=config.connect_timeout,
                               io_timeout=config.io_timeout)
-        self.uploader = Uploader(self.api, chunk_size=config.chunk_size, stall_seconds=config.stall_seconds)
+        self.uploader = Uploader(self.api, chunk_size=config.chunk_size, stall_seconds=config.stall_seconds,
+                                 adaptive=config.adaptive_chunks)
+        self._chunk_key = f"tus_chunk_size:{config.server.rstrip('/')}"
+        self._chunk_loaded = False
         self.db = _Db(Path(config.data_dir))
         self.rng = random.Random(config.seed)
         self.on_event = on_event
@@ -415,6 +430,11 @@ class SyncEngine:
         self._note_fault(fault)
         for it in items:
             self._handed.discard(it.id)
+            if len(self.report.undelivered) < 500 or it.id in self.report.undelivered:
+                self.report.undelivered[it.id] = {
+                    "item": it.id, "kind": getattr(it, "kind", None), "dossier": it.payload.get("MaHoSo"),
+                    "code": fault.code, "vi": fault.vi, "en": fault.en,
+                    "next": "retry" if fault.retryable else "needs_attention"}
             if it.id not in self._held:
                 continue
             try:
@@ -521,6 +541,7 @@ class SyncEngine:
             self.report.acked += len(acks)
             for it, _ in acks:
                 self._held.pop(it.id, None)
+                self.report.undelivered.pop(it.id, None)
             self._emit(ev.Acked(count=len(acks)))
         for it in items:
             res = by_op[it.op_id]
@@ -590,7 +611,13 @@ class SyncEngine:
                 await self.db.run(self._heartbeat, it.id, base + offset)
 
             t0 = time.monotonic()
-            stats = await self.uploader.upload(att, it.record_id or it.op_id, on_progress=on_progress)
+            await self._load_chunk_size()
+            before = self.uploader.state()
+            try:
+                stats = await self.uploader.upload(att, it.record_id or it.op_id, on_progress=on_progress)
+            finally:
+                if self.uploader.adaptive and self.uploader.state() != before:
+                    await self._save_chunk_size()
             elapsed = time.monotonic() - t0
             if stats.skipped:
                 self.report.skipped_uploads += 1
@@ -600,6 +627,25 @@ class SyncEngine:
             done_before += att.size
             await self.db.run(self._heartbeat, it.id, done_before)
             self._emit(ev.Uploaded(item=it.id, sha256=att.sha256, bytes=stats.body_bytes, skipped=stats.skipped))
+
+    async def _load_chunk_size(self) -> None:
+        """The chunk size this desk learned for this server in earlier runs (sync_state)."""
+        if self._chunk_loaded or not self.uploader.adaptive:
+            return
+        self._chunk_loaded = True
+        raw = await self.db.run(lambda: repo.get_sync_state(self.db.store.conn, self._chunk_key, "") or "")
+        self.uploader.restore(raw)
+
+    async def _save_chunk_size(self) -> None:
+        size = self.uploader.state()
+
+        def save() -> None:
+            with self.db.store.transaction() as conn:
+                repo.set_sync_state(conn, self._chunk_key, size)
+        try:
+            await self.db.run(save)
+        except Exception:  # noqa: BLE001 - a hint for the next run, never worth failing an upload
+            log.exception("could not remember the chunk size")
 
     def _heartbeat(self, item_id: int, bytes_sent: int) -> None:
         outbox.progress(self.db.store, item_id, self.owner, bytes_sent)
@@ -633,6 +679,7 @@ class SyncEngine:
                 outbox.ack(conn, it.id)
         await self.db.run(done)
         self.report.acked += 1
+        self.report.undelivered.pop(it.id, None)
 
     # --- feed ---------------------------------------------------------------------------------
     async def _feed_loop(self) -> None:
@@ -663,6 +710,12 @@ class SyncEngine:
             page = validate(reply.json(), FEED_SCHEMA, "feed")
             items = page["items"]
             nxt = str(page.get("next_cursor") if page.get("next_cursor") is not None else cursor)
+            problem = check_page(cursor, items, nxt, self.api.unit_code)
+            if problem is not None:
+                # stop the feed lane here: the cursor stays, nothing is applied, the reason is shown
+                fault = reasons.bad_response(f"feed: {problem}")
+                self.report.feed_stopped = {"cursor": cursor, "next_cursor": nxt, "reason": problem}
+                raise fault
             if items or nxt != cursor:
                 def apply() -> dict:
                     with self.db.store.transaction() as conn:

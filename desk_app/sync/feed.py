@@ -103,6 +103,29 @@ def record_to_row(item: dict) -> dict:
     }
 
 
+def check_page(cursor: str, items: list[dict], next_cursor: str, unit_code: str | None) -> str | None:
+    """Why a feed page cannot be trusted (vi / en), or None. Numeric cursors (the contract's seq)
+    are checked: seqs ascend past the cursor and ``next_cursor`` never jumps beyond the last item
+    delivered (that would skip entries forever); every record is of the desk's own unit."""
+    numeric = cursor.isdigit() and next_cursor.isdigit()
+    last = int(cursor) if cursor.isdigit() else None
+    for item in items:
+        seq = item.get("seq")
+        if numeric and isinstance(seq, int):
+            if last is not None and seq <= last:
+                return (f"thứ tự seq {seq} không tăng sau {last} / seq {seq} does not ascend after {last}")
+            last = seq
+        rec = item.get("record")
+        unit = rec.get("DonViXuLy") if isinstance(rec, dict) else None
+        if unit_code and unit and unit != unit_code:
+            return (f"bản ghi của đơn vị khác ({unit}) / a record of another unit ({unit}), "
+                    f"seq {seq}")
+    if numeric and last is not None and int(next_cursor) > last:
+        return (f"con trỏ nhảy tới {next_cursor}, vượt mục cuối {last} (sẽ bỏ sót thay đổi) / "
+                f"next_cursor {next_cursor} jumps past the last item {last} (entries would be skipped)")
+    return None
+
+
 def apply_page(conn: Any, items: list[dict], next_cursor: str) -> dict[str, Any]:
     """Apply one page and move the cursor (inside the caller's transaction).
 

@@ -91,9 +91,10 @@ def test_overload_sheds_with_503_and_retry_after(make_server) -> None:
     s: Server = make_server(extra=["--max-in-flight", "1"],
                             env={"REFBACK_FAULTS": "delay_ms=3000,paths=/api/v1/catalog"})
     c = s.client()
+    auth = {"Authorization": c.http.headers["Authorization"]}
     with ThreadPoolExecutor(1) as ex:
         slow = ex.submit(c.http.get, "/api/v1/catalog")
-        shed = wait_for(lambda: (r := httpx.get(s.url + "/api/v1/feed")).status_code == 503 and r,
+        shed = wait_for(lambda: (r := httpx.get(s.url + "/api/v1/feed", headers=auth)).status_code == 503 and r,
                         timeout=10, what="a shed request")
         assert not slow.done() or slow.result().status_code == 200
         assert shed.headers["Retry-After"] == "2" and shed.json()["error"]["code"] == "overloaded"

@@ -46,3 +46,20 @@ def test_tuspy_uploads_and_resumes_a_cut_upload(server: Server, tmp_path: Path) 
     assert resumed.offset == head_offset(c, path) > 200_000
     resumed.upload()
     assert c.http.get(f"/api/v1/blobs/{sha2}").content == data2
+
+
+def test_tuspy_without_any_project_metadata(server: Server, tmp_path: Path) -> None:
+    """tus 1.0.0 requires no metadata: plain tuspy (its own default metadata only) creates, is cut,
+    resumes and finishes; the file is filed under its own SHA-256."""
+    c = server.client()
+    tus = TusClient(server.url + "/files/", headers={"Authorization": f"Bearer {c.token['access_token']}"})
+    data = os.urandom(400_000)
+    f = tmp_path / "plain.bin"
+    f.write_bytes(data)
+    sha = hashlib.sha256(data).hexdigest()
+    first = Sha256Uploader(file_path=str(f), client=tus, chunk_size=100_000, upload_checksum=True)
+    first.upload(stop_at=100_000)
+    resumed = Sha256Uploader(file_path=str(f), client=tus, url=first.url, chunk_size=100_000, upload_checksum=True)
+    assert resumed.offset == 100_000
+    resumed.upload()
+    assert c.http.get(f"/api/v1/blobs/{sha}").content == data

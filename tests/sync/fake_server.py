@@ -115,7 +115,8 @@ class FakeServer:
                 head = [f"HTTP/1.1 {status} X"] + [f"{k}: {v}" for k, v in rheaders.items()]
                 if not any(k.lower() == "content-length" for k in rheaders):
                     head.append(f"Content-Length: {len(rbody)}")
-                writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + rbody)
+                writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+                             + (b"" if method == "HEAD" else rbody))  # a HEAD answer has no body
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, ValueError, ssl.SSLError):
             pass

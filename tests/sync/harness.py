@@ -43,6 +43,7 @@ class Backend:
         self.proc: subprocess.Popen | None = None
         self.port = 0
         self.log = self.data_dir.parent / f"{self.data_dir.name}.log"
+        self.extra_env: dict[str, str] = {}   # e.g. REFBACK_CRASH_AT for the next start
 
     def _args(self, *extra: str) -> list[str]:
         args = [sys.executable, "-m", "reference_backend", *extra, "--data-dir", str(self.data_dir)]
@@ -71,7 +72,7 @@ class Backend:
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen(
             self._args("serve") + ["--host", "127.0.0.1", "--port", str(port if port is not None else self.port)],
-            stdout=subprocess.PIPE, stderr=logf, env=env(), cwd=ROOT)
+            stdout=subprocess.PIPE, stderr=logf, env={**env(), **self.extra_env}, cwd=ROOT)
         logf.close()
         line: list[bytes] = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)

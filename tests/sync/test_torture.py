@@ -5,7 +5,9 @@ The seed is printed; ``--seed N`` replays the same sequence of faults (timings s
 machine, the choices do not). After the chaos a clean final drain must leave:
 0 lost, 0 duplicated (the server holds exactly the dossiers created, each MaHoSo once), every
 attachment's SHA-256 identical on both sides, and both desks holding all of the unit's dossiers.
-Runs on SQLite and on PostgreSQL (tests/support/pg.py).
+Runs on SQLite and on PostgreSQL (tests/support/pg.py). Half of the back end restarts arm one of
+the server's crash points inside the upload path (``CRASH_POINTS``): it then dies by itself when an
+upload reaches that point and is restarted; every file must still arrive once, whole.
 """
 from __future__ import annotations
 
@@ -93,6 +95,9 @@ SMOKE = Sizes(initial=10, with_scans=4, scan_bytes=(300_000, 2_500_000), engine_
               extra_every=2)
 FULL = Sizes(initial=60, with_scans=15, scan_bytes=(300_000, 6_000_000), engine_kills=300, backend_restarts=20,
              extra_every=2)
+# Injected server crashes inside the upload path (REFBACK_CRASH_AT, reference_backend/uploads.py):
+# a restarted back end is sometimes armed with one, and dies by itself when an upload reaches it.
+CRASH_POINTS = ("part_written", "all_bytes", "blob_moved")
 # The link's normal state: a few ms per 64 KiB read (about 10 MB/s), so uploads take long enough
 # for kills and cuts to land in the middle of them rather than on an idle desk.
 BASE = {"mode": "delay", "delay": 0.006, "jitter": 0.004}
@@ -135,6 +140,28 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
         desks.append(desk)
 
     counts = collections.Counter()
+
+    def start_backend(crash_at: str | None = None) -> None:
+        """(Re)start on the same port, armed with a crash point or not; an armed back end whose
+        start-up sweep already reaches the point dies before listening: then it starts clean."""
+        backend.extra_env = {"REFBACK_CRASH_AT": crash_at} if crash_at else {}
+        try:
+            backend.start(port=backend.port)
+        except RuntimeError:
+            if not crash_at:
+                raise
+            counts["crash_at_start"] += 1
+            backend.extra_env = {}
+            backend.start(port=backend.port)
+        for d in desks:
+            d.proxy.set_upstream("127.0.0.1", backend.port)
+
+    def engines_alive() -> None:
+        for d in desks:   # an engine that died on its own would be a bug: say so
+            if d.proc is not None and d.proc.poll() is not None:
+                raise AssertionError(f"engine {d.no} exited by itself with {d.proc.returncode}; "
+                                     f"log: {d.log.read_text()[-2000:]}")
+
     try:
         for d in desks:
             d.proxy.set_mode(**BASE)
@@ -177,22 +204,25 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
                 if rng.random() < 0.5:
                     desk.kill9()
                     desk.start()
-                backend.start(port=backend.port)
-                for d in desks:
-                    d.proxy.set_upstream("127.0.0.1", backend.port)
+                start_backend(rng.choice(CRASH_POINTS) if rng.random() < 0.5 else None)
+            if backend.proc is not None and backend.proc.poll() is not None:
+                # an armed crash point was reached: the back end died inside the upload path
+                counts["crashed_in_upload"] += 1
+                backend.proc = None
+                start_backend(None)
             if step % sizes.extra_every == 0:   # the clerk keeps working during all this
                 d = rng.choice(desks)
                 size = [rng.randint(*sizes.scan_bytes)] if rng.random() < 0.5 else []
                 d.codes += receive(d.data, 1, seed=seed * 1000 + step, attachment_sizes=size)
-            for d in desks:   # an engine that died on its own would be a bug: say so
-                if d.proc is not None and d.proc.poll() is not None:
-                    raise AssertionError(f"engine {d.no} exited by itself with {d.proc.returncode}; "
-                                         f"log: {d.log.read_text()[-2000:]}")
+            engines_alive()
         chaos_s = time.monotonic() - t0
 
-        # ---- final drain on a clean link -------------------------------------------------------
+        # ---- final drain on a clean link (a back end still armed with a crash point is restarted
+        # clean: a restart more, not a free pass) ------------------------------------------------
+        if backend.proc is not None and (backend.proc.poll() is not None or backend.extra_env):
+            backend.kill9()
         if backend.proc is None:
-            backend.start(port=backend.port)
+            start_backend(None)
         for d in desks:
             d.proxy.set_upstream("127.0.0.1", backend.port)
             d.proxy.set_mode("pass")
@@ -201,6 +231,7 @@ def test_torture(tmp_path: Path, database_url: str | None, full_run: bool, desk_
         all_codes = {c for d in desks for c in d.codes}
 
         def drained() -> bool:
+            engines_alive()   # an engine gone during the drain fails at once, with its log
             return all(outbox_states(d.data) == {"done": len(d.codes)} and local_codes(d.data) >= all_codes
                        and set(outbox_states(d.data, incoming=True)) <= {"done"} for d in desks)
         ok = wait_until(drained, 90 if not full_run else 300, interval=0.25)
