@@ -575,12 +575,22 @@ class SyncEngine:
     # --- bulk: attachments then the record ----------------------------------------------------
     def _attachments(self, it: Any) -> list[Attachment]:
         out = []
+        seen: set[str] = set()
         for a in it.payload.get("TaiLieuNop") or []:
             sha = a.get("TepDinhKemId")
-            if not sha:
+            if not sha or sha in seen:
                 continue
+            seen.add(sha)
             out.append(Attachment(sha256=sha, size=int(a.get("KichThuoc") or 0),
                                   filename=a.get("TenTepDinhKem") or sha, path=self.db.store.blobs.path(sha)))
+        # result documents (issue 16): their size is the blob's own (_check_blob reads it)
+        for d in it.payload.get("DanhSachGiayToKetQua") or []:
+            sha = d.get("TepDinhKemId") if isinstance(d, dict) else None
+            if not isinstance(sha, str) or sha in seen:
+                continue
+            seen.add(sha)
+            out.append(Attachment(sha256=sha, size=0, filename=d.get("TenGiayTo") or sha,
+                                  path=self.db.store.blobs.path(sha)))
         return out
 
     def _check_blob(self, att: Attachment) -> None:

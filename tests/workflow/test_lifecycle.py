@@ -152,8 +152,10 @@ def test_the_records_validate_against_the_openapi_record_schema(ctx, tmp_path: P
     assert last["status"] == "stopped" and last["TrangThaiHoSo"] == 8
     returned = to_wire(json.loads(rows[4]["payload_json"]))
     assert returned["extra"]["lifecycle"]["delivery_done"] == "post"
+    sha = ctx.store.conn.execute("SELECT sha256 FROM attachments WHERE kind = 'result'"
+                                 ).fetchone()[0]
     assert returned["DanhSachGiayToKetQua"] == [{"TenGiayTo": "ket-qua.pdf", "MaGiayTo": None,
-                                                 "TepDinhKemId": None}]
+                                                 "TepDinhKemId": sha}]
 
 
 def test_stopped_is_national_code_8_and_final(ctx, tmp_path: Path) -> None:

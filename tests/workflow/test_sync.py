@@ -44,3 +44,10 @@ def test_every_step_is_accepted_by_the_back_end(unit, desk_app_cmd, tmp_path) ->
         "supplement_request", "supplement_received", "handover", "result", "return"]
     assert life["returned_to"] == "Nguyễn Văn Thử" and life["processing_agency"] == "Phòng Tư pháp"
     assert server[b]["TrangThaiHoSo"] == 8 and server[b]["record"]["status"] == "stopped"
+    # the result document went up with its file, and the back end holds exactly those bytes
+    docs = server[a]["record"]["DanhSachGiayToKetQua"]
+    assert len(docs) == 1 and docs[0]["TepDinhKemId"]
+    with open_desk(data, create=False) as ctx:
+        local = ctx.store.blobs.read_bytes(docs[0]["TepDinhKemId"])
+    held = [p for p in unit.backend.data_dir.rglob(docs[0]["TepDinhKemId"]) if p.is_file()]
+    assert held and held[0].read_bytes() == local, held

@@ -307,10 +307,13 @@ def _payload(ctx: DeskContext, conn: sqlite3.Connection, did: int) -> tuple[dict
     rec = national_record(d, proc)
     lc = lifecycle_of(row)
     results = [a for a in d.attachments if a.kind == "result"]
-    # The result documents by name; the file itself (TepDinhKemId) is not sent until the sync
-    # engine uploads result blobs too (it uploads TaiLieuNop only): see the issue 16 report.
+    # The result documents with their files: the sync engine uploads them like TaiLieuNop (the
+    # back end answers missing_attachments until it has them); a result the province posted is
+    # already there, so naming it keeps the link instead of dropping it.
+    seen: set[str] = set()
     rec["DanhSachGiayToKetQua"] = [{"TenGiayTo": a.filename[:500] or "Kết quả", "MaGiayTo": None,
-                                    "TepDinhKemId": None} for a in results]
+                                    "TepDinhKemId": a.sha256} for a in results
+                                   if not (a.sha256 in seen or seen.add(a.sha256))]
     hinh_thuc = {"desk": 1, "online": 2, "post": 3}.get(lc.channel, 1)
     rec["HinhThuc"] = hinh_thuc
     extra = dict(rec.get("extra") or {})
