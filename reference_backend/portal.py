@@ -469,7 +469,7 @@ def routes(db: Database, principal: Any, endpoint: Any, read_json: Any, max_json
     from starlette.routing import Route
 
     async def decision(request: Any) -> Any:
-        who = principal(request)
+        who = await principal(request)     # async since the token-version check (issue 13)
         pid = request.path_params["portal_id"]
         if not PORTAL_ID_RE.match(pid):
             raise PortalError(404, "online_not_found", "Không có hồ sơ trực tuyến này", "No such online dossier")
@@ -477,7 +477,7 @@ def routes(db: Database, principal: Any, endpoint: Any, read_json: Any, max_json
         return JSONResponse(await run_in_threadpool(decide, db, who, pid, body))
 
     async def status(request: Any) -> Any:
-        who = principal(request)
+        who = await principal(request)     # async since the token-version check (issue 13)
         pid = request.path_params["portal_id"]
         out = await run_in_threadpool(online_status, db, pid) if PORTAL_ID_RE.match(pid) else None
         if out is None or out["unit_code"] != who.unit_code:

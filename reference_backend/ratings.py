@@ -96,7 +96,7 @@ def routes(db: Database, principal: Any, endpoint: Any, read_json: Any, max_json
     from starlette.routing import Route
 
     async def post(request: Any) -> Any:
-        who = principal(request)
+        who = await principal(request)     # async since the token-version check (issue 13)
         body = await read_json(request, max_json)
         return JSONResponse(await run_in_threadpool(record_rating, db, who, body))
 
