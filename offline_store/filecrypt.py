@@ -20,6 +20,8 @@ import struct
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
+from offline_store.blobs import _fsync_dir
+
 MAGIC = b"DKBK1\n"
 CHUNK = 1 << 20
 _LEN = struct.Struct(">I")
@@ -42,14 +44,8 @@ def _aad(header: bytes, counter: int, last: bool) -> bytes:
 
 
 def fsync_dir(path: Path) -> None:
-    """Make a rename inside ``path`` durable (no-op where folders cannot be opened: Windows)."""
-    if os.name == "nt":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Make a rename inside ``path`` durable (no-op on Windows, where folders cannot be opened)."""
+    _fsync_dir(path)
 
 
 def encrypt_stream(key: bytes, src: BinaryIO, dst: BinaryIO,

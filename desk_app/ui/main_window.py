@@ -646,24 +646,11 @@ class MainWindow(QMainWindow):
         return self.cash
 
     def open_detail(self, *_args) -> DossierDetail | None:
+        """The selected dossier of the list in its own window (Enter, double click)."""
         if self.locked or self.session is None:
             return None
         code = self.selected_code()
-        if code is None:
-            return None
-        from desk_app.services import dossiers
-
-        try:
-            dossier = dossiers.get(self.ctx, code)
-        except DeskError as exc:
-            self.statusBar().showMessage(i18n.error_text(exc), 10000)
-            return None
-        from desk_app.ui.dossier_detail import DossierDetail
-
-        self.detail = DossierDetail(self.ctx, dossier, self, **self._child_kwargs(DossierDetail))
-        self._follow(self.detail)
-        self.detail.show()
-        return self.detail
+        return None if code is None else self.open_code(code)
 
     def print_selected(self) -> None:
         detail = self.open_detail()
