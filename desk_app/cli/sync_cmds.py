@@ -85,7 +85,7 @@ def _login_render(info: dict, args: argparse.Namespace) -> int:
         return 0
     if info.get("saved", True):
         print(f"Đã đăng nhập {info['user']} (đơn vị {info['unit_code']}, quầy {info['desk']}); "
-              "mật khẩu được lưu trong kho khóa của hệ điều hành.")
+              f"mật khẩu được lưu trong kho khóa của hệ điều hành ({info.get('kept_in', '?')}).")
     else:
         print(f"Đã đăng nhập {info['user']} (đơn vị {info['unit_code']}, quầy {info['desk']}).")
         print(f"{info.get('keyring_note_vi', '')} / {info.get('keyring_note_en', '')}",

@@ -371,6 +371,8 @@ async def login_and_store_async(server: str, username: str, password: str, *,
     except DeskError as exc:
         saved, why = False, str(exc.details.get("detail", ""))
     info["saved"] = saved
+    if saved:
+        info["kept_in"] = credentials.backend_name()
     if not saved:
         info["keyring_note_vi"] = ("Tài khoản đúng nhưng kho khóa của hệ điều hành không giữ được mật khẩu; "
                                    "mỗi lần đồng bộ cần đưa mật khẩu qua biến môi trường.")

@@ -35,6 +35,27 @@ def store(server: str, creds: Credentials) -> None:
                               detail=str(exc)) from None
 
 
+_BACKEND_NAMES = {"WinVaultKeyring": "Windows Credential Manager",
+                  "Keyring": None,          # several backends share the class name: use module
+                  "SecretService": "Secret Service (GNOME Keyring / KWallet)"}
+
+
+def backend_name() -> str:
+    """Where ``store`` puts the password, in words an IT person recognises."""
+    try:
+        kr = keyring.get_keyring()
+    except Exception:  # noqa: BLE001 — a broken keyring set-up
+        return "?"
+    cls, mod = type(kr).__name__, type(kr).__module__
+    if mod.endswith("macOS") or "macOS" in mod:
+        return "macOS Keychain"
+    if mod.endswith("SecretService"):
+        return _BACKEND_NAMES["SecretService"]
+    if mod.endswith("kwallet"):
+        return "KWallet"
+    return _BACKEND_NAMES.get(cls) or f"{mod}.{cls}"
+
+
 def load(server: str, user: str | None = None) -> Credentials | None:
     """Credentials saved by ``desk-app login`` for ``server`` (the last user if none given)."""
     try:

@@ -74,12 +74,14 @@ def test_long_running_sync_delivers_and_stops_cleanly_on_sigterm(unit, desk_app_
     assert json.loads(out.splitlines()[-1])["event"] == "report"
 
 
-def test_login_stores_in_the_keyring_and_sync_uses_it(unit, monkeypatch, password) -> None:
+def test_login_stores_in_the_keyring_and_sync_uses_it(unit, monkeypatch, password, capsys) -> None:
     data, user = unit.desk(1)
     receive(data, 1)
     monkeypatch.setenv(PASSWORD_ENV, password)
     assert sync_cmds.main(["login", "--server", unit.backend.url, "--server-user", user,
                            "--server-password-env", PASSWORD_ENV]) == 0
+    said = capsys.readouterr().out          # exactly where the password went (issue 17 §6)
+    assert f"kho khóa của hệ điều hành ({credentials.backend_name()})" in said, said
     saved = credentials.load(unit.backend.url)
     assert saved is not None and saved.username == user and saved.password == password
     assert "password=***" in repr(saved)
