@@ -106,6 +106,15 @@ _threads: dict[str, DeviceThread] = {}
 _threads_lock = threading.Lock()
 
 
+def abandon(family: str, stuck: DeviceThread) -> None:
+    """A call on ``stuck`` never returns (a hung driver): later calls of ``family`` get a fresh
+    thread; the stuck one is left to finish, or not, on its own (it is a daemon thread)."""
+    with _threads_lock:
+        stuck._stopped = True
+        if _threads.get(family) is stuck:
+            del _threads[family]
+
+
 def device_thread(family: str) -> DeviceThread:
     """The process-wide device thread of ``family`` (created on first use)."""
     with _threads_lock:

@@ -44,6 +44,15 @@ class DeviceGone(ScanError):
     default_en = "The scanner stopped answering (unplugged, switched off or off the network)."
 
 
+class NotResponding(DeviceGone):
+    """A page read that never returns (a hung driver): the job gives up on it, pages kept."""
+    default_code = "scan_not_responding"
+    default_vi = ("Máy quét không phản hồi: hãy tắt rồi bật lại máy quét (hoặc rút và cắm lại"
+                  " cáp USB), rồi quét tiếp.")
+    default_en = ("The scanner is not responding: switch it off and on again (or unplug and"
+                  " replug the USB cable), then go on scanning.")
+
+
 class CoverOpen(ScanError):
     default_code = "scan_cover_open"
     default_vi = "Nắp máy quét đang mở: hãy đóng nắp rồi quét lại."

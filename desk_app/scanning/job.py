@@ -13,6 +13,7 @@ interleaved with the fronts.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,13 +26,47 @@ from desk_app.scanning.backend import (
     debug_log,
     on_scanner_thread,
 )
-from desk_app.scanning.errors import DeviceGone, FeederEmpty, PaperJam, ScanError
+from desk_app.scanning.errors import DeviceGone, FeederEmpty, NotResponding, PaperJam, ScanError
 from desk_app.scanning.imaging import BLANK_COVERAGE, deskew, ink_coverage
 from desk_app.scanning.profiles import Profile
 
 __all__ = ["ScanDevice", "ScanResult", "scan_job"]
 
 MAX_RETRIES = 3
+# How long one page may take before the scanner counts as hung (a 600 dpi colour A4 page on a
+# slow USB 1.1 flatbed takes well under a minute). Tests set it low.
+PAGE_TIMEOUT_S = float(os.environ.get("DESK_SCAN_PAGE_TIMEOUT", "120"))
+_ABORT_GRACE_S = 10.0        # after a cancel, how long the driver gets to let the read return
+
+
+def _next_page(session) -> Any:
+    """``session.next_page`` on the scanner thread, with a watchdog: a read that hangs is
+    cancelled from here (``sane_cancel`` may be called at any time, from any thread), and if it
+    still does not return the scanner thread is abandoned and the job reports NotResponding
+    with the pages kept — the clerk's window never freezes on a hung driver."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from desk_app.devices.threads import abandon, device_thread
+    from desk_app.scanning.backend import FAMILY
+
+    limit = float(os.environ.get("DESK_SCAN_PAGE_TIMEOUT", PAGE_TIMEOUT_S))
+    thread = device_thread(FAMILY)
+    if thread.is_current():
+        return session.next_page()
+    fut = thread.submit(session.next_page)
+    try:
+        return fut.result(limit)
+    except FutureTimeout:
+        debug_log.record("job.page_timeout", seconds=limit)
+        abort = getattr(session, "abort", None)
+        if abort is not None:
+            abort()
+        try:
+            return fut.result(_ABORT_GRACE_S)
+        except FutureTimeout:
+            session.abandoned = True
+            abandon(FAMILY, thread)
+            raise NotResponding(seconds=limit) from None
 
 
 @dataclass(frozen=True)
@@ -118,7 +153,7 @@ class _Batch:
                         self.result.cancelled = True
                         return False
                     try:
-                        page = on_scanner_thread(session.next_page)
+                        page = _next_page(session)
                     except ScanError as err:
                         err.details["pages_kept"] = len(self.result.pages)
                         tries += 1
@@ -139,7 +174,8 @@ class _Batch:
                     self.steps.report("scan.page", n + 1, self.total,
                                       f"Đã quét {n + 1} trang", f"Scanned {n + 1} pages")
             finally:
-                on_scanner_thread(session.close)
+                if not getattr(session, "abandoned", False):     # a hung read: never touch it
+                    on_scanner_thread(session.close)
             if self.settings.max_pages is not None:
                 settings = replace(settings, max_pages=self.settings.max_pages - len(self.got))
 

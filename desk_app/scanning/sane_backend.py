@@ -156,6 +156,17 @@ class _SaneSession(ScanSession):
             self.done = True
         return page
 
+    def abort(self) -> None:
+        """From ANY thread (the job's watchdog): ``sane_cancel`` is allowed at any time by the
+        SANE standard, and is how a read blocked in the driver is made to return."""
+        dev = self.dev
+        if dev is None:
+            return
+        try:
+            dev.cancel()
+        except Exception:  # noqa: BLE001
+            debug_log.record("sane.abort", backend="sane", device=self.device_id, status="failed")
+
     def _cancel(self) -> None:
         try:
             self.dev.cancel()
