@@ -49,7 +49,8 @@ def test_a_good_account_is_checked_and_saved(unit, password, use_keyring) -> Non
     use_keyring(MemoryKeyring())
     _, user = unit.desk(1)
     info = sync_control.login_and_store(unit.backend.url + "/", user, password)
-    assert info == {"server": unit.backend.url, "user": user, "unit_code": unit.code, "desk": 1, "saved": True}
+    assert info == {"server": unit.backend.url, "user": user, "unit_code": unit.code, "desk": 1, "saved": True,
+                    "kept_in": credentials.backend_name()}
     saved = credentials.load(unit.backend.url)
     assert saved is not None and saved.username == user and saved.password == password
 

@@ -23,7 +23,11 @@ def test_every_step_is_accepted_by_the_back_end(unit, desk_app_cmd, tmp_path) ->
         L.return_result(ctx, a, received_by="Nguyễn Văn Thử", **SUP)
         drive(ctx, b, S.STOPPED, tmp_path)
     acked = 0
-    for _ in range(10):             # a pass sends what is ready; a dossier's next version waits
+    for _ in range(12):             # a pass sends what is ready; a dossier's next version waits
+        with open_desk(data, create=False) as ctx:     # time moves on between passes: an item
+            ctx.store.conn.execute(                    # backed off after a hand-over to the
+                "UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000000Z'"  # upload
+                " WHERE state = 'queued'")             # lane is due again at the next pass
         out = subprocess.run([*desk_app_cmd, "sync", "--data-dir", str(data), "--server",
                               unit.backend.url, "--once", "--json", "--server-user", user,
                               "--server-password-env", PASSWORD_ENV], capture_output=True,
