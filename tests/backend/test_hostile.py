@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.support.waiting import wait_until
+
 from tests.backend.refserver import PASSWORD, DeskClient, Server
 from tests.backend.test_api import wait_for
 
@@ -45,12 +47,26 @@ def half_sent(server: Server, path: str = "/api/v1/auth/token", *, headers: str 
     return s
 
 
+def _established_on(server: Server) -> int:
+    """Connections in state ESTABLISHED whose local port is the server's (Linux /proc)."""
+    port = f"{urlsplit(server.url).port:04X}"
+    n = 0
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(name, encoding="ascii").read().splitlines()[1:]
+        except OSError:
+            continue
+        n += sum(1 for ln in lines if ln.split()[1].endswith(":" + port) and ln.split()[3] == "01")
+    return n
+
+
 def test_300_half_sent_bodies_do_not_block_an_authenticated_push(make_server) -> None:
     s: Server = make_server(extra=["--body-timeout", "3", "--body-grace", "1"])
     c = s.client()
     socks = [half_sent(s) for _ in range(300)]
     try:
-        time.sleep(0.5)  # let the server accept them all (they are the attack, not a wait for us)
+        # the server has taken them all (its side of each is ESTABLISHED on its port)
+        assert wait_until(lambda: _established_on(s) >= 300, 10), _established_on(s)
         t0 = time.monotonic()
         (res,) = c.push(c.item(c.record()))
         took = time.monotonic() - t0
