@@ -95,10 +95,17 @@ def test_restore_on_a_new_pc_needs_the_recovery_key(ctx, tmp_path: Path, monkeyp
     with pytest.raises(ValidationError) as e:
         bk.restore(usb, tmp_path / "a")
     assert e.value.code == "recovery_key_needed" and not (tmp_path / "a").exists()
-    wrong = key[:-1] + ("A" if key[-1] != "A" else "B")
+    wrong = ("A" if key[0] != "A" else "B") + key[1:]
     with pytest.raises(ValidationError) as e:
         bk.restore(usb, tmp_path / "b", recovery_key=wrong)
     assert e.value.code == "backup_wrong_key" and not (tmp_path / "b").exists()
+    # the last character holds 1 key bit and 4 unused ones: a spelling that differs only in the
+    # unused bits is refused as malformed, never taken for the same key
+    assert key[-1] in "AQ"
+    alias = key[:-1] + chr(ord(key[-1]) + 1)          # A→B, Q→R: same key bit, unused bits set
+    with pytest.raises(ValidationError) as e:
+        bk.restore(usb, tmp_path / "b", recovery_key=alias)
+    assert e.value.code == "recovery_key_invalid" and not (tmp_path / "b").exists()
     out = bk.restore(usb, tmp_path / "c", recovery_key=key.lower().replace("-", " "))
     assert out.verified
     with open_desk(tmp_path / "c", create=False) as rctx:   # seals hold with the restored key

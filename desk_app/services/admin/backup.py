@@ -131,7 +131,9 @@ def parse_recovery_key(text: str) -> bytes:
         key = base64.b32decode(s + "=" * (-len(s) % 8))
     except (ValueError, TypeError):
         key = b""
-    if len(key) != 32:
+    # 52 base32 characters carry 260 bits for 256: the last character's low bits are unused, so
+    # only the canonical spelling is accepted (a changed last character must not decode alike).
+    if len(key) != 32 or base64.b32encode(key).decode("ascii").rstrip("=") != s:
         raise ValidationError("recovery_key_invalid",
                               "Khóa khôi phục không đúng dạng (13 nhóm 4 ký tự, ví dụ ABCD-EFGH-…).",
                               "The recovery key is not well formed (13 groups of 4 characters,"
