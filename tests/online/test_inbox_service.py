@@ -141,6 +141,35 @@ def test_a_retry_after_a_crash_between_the_two_commits_finds_the_same_dossier(ct
     assert res.code == first.code and counts(ctx) == (1, 1, 1)
 
 
+def test_a_failure_after_the_intake_writer_leaves_nothing_behind(ctx, monkeypatch) -> None:
+    """Acceptance is one transaction: if queuing the create item fails after the intake writer
+    ran, no dossier, serial, event or audit row stays, the entry is still pending, and the next
+    acceptance gets the first serial."""
+    from desk_app.services.online import inbox as inbox_mod
+
+    pid = "DVC-20261127-0000000F"
+    apply(ctx, entry(pid))
+    fetched(ctx)
+    c = ctx.store.conn
+    before = (counts(ctx), c.execute("SELECT count(*) FROM dossier_events").fetchone()[0],
+              c.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+              c.execute("SELECT count(*) FROM daily_serials").fetchone()[0])
+
+    def boom(*a, **k):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(inbox_mod.outbox, "enqueue", boom)
+    with pytest.raises(RuntimeError):
+        inbox.accept(ctx, pid)
+    after = (counts(ctx), c.execute("SELECT count(*) FROM dossier_events").fetchone()[0],
+             c.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+             c.execute("SELECT count(*) FROM daily_serials").fetchone()[0])
+    assert after == before and state(ctx, pid) == "pending"
+    monkeypatch.undo()
+    res = inbox.accept(ctx, pid)
+    assert counts(ctx) == (1, 1, 1) and res.code.endswith("-2001")
+
+
 def test_feed_versions_states_and_bad_entries(ctx) -> None:
     pid = "DVC-20261127-0000000E"
     apply(ctx, entry(pid, version=2, state="supplement_requested", reason="Thiếu giấy"))

@@ -13,9 +13,10 @@ fetched into the blob store. The clerk decides offline:
   carries the reason to the portal.
 
 Every action writes an audit row and an outbox item in the transaction of the change. Accepting
-runs in two transactions (the intake writer's, which enqueues nothing, then the link + outbox +
-inbox + audit); the intake ``request_id`` ``online:<portal_id>`` makes a retry after a crash
-between them find the same dossier, and nothing leaves the desk before the second commits.
+is one transaction (the intake writer, which enqueues nothing, joins the one that writes the
+link + outbox + inbox + audit), so a crash leaves the entry pending and no dossier behind. The
+intake ``request_id`` ``online:<portal_id>`` still makes an acceptance find the dossier a store
+written by older versions (two commits) may hold from a crash between them.
 """
 from __future__ import annotations
 
@@ -205,20 +206,19 @@ def accept(ctx: DeskContext, portal_id: str, *, clerk: str = "", actor: str = ""
     intake._raise_problems(intake.validate(ctx, req))
     req = intake._clean(req)
     due = intake._due(ctx, proc, req.received_at)
-    # 1) the intake writer: applicant registry, serial and code, components, files, event, seal;
-    #    enqueue=False so nothing leaves the desk before the portal link is written.
-    d = intake._write(ctx, req, proc, status=DossierStatus.RECEIVED, due_at=due, note="",
-                      enqueue=False, action="online.accept.intake")
-    did = int(repo.get_dossier_by_record_id(ctx.store.conn, d.record_id)["id"])
     names = {f.sha256: intake.clean_filename(f.filename) for f in o.files}
-    # 2) link, outbox, inbox, audit — one transaction
+    # One transaction for all of it: the intake writer (applicant registry, serial and code,
+    # components, files, event, seal; enqueue=False so nothing leaves the desk before the portal
+    # link is written) joins this outer transaction, then the link, outbox, inbox and audit. A
+    # crash anywhere leaves the online dossier pending and no dossier behind (two commits could
+    # leave a desk-channel dossier never queued, and a second acceptance would make another).
     with ctx.store.transaction() as conn:
-        r = conn.execute("SELECT state, dossier_id, code FROM online_inbox WHERE portal_id = ?",
-                         (o.portal_id,)).fetchone()
-        if r["state"] != "pending":
-            if r["dossier_id"] == did:          # this very acceptance, retried
-                return AcceptResult(o.portal_id, d.code, d.due_at, d)
+        r = conn.execute("SELECT state FROM online_inbox WHERE portal_id = ?", (o.portal_id,)).fetchone()
+        if r is None or r["state"] != "pending":
             raise _decided_error(get(ctx, o.portal_id))
+        d = intake._write(ctx, req, proc, status=DossierStatus.RECEIVED, due_at=due, note="",
+                          enqueue=False, action="online.accept.intake")
+        did = int(repo.get_dossier_by_record_id(conn, d.record_id)["id"])
         conn.execute("UPDATE dossiers SET channel = 'online', portal_id = ?, original_due_at = due_at"
                      " WHERE id = ?", (o.portal_id, did))
         for sha, name in names.items():
