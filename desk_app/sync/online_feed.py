@@ -217,6 +217,10 @@ def park(conn: Any, item: Any, reason: str) -> None:
 
 # --------------------------------------------------------------------------- results, events
 
+def _now() -> datetime:
+    return datetime.now(VN_TZ)
+
+
 _EVENT_KIND = {"waiting_supplement": "supplement_request", "supplemented": "supplement_received",
                "result_ready": "result", "returned": "return"}
 
@@ -252,18 +256,18 @@ def record_status_change(conn: Any, item: dict) -> None:
     source = "province" if desk is None else "desk"
     actor = "tỉnh" if desk is None else (rec.get("clerk") if isinstance(rec.get("clerk"), str) and rec.get("clerk")
                                           else f"quầy {desk}")
-    at = datetime.now(VN_TZ).replace(microsecond=0).isoformat()
+    at = _now().replace(microsecond=0).isoformat()
     results = [doc.get("TepDinhKemId") for doc in rec.get("DanhSachGiayToKetQua") or []
                if isinstance(doc, dict) and isinstance(doc.get("TepDinhKemId"), str)]
     detail = {"source": source, "desk": desk, "version": item.get("version"),
               "TrangThaiHoSo": rec.get("TrangThaiHoSo"), **({"results": results} if results else {})}
     note = rec.get("note") if isinstance(rec.get("note"), str) else ""
+    changes = _clock_changes(conn, d, before, now, at, detail)
     conn.execute("INSERT INTO dossier_events(dossier_id, from_status, to_status, actor, role, at, note,"
                  " kind, detail_json) VALUES (?,?,?,?,?,?,?,?,?)",
                  (int(d["id"]), before, now, actor[:100], "system", at, note[:2000], _EVENT_KIND.get(now, "status"),
                   json.dumps(detail, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
     status = DossierStatus(now)
-    changes = {}
     if not d["resolved_at"] and (status in (DossierStatus.RESULT_READY, DossierStatus.STOPPED)
                                  or (status is DossierStatus.REFUSED and before is not None)):
         changes["resolved_at"] = at
@@ -276,6 +280,51 @@ def record_status_change(conn: Any, item: dict) -> None:
         from offline_store import seal
 
         seal.reseal(conn, int(d["id"]))
+
+
+def _clock_changes(conn: Any, d: Any, before: str | None, now: str, at: str, detail: dict) -> dict:
+    """The supplement clock when the province (or another desk) moves a dossier into or out of
+    'waiting_supplement': it stops (``paused_at``) as a request made here stops it, and on leaving
+    the paused working days are added; the appointment moves by them unless the record brought
+    an appointment of its own (the province's ``NgayHenTra`` differs from the one held when the
+    clock stopped). ``detail`` gets the facts for the event."""
+    from desk_app.domain.working_calendar import WorkingCalendar, to_local
+
+    def parse(v: Any) -> datetime | None:
+        try:
+            return to_local(datetime.fromisoformat(v)) if isinstance(v, str) and v else None
+        except ValueError:
+            return None
+
+    if now == "waiting_supplement":
+        if d["paused_at"]:
+            return {}
+        detail["due_at_when_paused"] = d["due_at"]
+        return {"paused_at": at}
+    if before != "waiting_supplement" or not d["paused_at"]:
+        return {}
+    stopped, resumed = parse(d["paused_at"]), parse(at)
+    if stopped is None or resumed is None:
+        return {"paused_at": None}
+    rows = [dict(r) for r in repo.calendar_days(conn)]
+    cal = WorkingCalendar.from_rows(rows) if rows else WorkingCalendar.default()
+    paused = cal.paused_working_days(stopped, resumed)
+    out: dict = {"paused_at": None, "paused_working_days": int(d["paused_working_days"] or 0) + paused}
+    held = None
+    for (dj,) in conn.execute("SELECT detail_json FROM dossier_events WHERE dossier_id = ? AND"
+                              " to_status = 'waiting_supplement' ORDER BY id DESC LIMIT 1", (int(d["id"]),)):
+        try:
+            held = json.loads(dj).get("due_at_when_paused", held)
+        except (ValueError, AttributeError):
+            held = None
+    due = parse(d["due_at"])
+    detail.update(paused_from=d["paused_at"], paused_working_days=paused)
+    if due is not None and paused and (held is None or held == d["due_at"]):
+        new_due = cal.extend_due(due, paused).isoformat(timespec="seconds")
+        out["due_at"] = new_due
+        detail.update(old_due=d["due_at"], new_due=new_due)
+    return out
+
 
 def queue_results(conn: Any, item: dict) -> int:
     """After an ordinary record was applied: fetch each result document it names that this desk
