@@ -100,6 +100,32 @@ idempotency = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False, index=True),
 )
 
+
+def replayed(conn: Connection, unit: str, op_id: str, fingerprint: str) -> dict | None:
+    """The answer already given to ``op_id`` of ``unit`` (status "replayed"), or None when the
+    op_id is new. The same op_id with another body is a 409 ``idempotency_mismatch``. Call it
+    inside the write transaction (after ``lock_unit``) that will ``remember`` the answer."""
+    import json
+
+    from .common import ApiError
+
+    prior = conn.execute(sa.select(idempotency).where(idempotency.c.unit_code == unit,
+                                                      idempotency.c.op_id == op_id)).first()
+    if prior is None:
+        return None
+    if prior.fingerprint != fingerprint:
+        raise ApiError(409, "idempotency_mismatch", "op_id đã dùng cho nội dung khác",
+                       "op_id already used with a different body")
+    return {**json.loads(prior.result_json), "status": "replayed"}
+
+
+def remember(conn: Connection, unit: str, op_id: str, fingerprint: str, result: dict, now: float) -> None:
+    """Keep the answer to ``op_id`` (in the transaction of the change it answers)."""
+    from .common import canonical_json
+
+    conn.execute(sa.insert(idempotency).values(unit_code=unit, op_id=op_id, fingerprint=fingerprint,
+                                               result_json=canonical_json(result), created_at=now))
+
 feed = sa.Table(
     "feed", metadata,
     sa.Column("unit_code", sa.String(32), primary_key=True),

@@ -42,7 +42,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .common import ApiError, blob_path, canonical_json, fsync_dir, storable_text
-from .db import Database, blobs, feed, idempotency, metadata, records, unit_counters
+from .db import Database, blobs, feed, metadata, records, remember, replayed, unit_counters
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 UNIT_RE = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$")
@@ -317,13 +317,9 @@ def decide(db: Database, who: Any, portal_id: str, body: Any) -> dict:
     now = time.time()
     with db.write() as conn:
         db.lock_unit(conn, unit)
-        prior = conn.execute(sa.select(idempotency).where(idempotency.c.unit_code == unit,
-                                                          idempotency.c.op_id == op_id)).first()
+        prior = replayed(conn, unit, op_id, fingerprint)
         if prior is not None:
-            if prior.fingerprint != fingerprint:
-                raise PortalError(409, "idempotency_mismatch", "op_id đã dùng cho nội dung khác",
-                                  "op_id already used with a different body")
-            return {**json.loads(prior.result_json), "status": "replayed"}
+            return prior
         row = conn.execute(sa.select(portal_dossiers).where(portal_dossiers.c.portal_id == portal_id)).first()
         if row is None or row.unit_code != unit:
             raise PortalError(404, "online_not_found", "Không có hồ sơ trực tuyến này trong đơn vị",
@@ -339,8 +335,7 @@ def decide(db: Database, who: Any, portal_id: str, body: Any) -> dict:
         _event(conn, portal_id, new_state, {"reason": reason, "clerk": clerk, "at": at, "desk": who.desk}, now, op_id)
         result = {"op_id": op_id, "status": "accepted", "portal_id": portal_id, "state": new_state,
                   "TrangThaiHoSo": STATE_CODE[new_state], "version": rec["version"]}
-        conn.execute(sa.insert(idempotency).values(unit_code=unit, op_id=op_id, fingerprint=fingerprint,
-                                                   result_json=canonical_json(result), created_at=now))
+        remember(conn, unit, op_id, fingerprint, result, now)
     return result
 
 

@@ -8,14 +8,13 @@ The dossier must belong to the caller's unit.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from typing import Any
 
 import sqlalchemy as sa
 
 from .common import ApiError, canonical_json, storable_text
-from .db import Database, idempotency, metadata, records
+from .db import Database, metadata, records, remember, replayed
 
 ratings = sa.Table(
     "ratings", metadata,
@@ -58,13 +57,9 @@ def record_rating(db: Database, who: Any, body: Any) -> dict:
     now = time.time()
     with db.write() as conn:
         db.lock_unit(conn, unit)
-        prior = conn.execute(sa.select(idempotency).where(idempotency.c.unit_code == unit,
-                                                          idempotency.c.op_id == op_id)).first()
+        prior = replayed(conn, unit, op_id, fingerprint)
         if prior is not None:
-            if prior.fingerprint != fingerprint:
-                raise ApiError(409, "idempotency_mismatch", "op_id đã dùng cho nội dung khác",
-                               "op_id already used with a different body")
-            return {**json.loads(prior.result_json), "status": "replayed"}
+            return prior
         known = conn.execute(sa.select(records.c.record_id).where(
             records.c.unit_code == unit, records.c.ma_ho_so == code)).first()
         if known is None:
@@ -74,10 +69,7 @@ def record_rating(db: Database, who: Any, body: Any) -> dict:
             unit_code=unit, op_id=op_id, ma_ho_so=code, stage=stage, level=level, label=label,
             satisfied=ok, comment=comment, rated_at=when, created_at=now))
         result = {"op_id": op_id, "status": "accepted", "MaHoSo": code, "GiaiDoan": stage}
-        conn.execute(sa.insert(idempotency).values(unit_code=unit, op_id=op_id,
-                                                   fingerprint=fingerprint,
-                                                   result_json=canonical_json(result),
-                                                   created_at=now))
+        remember(conn, unit, op_id, fingerprint, result, now)
     return result
 
 
