@@ -37,7 +37,9 @@ class StoreUpgrader:
             return None                          # the file is gone: nothing to upgrade
         if repo.successor_of(conn, aid) is not None:
             return None                          # already replaced by a newer version
-        tsa = (payload.get("tsa") or repo.get_setting(conn, "signing_tsa_url") or "").strip()
+        # the desk's setting as it is now (an administrator may have fixed it), else the
+        # service named when it was signed
+        tsa = (repo.get_setting(conn, "signing_tsa_url") or payload.get("tsa") or "").strip()
         if not tsa:
             raise deferred.DeferredError(
                 "chưa có địa chỉ dịch vụ cấp dấu thời gian (thiết lập signing_tsa_url) / "
