@@ -21,7 +21,7 @@ from desk_app.devices import DeviceHandler
 from desk_app.domain.errors import NotFoundError, ValidationError
 from desk_app.jobs import CancelToken, ProgressFn, no_progress
 from desk_app.services.context import DeskContext
-from desk_app.signing.batch import BatchReport, sign_batch
+from desk_app.signing.batch import sign_batch
 from desk_app.signing.pades import Appearance
 from desk_app.signing.token import TokenConfig
 from desk_app.signing.trust import RevocationCache
@@ -80,7 +80,6 @@ class DossierSignReport:
     stop_vi: str = ""
     stop_en: str = ""
     signer: str = ""
-    batch: BatchReport | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -229,7 +228,7 @@ def sign_dossier_files(ctx: DeskContext, targets: Sequence[str | int], *, token:
                            revocation=RevocationCache.load(paths.revocation if paths else None),
                            visible=visible, tsa=tsa, online=bool(tsa), reason=reason,
                            progress=progress, cancel=cancel)
-        report.batch, report.signer = batch, batch.signer
+        report.signer = batch.signer
         report.stopped, report.stop_vi, report.stop_en = batch.stopped, batch.stop_vi, batch.stop_en
         for src, vi, en in batch.failed:
             report.failed.append((int(by_name[src.name][0]["id"]), vi, en))
