@@ -693,3 +693,15 @@ def certbook_entries(conn: sqlite3.Connection, *, book: str | None = None,
         args.append(month_prefix)
     sql = "SELECT * FROM certbook_entries" + (" WHERE " + " AND ".join(where) if where else "")
     return conn.execute(sql + " ORDER BY book, year, number", args).fetchall()
+
+
+def unsigned_current_attachments(conn: sqlite3.Connection, kinds: Sequence[str],
+                                 limit: int = 500) -> list[sqlite3.Row]:
+    """Current versions of PDF files of ``kinds`` not signed yet, newest first, with the
+    dossier's code (column ``dossier_code``)."""
+    marks = ", ".join("?" * len(kinds))
+    return conn.execute(
+        "SELECT a.*, d.code AS dossier_code FROM attachments a JOIN dossiers d ON d.id ="
+        f" a.dossier_id WHERE a.kind IN ({marks}) AND a.mime = 'application/pdf'"
+        " AND a.signed_level = '' AND NOT EXISTS (SELECT 1 FROM attachments b"
+        " WHERE b.supersedes = a.id) ORDER BY a.id DESC LIMIT ?", (*kinds, limit)).fetchall()

@@ -10,7 +10,7 @@ import pytest
 from desk_app.domain.models import Role
 from desk_app.services import open_desk
 from desk_app.services.registry import REGISTRY, allowed
-from desk_app.services.signing import current_files, file_versions, sign_dossier_files
+from desk_app.services.signing import current_files, file_versions, sign_dossier_files, to_sign
 from desk_app.signing import batch as B
 from desk_app.signing.token import on_token
 from desk_app.signing.validate import exit_code, validate_pdf
@@ -37,6 +37,7 @@ def test_signed_results_become_new_versions_and_are_what_syncs(officer_cfg, pki,
     codes = with_results(data, 3)
     with open_desk(data, create=False) as ctx:
         before = {c: current_files(ctx, c)[0] for c in codes}
+        assert sorted(v.dossier_code for v in to_sign(ctx)) == sorted(codes)
         events, pin = [], FixedPin()
         rep = sign_dossier_files(ctx, codes, token=officer_cfg, handler=pin, actor="binh",
                                  tsa=pki.tsa_url, progress=events.append)
@@ -63,6 +64,7 @@ def test_signed_results_become_new_versions_and_are_what_syncs(officer_cfg, pki,
             assert "ETSI.CAdES.detached" in out
         assert ctx.store.conn.execute("SELECT count(*) FROM outbox WHERE kind ="
                                       " 'deferred.sign_upgrade'").fetchone()[0] == 0
+        assert to_sign(ctx) == []
         n_audit = ctx.store.conn.execute("SELECT count(*) FROM audit_log WHERE action ="
                                          " 'attachment.signed'").fetchone()[0]
         assert n_audit == 3

@@ -28,7 +28,7 @@ from desk_app.signing.trust import RevocationCache
 from offline_store import audit, outbox, repo
 
 __all__ = ["FileVersion", "SignedVersion", "DossierSignReport", "UPGRADE_KIND", "current_files",
-           "file_versions", "sign_dossier_files", "tsa_setting"]
+           "file_versions", "sign_dossier_files", "to_sign", "tsa_setting"]
 
 UPGRADE_KIND = "deferred.sign_upgrade"
 TSA_SETTING = "signing_tsa_url"
@@ -136,6 +136,15 @@ def current_files(ctx: DeskContext, code: str, kind: str | None = "result") -> l
     d = _dossier(conn, code)
     return [_version(conn, r, d["code"])
             for r in repo.current_attachments(conn, int(d["id"]), kind)]
+
+
+def to_sign(ctx: DeskContext, *, kinds: Sequence[str] = ("result",),
+            limit: int = 500) -> list[FileVersion]:
+    """The current PDF files (by default results) that nobody has signed yet, newest first —
+    what a batch-signing dialog offers."""
+    conn = ctx.store.conn
+    return [_version(conn, r, r["dossier_code"])
+            for r in repo.unsigned_current_attachments(conn, tuple(kinds), limit)]
 
 
 def _targets(ctx: DeskContext, targets: Sequence[str | int], kinds: Sequence[str]) -> list:
