@@ -170,3 +170,42 @@ def test_the_file_based_book_moves_into_the_store_once(pki, tmp_path):
         assert not (data / "certbook" / "book-01.jsonl").exists()
         assert ctx.store.conn.execute("SELECT count(*) FROM outbox WHERE kind ="
                                       " 'deferred.certbook'").fetchone()[0] == 3
+
+
+def test_a_number_taken_while_signing_is_signed_again_with_the_next(monkeypatch, officer_cfg,
+                                                                    pki, trust, make_pdf,
+                                                                    tmp_path):
+    """The signature is made outside the store's write lock; when another process of the same
+    desk records the number meanwhile, the copy is signed again with the next number: no gap,
+    no duplicate, and the number on the copy is the number in the book."""
+    import desk_app.signing.pades as pades
+    from offline_store import repo
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    data = signing_desk(tmp_path / "desk", pki)
+    real = pades.sign_pdf
+    calls = []
+
+    def racing(src, out, session, opts, **kw):
+        calls.append(opts.appearance.organisation)
+        if len(calls) == 1:                              # the other process certifies now
+            with open_desk(data, create=False) as other, other.store.transaction() as conn:
+                repo.certbook_insert(conn, {
+                    "book": "01", "year": datetime.now(VN_TZ).year, "number": 1,
+                    "issued_at": datetime.now(VN_TZ).isoformat(timespec="seconds"),
+                    "desk": "khác", "certifier": "c", "document": "x", "applicant": "a",
+                    "pages": 1, "fee": 2000})
+        return real(src, out, session, opts, **kw)
+
+    monkeypatch.setattr(pades, "sign_pdf", racing)
+    with open_desk(data, create=False) as ctx:
+        rec = certify_in_book(ctx, make_pdf(), token=officer_cfg, handler=FixedPin(),
+                              actor="binh", document="Giấy khai sinh", applicant="An",
+                              out_dir=tmp_path / "giao")
+        assert len(calls) == 2 and rec.entry.number == 2
+        assert "Số chứng thực: 2," in rec.statement
+        assert [e.number for e in list_entries(ctx)] == [1, 2]
+    with open(rec.output, "rb") as f:
+        sig = PdfFileReader(f).embedded_signatures[0]
+        assert "Số chứng thực: 2," in str(sig.sig_object.get("/Reason"))
+    assert exit_code(validate_pdf(rec.output, trust)) == 0

@@ -6,10 +6,12 @@
   construction and the province's merge cannot collide. The store's triggers refuse a number that
   is not the next one of its book and year, a deletion and a renumbering.
 - ``certify_in_book``: the scanned original → the statement (number, book, date, certifier, pages)
-  on the copy → signed with the officer's token → the entry, the copy's attachment (when the copy
-  belongs to a dossier: kind 'result', so it is what the citizen receives) and the outbox items in
-  **one transaction**. A refused login, a failed pre-sign check or a failed signature uses no
-  number (the transaction rolls back).
+  on the copy → signed with the officer's token (outside the store's write lock: a time-stamp
+  service may take seconds) → the entry, the copy's attachment (when the copy belongs to a
+  dossier: kind 'result', so it is what the citizen receives) and the outbox items in **one
+  transaction**, written only if the number is still the next one (else signed again with the
+  new next number). A refused login, a failed pre-sign check or a failed signature uses no
+  number.
 - Each entry reaches the province exactly once: a ``deferred.certbook`` outbox item with op_id
   ``certbook:<unit>:<book>:<year>:<number>`` → ``POST /api/v1/certbook``.
 - ``print_month``: the monthly printout (PDF); ``list_entries``: the rows.
@@ -201,9 +203,8 @@ def certify_in_book(ctx: DeskContext, scan: Path, *, token: TokenConfig, handler
                     tsa: str | None = None, trust: list[Path] | None = None,
                     when: datetime | None = None) -> CertifiedCopyRecord:
     """One electronic certified copy, registered in this desk's book (see the module doc)."""
-    from desk_app.services.signing.dossiers import UPGRADE_KIND, tsa_setting
+    from desk_app.services.signing.dossiers import tsa_setting
     from desk_app.services.signing.files import _page_size, _trust, desk_paths
-    from desk_app.services.workflow.lifecycle import publish_files
     from desk_app.signing.pades import Appearance, Box, SignOptions, load_pdf, sign_pdf
     from desk_app.signing.token import on_token, open_session
     from desk_app.signing.trust import RevocationCache, presign_check
@@ -250,50 +251,41 @@ def certify_in_book(ctx: DeskContext, scan: Path, *, token: TokenConfig, handler
         at = (when or datetime.now(VN_TZ)).astimezone(VN_TZ).replace(microsecond=0)
         tmp_root = Path(ctx.data_dir) / "tmp"
         tmp_root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=tmp_root, prefix="certify-") as tmp, \
-                ctx.store.transaction() as conn:
-            number = repo.certbook_next_number(conn, book, at.year)
-            entry = cb.Entry(book, at.year, number, at.isoformat(timespec="seconds"), desk,
-                             session.cert.common_name, document, applicant, pages, copies,
-                             cb.certification_fee(pages) * copies)
-            text = cb.statement_text(entry)
-            opts = SignOptions(trust_store, cache, appearance=Appearance("copy", box, None, text),
-                               tsa_url=tsa, online=bool(tsa),
-                               reason=f"Chứng thực bản sao đúng với bản chính — {entry.label}")
-            name = f"ban-sao-chung-thuc-{book}-{at.year}-{number}.pdf"
-            signed = on_token(sign_pdf, scan, Path(tmp) / name, session, opts, presign=pre)
-            data = signed.output.read_bytes()
-            sha, size = ctx.store.blobs.put_bytes(data)
-            att_id = None
-            if d_row is not None:
-                att_id = repo.insert_attachment(conn, int(d_row["id"]), {
-                    "sha256": sha, "size": size, "filename": name, "mime": "application/pdf",
-                    "kind": "result"}) or None
-                if att_id:
-                    conn.execute("UPDATE attachments SET signed_level = ?, signed_by = ?"
-                                 " WHERE id = ?", (signed.level, signed.signer, att_id))
-                    if signed.level != "B-LT":
-                        outbox.enqueue(conn, kind=UPGRADE_KIND, lane="deferred",
-                                       op_id=f"sign-upgrade:{sha}", dossier_id=int(d_row["id"]),
-                                       payload={"attachment_id": att_id, "sha256": sha,
-                                                "MaHoSo": d_row["code"], "tsa": tsa or "",
-                                                "level": signed.level}, clerk=actor)
-            eid = repo.certbook_insert(conn, {
-                "book": book, "year": at.year, "number": number, "issued_at": entry.issued_at,
-                "desk": desk, "certifier": entry.certifier, "document": document,
-                "applicant": applicant, "pages": pages, "copies": copies, "fee": entry.fee,
-                "copy_sha256": sha, "dossier_id": int(d_row["id"]) if d_row is not None else None,
-                "attachment_id": att_id})
-            _enqueue_entry(ctx, conn, eid, actor)
-            if d_row is not None:
-                publish_files(ctx, conn, int(d_row["id"]), actor=actor)
-            audit.append(conn, actor=actor, action="certbook.entry", entity="certbook",
-                         entity_id=f"{book}/{at.year}/{number}",
-                         detail={"sha256": sha, "pages": pages, "copies": copies,
-                                 "fee": entry.fee, "dossier": d_row["code"] if d_row else None,
-                                 "level": signed.level})
-            row = conn.execute("SELECT * FROM certbook_entries WHERE id = ?", (eid,)).fetchone()
-            record_entry = _entry(conn, row)
+        record_entry = None
+        with tempfile.TemporaryDirectory(dir=tmp_root, prefix="certify-") as tmp:
+            # The number goes on the copy before it is signed, but the signature (and a
+            # time-stamp service that may take seconds to answer) is made outside the store's
+            # write lock: sign with the next number, then record it only if it is still the next
+            # one (a second process of this desk may have certified meanwhile: sign again with
+            # the new next number; the unused signed file is thrown away). Nothing is recorded
+            # until the entry and the copy are written together, so no gap and no duplicate.
+            for _attempt in range(5):
+                number = repo.certbook_next_number(ctx.store.conn, book, at.year)
+                entry = cb.Entry(book, at.year, number, at.isoformat(timespec="seconds"), desk,
+                                 session.cert.common_name, document, applicant, pages, copies,
+                                 cb.certification_fee(pages) * copies)
+                text = cb.statement_text(entry)
+                opts = SignOptions(trust_store, cache,
+                                   appearance=Appearance("copy", box, None, text), tsa_url=tsa,
+                                   online=bool(tsa),
+                                   reason=f"Chứng thực bản sao đúng với bản chính — {entry.label}")
+                name = f"ban-sao-chung-thuc-{book}-{at.year}-{number}.pdf"
+                signed = on_token(sign_pdf, scan, Path(tmp) / name, session, opts, presign=pre)
+                data = signed.output.read_bytes()
+                sha, size = ctx.store.blobs.put_bytes(data)
+                with ctx.store.transaction() as conn:
+                    if repo.certbook_next_number(conn, book, at.year) != number:
+                        continue                            # taken meanwhile: sign again
+                    att_id, record_entry = _record(ctx, conn, entry, d_row, signed, sha, size,
+                                                   name, tsa, actor)
+                break
+            if record_entry is None:
+                from desk_app.domain.errors import StorageError
+
+                raise StorageError("certbook_busy",
+                                   "Sổ chứng thực đang được ghi liên tục từ nơi khác; hãy thử lại.",
+                                   "The certification book keeps being written elsewhere; try "
+                                   "again.")
     finally:
         on_token(session.close)
     output = None
@@ -303,3 +295,42 @@ def certify_in_book(ctx: DeskContext, scan: Path, *, token: TokenConfig, handler
         output = Path(out_dir) / name
         write_atomic(output, data)
     return CertifiedCopyRecord(record_entry, text, signed.level, sha, output, att_id)
+
+
+def _record(ctx: DeskContext, conn, entry, d_row, signed, sha: str, size: int, name: str,
+            tsa: str | None, actor: str):
+    """The copy's attachment, the book entry, the outbox items and the audit row (inside the
+    caller's transaction)."""
+    from desk_app.services.signing.dossiers import UPGRADE_KIND
+    from desk_app.services.workflow.lifecycle import publish_files
+
+    att_id = None
+    if d_row is not None:
+        att_id = repo.insert_attachment(conn, int(d_row["id"]), {
+            "sha256": sha, "size": size, "filename": name, "mime": "application/pdf",
+            "kind": "result"}) or None
+        if att_id:
+            conn.execute("UPDATE attachments SET signed_level = ?, signed_by = ? WHERE id = ?",
+                         (signed.level, signed.signer, att_id))
+            if signed.level != "B-LT":
+                outbox.enqueue(conn, kind=UPGRADE_KIND, lane="deferred",
+                               op_id=f"sign-upgrade:{sha}", dossier_id=int(d_row["id"]),
+                               payload={"attachment_id": att_id, "sha256": sha,
+                                        "MaHoSo": d_row["code"], "tsa": tsa or "",
+                                        "level": signed.level}, clerk=actor)
+    eid = repo.certbook_insert(conn, {
+        "book": entry.book, "year": entry.year, "number": entry.number,
+        "issued_at": entry.issued_at, "desk": entry.desk, "certifier": entry.certifier,
+        "document": entry.document, "applicant": entry.applicant, "pages": entry.pages,
+        "copies": entry.copies, "fee": entry.fee, "copy_sha256": sha,
+        "dossier_id": int(d_row["id"]) if d_row is not None else None, "attachment_id": att_id})
+    _enqueue_entry(ctx, conn, eid, actor)
+    if d_row is not None:
+        publish_files(ctx, conn, int(d_row["id"]), actor=actor)
+    audit.append(conn, actor=actor, action="certbook.entry", entity="certbook",
+                 entity_id=f"{entry.book}/{entry.year}/{entry.number}",
+                 detail={"sha256": sha, "pages": entry.pages, "copies": entry.copies,
+                         "fee": entry.fee, "dossier": d_row["code"] if d_row else None,
+                         "level": signed.level})
+    row = conn.execute("SELECT * FROM certbook_entries WHERE id = ?", (eid,)).fetchone()
+    return att_id, _entry(conn, row)
