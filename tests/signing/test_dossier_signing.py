@@ -10,7 +10,7 @@ import pytest
 from desk_app.domain.models import Role
 from desk_app.services import open_desk
 from desk_app.services.registry import REGISTRY, allowed
-from desk_app.services.signing import current_files, file_versions, sign_dossier_files, to_sign
+from desk_app.services.signing import current_files, export_results, file_versions, sign_dossier_files, to_sign
 from desk_app.signing import batch as B
 from desk_app.signing.token import on_token
 from desk_app.signing.validate import exit_code, validate_pdf
@@ -65,6 +65,10 @@ def test_signed_results_become_new_versions_and_are_what_syncs(officer_cfg, pki,
         assert ctx.store.conn.execute("SELECT count(*) FROM outbox WHERE kind ="
                                       " 'deferred.sign_upgrade'").fetchone()[0] == 0
         assert to_sign(ctx) == []
+        [given] = export_results(ctx, codes[0], tmp_path / "tra")     # what the citizen gets
+        assert given.read_bytes() == _blob_file(ctx, current_files(ctx, codes[0])[0].sha256,
+                                                tmp_path).read_bytes()
+        assert validate_pdf(given, trust, cache).signatures[0].signer == "Nguyễn Văn Bình"
         n_audit = ctx.store.conn.execute("SELECT count(*) FROM audit_log WHERE action ="
                                          " 'attachment.signed'").fetchone()[0]
         assert n_audit == 3

@@ -212,6 +212,23 @@ def dossier_files(session: "Session", *, code: str):
     return file_versions(session.ctx, code)
 
 
+@command("dossier result-file", role=None, writes=False,
+         help_vi="xuất tệp kết quả trả cho người dân (phiên bản mới nhất, bản đã ký nếu có)",
+         help_en="export the result files the citizen receives (newest version: the signed one "
+                 "when there is one)",
+         params=(Param("code", required=True, positional=True, help_vi="mã hồ sơ",
+                       help_en="dossier code"),
+                 Param("out_dir", Path, required=True, help_vi="thư mục ghi tệp",
+                       help_en="folder to write to")))
+def dossier_result_file(session: "Session", *, code: str, out_dir: Path) -> dict:
+    from desk_app.services.signing.dossiers import export_results
+
+    paths = export_results(session.ctx, code, out_dir)
+    return {"files": [str(p) for p in paths],
+            "message_vi": f"Đã xuất {len(paths)} tệp kết quả của hồ sơ {code}.",
+            "message_en": f"Exported {len(paths)} result file(s) of dossier {code}."}
+
+
 @command("certbook list", role=None, writes=False,
          help_vi="sổ chứng thực điện tử: các số đã cấp", help_en="the certification book's entries",
          params=(Param("year", int, help_vi="năm", help_en="year"),

@@ -28,7 +28,7 @@ from desk_app.signing.trust import RevocationCache
 from offline_store import audit, outbox, repo
 
 __all__ = ["FileVersion", "SignedVersion", "DossierSignReport", "UPGRADE_KIND", "current_files",
-           "file_versions", "sign_dossier_files", "to_sign", "tsa_setting"]
+           "export_results", "file_versions", "sign_dossier_files", "to_sign", "tsa_setting"]
 
 UPGRADE_KIND = "deferred.sign_upgrade"
 TSA_SETTING = "signing_tsa_url"
@@ -136,6 +136,30 @@ def current_files(ctx: DeskContext, code: str, kind: str | None = "result") -> l
     d = _dossier(conn, code)
     return [_version(conn, r, d["code"])
             for r in repo.current_attachments(conn, int(d["id"]), kind)]
+
+
+def export_results(ctx: DeskContext, code: str, out_dir: Path) -> list[Path]:
+    """Write the newest version of each result of a dossier into ``out_dir`` (what the citizen
+    receives: the signed version when there is one). Nothing is written over an existing file."""
+    from desk_app.signing.pades import write_atomic
+
+    files = current_files(ctx, code, "result")
+    if not files:
+        raise ValidationError("no_results", f"Hồ sơ {code} chưa có tệp kết quả.",
+                              f"Dossier {code} has no result file yet.", dossier_code=code)
+    out: list[Path] = []
+    for v in files:
+        name = Path(v.filename).name or f"ket-qua-{v.id}.pdf"
+        target = Path(out_dir) / name
+        if target.exists() or target in out:
+            target = Path(out_dir) / f"{target.stem}-{v.id}{target.suffix}"
+        if target.exists():
+            raise ValidationError("output_exists", f"Tệp {target} đã có: không ghi đè.",
+                                  f"{target} exists: not overwritten.", path=str(target))
+        with ctx.store.blobs.open(v.sha256) as f:
+            write_atomic(target, f.read())
+        out.append(target)
+    return out
 
 
 def to_sign(ctx: DeskContext, *, kinds: Sequence[str] = ("result",),
