@@ -48,3 +48,39 @@ def type_pin(qtbot, handler, pin: str = P.USER_PIN) -> None:
     assert edit is not None and edit.echoMode() == QLineEdit.EchoMode.Password
     qtbot.keyClicks(edit, pin)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def signed_samples(folder: Path, lib: str, data_dir: Path) -> dict[str, Path]:
+    """A PDF signed on the officer's token (B-B, invisible) and two broken copies of it: one with a
+    byte changed inside the signed range, one extended afterwards by an incremental update that
+    changes the page (both must show as NOT valid)."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from desk_app.services.signing.files import sign_files
+    from desk_app.signing.token import TokenConfig
+    from tests.signing.conftest import FixedPin
+
+    folder.mkdir(parents=True, exist_ok=True)
+    src = P.make_form_pdf(folder / "giay-xac-nhan.pdf")
+    rep = sign_files([src], folder / "signed", token=TokenConfig(lib, token_label=P.OFFICER_TOKEN,
+                                                                   cert_subject="Nguyễn Văn Bình"),
+                     handler=FixedPin(), data_dir=data_dir)
+    good = rep.signed[0].output
+    data = bytearray(good.read_bytes())
+    i = data.index(b"/MediaBox") + 12
+    data[i] = ord("7") if data[i] != ord("7") else ord("8")
+    tampered = folder / "giay-xac-nhan-bi-sua.pdf"
+    tampered.write_bytes(bytes(data))
+    w = IncrementalPdfFileWriter(io.BytesIO(good.read_bytes()))
+    page = w.find_page_for_modification(0)[0].get_object()
+    page["/MediaBox"] = generic.ArrayObject([generic.NumberObject(0), generic.NumberObject(0),
+                                             generic.NumberObject(300), generic.NumberObject(300)])
+    w.update_container(page)
+    out = io.BytesIO()
+    w.write(out)
+    altered = folder / "giay-xac-nhan-them-sau-khi-ky.pdf"
+    altered.write_bytes(out.getvalue())
+    return {"unsigned": src, "valid": good, "tampered": tampered, "altered": altered}

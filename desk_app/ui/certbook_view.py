@@ -1,0 +1,214 @@
+"""Sổ chứng thực bản sao từ bản chính (SCT/BS): this desk's electronic book, month by month.
+
+The entries come from the signing services (read on the JobRunner); the view lists one month in
+number order and "In sổ" prints that month's register (the electronic book is printed and bound
+monthly) through Qt's print preview, from the same rows the services give the printout
+(``month_register``).
+"""
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+
+from desk_app.domain.localtime import VN_TZ
+from desk_app.ui import labels, signing_access
+from desk_app.ui.qt import (
+    QAbstractTableModel,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from desk_app.ui.signing_dialog import _view, fit_dialog
+
+__all__ = ["BookModel", "CertBookView", "open_certbook"]
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class BookModel(QAbstractTableModel):
+    """The entries of one month: number, date, applicant, document, pages, copies, fee, certifier."""
+
+    COLUMNS = 8
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list = []
+
+    def set_entries(self, entries: list) -> None:
+        self.beginResetModel()
+        self.rows = sorted(entries, key=lambda e: (e.year, e.book, e.number))
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 — Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 — Qt API
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 — Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        titles = (self.tr("No."), self.tr("Date"), self.tr("Requested by"), self.tr("Document"),
+                  self.tr("Pages"), self.tr("Copies"), self.tr("Fee"), self.tr("Certified by"))
+        return titles[section] if 0 <= section < len(titles) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        e = self.rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            d = datetime.fromisoformat(e.issued_at).astimezone(VN_TZ)
+            return (str(e.number), d.strftime("%d/%m/%Y %H:%M"), e.applicant, e.document,
+                    str(e.pages), str(e.copies), labels.money(e.fee), e.certifier)[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 4, 5, 6):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class CertBookView(QDialog):
+    """See the module docstring."""
+
+    loaded = Signal(int)              # number of entries in the book (all months)
+
+    def __init__(self, ctx: Any, session: Any, jobs: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.session, self.jobs = ctx, session, jobs
+        self.book = signing_access.book_for(ctx)
+        self.entries: list = []
+        self.preview_dialog = None
+        self.setObjectName("certbookView")
+        self.setWindowTitle(self.tr("Certification book (copies from originals)"))
+        self.title = QLabel(self)
+        self.title.setObjectName("bookTitle")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.month = QComboBox(self)
+        self.month.setObjectName("bookMonth")
+        self.month.currentIndexChanged.connect(self._show_month)
+        self.model = BookModel(self)
+        self.table = _view(self.model, self, "bookEntries")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("bookSummary")
+        self.print_button = QPushButton(self.tr("Print the month's book"), self)
+        self.print_button.setObjectName("printBook")
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_month)
+        close = QPushButton(self.tr("Close"), self)
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(QLabel(self.tr("Month:"), self))
+        top.addWidget(self.month)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        fm = self.fontMetrics()
+        h = self.table.horizontalHeader()
+        for col, sample in ((0, "9999"), (1, "02/12/2026 10:30"), (2, "Nguyễn Thị Minh Khai"),
+                            (3, "Giấy khai sinh bản chính số 123/2020"), (4, "Số trang"),
+                            (5, "Số bản"), (6, "200.000 đ")):
+            h.resizeSection(col, fm.horizontalAdvance(sample) + 16)
+        fit_dialog(self, 1100, 620)
+        self.reload()
+
+    def reload(self) -> None:
+        data_dir, book = self.ctx.data_dir, self.book
+
+        def done(entries) -> None:
+            self.entries = entries
+            now = datetime.now(VN_TZ)
+            months = sorted({signing_access.entry_month(e) for e in entries} | {(now.year, now.month)},
+                            reverse=True)
+            self.month.blockSignals(True)
+            self.month.clear()
+            for y, m in months:
+                self.month.addItem(self.tr("%1/%2").replace("%1", f"{m:02d}").replace("%2", str(y)),
+                                   (y, m))
+            self.month.blockSignals(False)
+            self._show_month()
+            self.loaded.emit(len(entries))
+
+        self.jobs.run(lambda _w, _p, _c: signing_access.book_entries(data_dir, book),
+                      on_done=done, title_vi="Đọc sổ chứng thực", title_en="Reading the book",
+                      show_progress=False, cancellable=False, needs_store=False)
+
+    def selected_month(self) -> tuple[int, int]:
+        data = self.month.currentData()
+        if data:
+            return tuple(data)
+        now = datetime.now(VN_TZ)
+        return now.year, now.month
+
+    def _show_month(self, *_a) -> None:
+        y, m = self.selected_month()
+        chosen = [e for e in self.entries if signing_access.entry_month(e) == (y, m)]
+        self.model.set_entries(chosen)
+        self.title.setText(self.tr("Book %1/%2-SCT/BS — month %3/%2")
+                           .replace("%1", self.book).replace("%2", str(y)).replace("%3", f"{m:02d}"))
+        total = sum(e.fee for e in chosen)
+        self.summary.setText(self.tr("%n certification(s) this month", "", len(chosen))
+                             + " · " + self.tr("fees %1").replace("%1", labels.money(total)))
+        self.print_button.setEnabled(bool(chosen))
+
+    # -- printing ----------------------------------------------------------------------------------
+    def register_html(self) -> str:
+        """The month's register as HTML for Qt's printer (rows from the services)."""
+        y, m = self.selected_month()
+        rows = signing_access.month_rows([e for e in self.entries if e.book == self.book], y, m)
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
+                       for r in rows[1:])
+        unit = html.escape(getattr(self.ctx, "unit_code", "") or "")
+        return ("<html><body style='font-family: \"Noto Serif\"; font-size: 10pt'>"
+                "<h3 align='center'>SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH</h3>"
+                f"<p align='center'>Quyển số {html.escape(self.book)}/{y}-SCT/BS — "
+                f"tháng {m:02d}/{y}{(' — ' + unit) if unit else ''}</p>"
+                "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
+                f"<tr>{head}</tr>{body}</table></body></html>")
+
+    def document(self):
+        from desk_app.ui.qt import QTextDocument
+
+        doc = QTextDocument(self)
+        doc.setHtml(self.register_html())
+        return doc
+
+    def print_to(self, printer) -> None:
+        self.document().print_(printer)
+
+    def print_month(self) -> None:
+        from desk_app.ui.qt import QPageLayout, QPageSize, QPrinter, QPrintPreviewDialog
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        dlg = QPrintPreviewDialog(printer, self)
+        dlg.setWindowTitle(self.tr("Print the month's book"))
+        dlg.paintRequested.connect(self.print_to)
+        self.preview_dialog = dlg
+        dlg.open()
+
+
+def open_certbook(window) -> CertBookView:
+    view = CertBookView(window.ctx, window.session, window.jobs, window)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    view.show()
+    return view
+
+
