@@ -27,7 +27,7 @@ from desk_app.ui.qt import (
     QWidget,
     Signal,
 )
-from desk_app.ui.signing_dialog import _view, fit_dialog
+from desk_app.ui.signing_dialog import _view, fit_dialog, run_job
 
 __all__ = ["BookModel", "CertBookView", "open_certbook"]
 
@@ -144,9 +144,16 @@ class CertBookView(QDialog):
             self._show_month()
             self.loaded.emit(len(entries))
 
-        self.jobs.run(lambda _w, _p, _c: signing_access.book_entries(data_dir, book),
-                      on_done=done, title_vi="Đọc sổ chứng thực", title_en="Reading the book",
+        run_job(self.jobs, lambda _w, _p, _c: signing_access.book_entries(data_dir, book),
+                on_done=done, on_error=self._failed, title_vi="Đọc sổ chứng thực", title_en="Reading the book",
                       show_progress=False, cancellable=False, needs_store=False)
+
+    def _failed(self, exc: BaseException) -> None:
+        from desk_app.ui import i18n
+
+        self.summary.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.summary.setText(i18n.error_text(exc))
+        self.loaded.emit(-1)
 
     def selected_month(self) -> tuple[int, int]:
         data = self.month.currentData()
@@ -162,7 +169,7 @@ class CertBookView(QDialog):
         self.title.setText(self.tr("Book %1/%2-SCT/BS — month %3/%2")
                            .replace("%1", self.book).replace("%2", str(y)).replace("%3", f"{m:02d}"))
         total = sum(e.fee for e in chosen)
-        self.summary.setText(self.tr("%n certification(s) this month", "", len(chosen))
+        self.summary.setText(self.tr("Certifications this month: %1").replace("%1", str(len(chosen)))
                              + " · " + self.tr("fees %1").replace("%1", labels.money(total)))
         self.print_button.setEnabled(bool(chosen))
 

@@ -29,7 +29,7 @@ from desk_app.ui.qt import (
     QWidget,
     Signal,
 )
-from desk_app.ui.signing_dialog import CertificatesModel, _view, fit_dialog
+from desk_app.ui.signing_dialog import CertificatesModel, _view, fit_dialog, run_job
 
 __all__ = ["CertifyDialog", "open_certify"]
 
@@ -188,7 +188,7 @@ class CertifyDialog(QDialog):
         if not self.out_edit.text():
             self.out_edit.setText(str(self.scan.parent / "ban-sao-chung-thuc"))
         if self.pages:
-            self.pages_label.setText(self.tr("%n page(s)", "", self.pages))
+            self.pages_label.setText(self.tr("%1 page(s)").replace("%1", str(self.pages)))
             self.fee_label.setText(labels.money(signing_access.fee(self.pages)))
             self._say("")
         else:
@@ -236,7 +236,7 @@ class CertifyDialog(QDialog):
             self._say(i18n.error_text(exc), error=True)
             self.tokens_loaded.emit(-1)
 
-        self.jobs.run(lambda _w, _p, _c: signing_access.tokens(lib), on_done=done, on_error=failed,
+        run_job(self.jobs, lambda _w, _p, _c: signing_access.tokens(lib), on_done=done, on_error=failed,
                       title_vi="Tìm thiết bị ký số", title_en="Looking for tokens",
                       show_progress=False, cancellable=False, needs_store=False)
 
@@ -296,7 +296,7 @@ class CertifyDialog(QDialog):
 
         self.result, self.error = None, None
         self._say(self.tr("Opening the token — enter the PIN when asked…"))
-        self.handle = self.jobs.run(job, on_done=self._done, on_error=self._failed,
+        self.handle = run_job(self.jobs, job, on_done=self._done, on_error=self._failed,
                                     title_vi="Chứng thực bản sao", title_en="Certifying a copy",
                                     cancellable=False)
         self._update_buttons()

@@ -46,7 +46,7 @@ from desk_app.ui.qt import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CertificatesModel", "DocumentsModel", "SignDialog", "fit_dialog", "open_sign_dialog"]
+__all__ = ["CertificatesModel", "DocumentsModel", "SignDialog", "fit_dialog", "open_sign_dialog", "run_job"]
 
 Index = QModelIndex | QPersistentModelIndex
 RED = QColor("#b3261e")
@@ -62,6 +62,37 @@ def fit_dialog(dlg: QWidget, width: int, height: int) -> None:
     w, h = min(width, avail.width() - 16), min(height, avail.height() - 40)
     dlg.setGeometry(avail.x() + (avail.width() - w) // 2,
                     avail.y() + max(30, (avail.height() - h) // 2), w, h)
+
+
+def run_job(jobs: Any, fn, *, on_done, on_error, **kwargs):
+    """``jobs.run`` whose handle lets go of the job and its callbacks once they ran (on the GUI
+    thread). Otherwise the finished handle, still referenced by the worker until its next job,
+    would keep this dialog alive and the worker thread would drop the last reference to a
+    widget — Qt objects must be destroyed on the GUI thread."""
+    box: list = []
+
+    def release() -> None:
+        h = box[0] if box else None
+        if h is not None:
+            h.fn = h.on_done = h.on_error = None
+            if h.error is not None:
+                h.error.__traceback__ = None      # its frames hold the job's closure
+
+    def done(result) -> None:
+        try:
+            on_done(result)
+        finally:
+            release()
+
+    def failed(exc: BaseException) -> None:
+        try:
+            on_error(exc)
+        finally:
+            release()
+
+    handle = jobs.run(fn, on_done=done, on_error=failed, **kwargs)
+    box.append(handle)
+    return handle
 
 
 def _view(model: QAbstractTableModel, parent: QWidget, name: str) -> QTableView:
@@ -520,7 +551,7 @@ class SignDialog(QDialog):
             self._update_buttons()
             self.tokens_loaded.emit(-1)
 
-        self.jobs.run(lambda _w, _p, _c: signing_access.tokens(lib), on_done=done, on_error=failed,
+        run_job(self.jobs, lambda _w, _p, _c: signing_access.tokens(lib), on_done=done, on_error=failed,
                       title_vi="Tìm thiết bị ký số", title_en="Looking for tokens",
                       show_progress=False, cancellable=False, needs_store=False)
 
@@ -552,7 +583,7 @@ class SignDialog(QDialog):
         self.bar.setRange(0, self._total)
         self.bar.setValue(0)
         self._say(self.tr("Opening the token — enter the PIN when asked…"))
-        self.handle = self.jobs.run(job, on_done=self._done, on_error=self._failed,
+        self.handle = run_job(self.jobs, job, on_done=self._done, on_error=self._failed,
                                     title_vi="Ký số tài liệu", title_en="Signing documents",
                                     cancellable=True)
         self._update_buttons()
@@ -571,7 +602,8 @@ class SignDialog(QDialog):
         for i in range(min(p.done, len(self.docs.rows))):
             if self.docs.rows[i].state in ("waiting", "signing"):
                 self.docs.set_state(i, "processed")
-        if p.done < len(self.docs.rows) and p.done < (p.total or 0):
+        opening = p.en.startswith("Opening")       # the login, before any document
+        if not opening and p.done < len(self.docs.rows) and p.done < (p.total or 0):
             self.docs.set_state(p.done, "signing")
         self._say(p.message(i18n.current_language()))
 
@@ -625,6 +657,7 @@ class SignDialog(QDialog):
         if isinstance(exc, DeskError):
             text += " " + self.tr("No document was signed; nothing was written.")
         self._say(text, error=True)
+        self.docs.reset_states()                    # nothing was signed
         self.bar.setValue(0)
         self._update_buttons()
         self.batch_finished.emit(None)

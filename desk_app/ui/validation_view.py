@@ -28,7 +28,7 @@ from desk_app.ui.qt import (
     QWidget,
     Signal,
 )
-from desk_app.ui.signing_dialog import _view, fit_dialog
+from desk_app.ui.signing_dialog import _view, fit_dialog, run_job
 
 __all__ = ["SignaturesModel", "ValidationView", "open_validation"]
 
@@ -233,7 +233,7 @@ class ValidationView(QDialog):
                 s = os_owner_session(wctx)
             return registry.call("sign verify", s, file=target)
 
-        self.jobs.run(job, on_done=self._shown, on_error=self._failed,
+        run_job(self.jobs, job, on_done=self._shown, on_error=self._failed,
                       title_vi="Kiểm tra chữ ký", title_en="Checking signatures",
                       cancellable=False, show_progress=False)
 
@@ -246,7 +246,7 @@ class ValidationView(QDialog):
         if not n:
             self._verdict(self.tr("✘ NO SIGNATURE: this file is not signed."), False)
         elif report.ok:
-            self._verdict(self.tr("✔ VALID: %n signature(s), all intact and trusted.", "", n), True)
+            self._verdict(self.tr("✔ VALID: %1 signature(s), all intact and trusted.").replace("%1", str(n)), True)
         else:
             bad = [s for s in report.signatures if not s.ok]
             why = self.model.result_text(bad[0])

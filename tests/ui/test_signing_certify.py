@@ -10,6 +10,7 @@ import pytest
 
 from tests.signing import pki as P
 from tests.ui.signing_helpers import (  # noqa: F401 — fixtures
+    signing_qm_dir, signing_vi,
     cache, hsm, officer, pki, signing_desk, trust, type_pin,
 )
 
@@ -24,6 +25,7 @@ def certify(qtbot, ctx, jobs, officer, hsm, tmp_path):
     scan = P.make_form_pdf(tmp_path / "scan" / "giay-khai-sinh.pdf", pages=3, title="GIẤY KHAI SINH")
     dlg = CertifyDialog(ctx, officer, jobs, lib=hsm.lib, out_dir=tmp_path / "copies", scan=scan,
                         applicant="Trần Thị Mai", document="Giấy khai sinh bản chính số 45")
+    qtbot.addWidget(dlg)
     dlg.handler.show_notice_boxes = False
     dlg.show()
     qtbot.waitExposed(dlg)
@@ -32,8 +34,6 @@ def certify(qtbot, ctx, jobs, officer, hsm, tmp_path):
     dlg.handler.cancel_all()
     if dlg.handle is not None:
         dlg.handle.wait(30)
-    dlg.hide()
-    dlg.deleteLater()
 
 
 def test_preview_fee_and_certificates(certify):
@@ -70,6 +70,7 @@ def test_certify_with_officer_and_commune_then_book(qtbot, qtmodeltester, certif
     assert "Số chứng thực: 1" in certify.preview.toPlainText()
 
     book = CertBookView(ctx, officer, jobs)
+    qtbot.addWidget(book)
     with qtbot.waitSignal(book.loaded, timeout=20_000):
         pass
     qtmodeltester.check(book.model)
@@ -91,7 +92,6 @@ def test_certify_with_officer_and_commune_then_book(qtbot, qtmodeltester, certif
     # the next copy would get number 2
     certify._refresh_preview()
     assert "Số chứng thực: 2," in certify.preview.toPlainText()
-    book.deleteLater()
 
 
 def test_wrong_pin_uses_no_number(qtbot, certify):

@@ -9,6 +9,7 @@ import pytest
 
 from tests.signing import pki as P
 from tests.ui.signing_helpers import (  # noqa: F401 — fixtures
+    signing_qm_dir, signing_vi,
     cache, hsm, officer, pdfs, pdfsig, nss_dir, pki, signing_desk, trust, type_pin,
 )
 
@@ -20,6 +21,7 @@ def dialog(qtbot, ctx, jobs, officer, hsm, tmp_path):
 
     i18n.install("vi")
     dlg = SignDialog(ctx, officer, jobs, lib=hsm.lib, out_dir=tmp_path / "signed")
+    qtbot.addWidget(dlg)
     dlg.handler.show_notice_boxes = False
     dlg.show()
     qtbot.waitExposed(dlg)
@@ -29,8 +31,6 @@ def dialog(qtbot, ctx, jobs, officer, hsm, tmp_path):
     if dlg.handle is not None:
         dlg.handle.cancel()
         dlg.handle.wait(30)
-    dlg.hide()
-    dlg.deleteLater()
 
 
 def _choose(dlg, common_name: str) -> None:
@@ -85,7 +85,7 @@ def test_sign_two_pdfs_through_the_dialog(qtbot, dialog, pdfs, trust, cache, pdf
         assert "Signature is Valid" in text and "ETSI.CAdES.detached" in text
     assert [r.state for r in dialog.docs.rows] == ["signed", "signed"]
     assert "Đã ký" in dialog.docs.index(0, 1).data()
-    assert "Đã ký 2" in dialog.report_text.toPlainText() or "Signed: 2" in dialog.report_text.toPlainText()
+    assert dialog.report_text.toPlainText().startswith("Đã ký: 2 · lỗi: 0 · chưa ký: 0")
     assert dialog.sign_button.isEnabled() and not dialog.stop_button.isEnabled()
 
 
@@ -157,8 +157,11 @@ def test_token_pulled_out_stops_cleanly(qtbot, monkeypatch, dialog, pdfs, tmp_pa
         return s
     monkeypatch.setattr(B, "open_session", spy)
 
+    pulled: list = []
+
     def on_progress(p):           # the token is pulled out while the batch runs
-        if p.step == "sign.batch" and p.done >= 1 and opened and not opened[0].closed:
+        if p.step == "sign.batch" and p.done >= 1 and opened and not pulled:
+            pulled.append(p.done)
             on_token(opened[0]._break)
     dialog.jobs.progressed.connect(on_progress)
     with qtbot.waitSignal(dialog.batch_finished, timeout=60_000) as done:

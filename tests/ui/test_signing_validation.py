@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.ui.signing_helpers import (  # noqa: F401 — fixtures
+    signing_qm_dir, signing_vi,
     cache, hsm, officer, pki, signed_samples, signing_desk, trust,
 )
 
@@ -19,6 +20,7 @@ def _view(qtbot, ctx, officer, jobs, path):
 
     i18n.install("vi")
     v = ValidationView(ctx, officer, jobs)
+    qtbot.addWidget(v)
     v.show()
     qtbot.waitExposed(v)
     with qtbot.waitSignal(v.checked, timeout=60_000):
