@@ -178,7 +178,8 @@ def signed_samples(folder: Path, lib: str, data_dir: Path) -> dict[str, Path]:
 
 
 TSV = Path(__file__).resolve().parents[2] / "resources" / "i18n" / "new_vi_g2.tsv"
-SIGNING_MODULES = ("signing_dialog.py", "validation_view.py", "certify_dialog.py", "certbook_view.py")
+SIGNING_MODULES = ("signing_dialog.py", "validation_view.py", "certify_dialog.py", "certbook_view.py",
+                   "signing_menu.py")
 _kept: list = []
 
 
