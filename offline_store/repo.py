@@ -560,3 +560,136 @@ def upsert_province_account(conn: sqlite3.Connection, row: dict) -> bool:
             return False
     update_account(conn, row["login"], values)
     return True
+
+# --------------------------------------------------------------------------- file versions (0014)
+# A signed file replaces the unsigned one as a new attachment row (version n+1, ``supersedes`` =
+# the old row); the old row is kept. "Current" = no other row supersedes it.
+
+ATTACHMENT_VERSION_COLS = ("id", "dossier_id", "component_seq", "sha256", "size", "filename",
+                           "mime", "kind", "created_at", "version", "supersedes", "signed_level",
+                           "signed_by")
+
+
+def get_attachment(conn: sqlite3.Connection, attachment_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM attachments WHERE id = ?", (attachment_id,)).fetchone()
+
+
+def successor_of(conn: sqlite3.Connection, attachment_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM attachments WHERE supersedes = ?",
+                        (attachment_id,)).fetchone()
+
+
+def current_attachments(conn: sqlite3.Connection, dossier_id: int,
+                        kind: str | None = None) -> list[sqlite3.Row]:
+    """The newest version of each of a dossier's files (optionally of one kind), oldest first."""
+    sql = ("SELECT * FROM attachments a WHERE a.dossier_id = ? AND NOT EXISTS"
+           " (SELECT 1 FROM attachments b WHERE b.supersedes = a.id)")
+    args: tuple = (dossier_id,)
+    if kind is not None:
+        sql += " AND a.kind = ?"
+        args += (kind,)
+    return conn.execute(sql + " ORDER BY a.id", args).fetchall()
+
+
+def superseded_shas(conn: sqlite3.Connection, dossier_id: int, kind: str | None = None) -> set[str]:
+    """SHA-256 of the dossier's file versions that a newer version replaces."""
+    sql = ("SELECT a.sha256 FROM attachments a WHERE a.dossier_id = ? AND EXISTS"
+           " (SELECT 1 FROM attachments b WHERE b.supersedes = a.id)")
+    args: tuple = (dossier_id,)
+    if kind is not None:
+        sql += " AND a.kind = ?"
+        args += (kind,)
+    return {r[0] for r in conn.execute(sql, args)}
+
+
+def attachment_chain(conn: sqlite3.Connection, attachment_id: int) -> list[sqlite3.Row]:
+    """Every version of the file ``attachment_id`` belongs to, first version first."""
+    row = get_attachment(conn, attachment_id)
+    if row is None:
+        return []
+    while row["supersedes"] is not None:
+        prev = get_attachment(conn, int(row["supersedes"]))
+        if prev is None:
+            break
+        row = prev
+    chain = [row]
+    while True:
+        nxt = successor_of(conn, int(chain[-1]["id"]))
+        if nxt is None:
+            return chain
+        chain.append(nxt)
+
+
+def insert_attachment_version(conn: sqlite3.Connection, previous_id: int, a: dict) -> int:
+    """A new version of attachment ``previous_id`` (same dossier, kind and component), inside the
+    caller's transaction. ``a``: sha256, size, and optionally filename, mime, signed_level,
+    signed_by. Raises ValueError when ``previous_id`` is not the current version (someone signed
+    it first) or the same bytes are already a file of that dossier and kind."""
+    if not conn.in_transaction:
+        raise RuntimeError("insert_attachment_version must run inside a transaction")
+    prev = get_attachment(conn, previous_id)
+    if prev is None:
+        raise ValueError(f"no attachment {previous_id}")
+    if successor_of(conn, previous_id) is not None:
+        raise ValueError(f"attachment {previous_id} already has a newer version")
+    cur = conn.execute(
+        "INSERT INTO attachments(dossier_id, component_seq, sha256, size, filename, mime, kind,"
+        " created_at, version, supersedes, signed_level, signed_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(dossier_id, sha256, kind) DO NOTHING",
+        (prev["dossier_id"], prev["component_seq"], a["sha256"], a["size"],
+         a.get("filename") or prev["filename"], a.get("mime") or prev["mime"], prev["kind"],
+         iso_utc(), int(prev["version"]) + 1, previous_id, a.get("signed_level", ""),
+         a.get("signed_by", "")))
+    if not cur.rowcount:
+        raise ValueError(f"the new version of attachment {previous_id} is already attached")
+    seal.touch(conn, int(prev["dossier_id"]))
+    return int(cur.lastrowid)
+
+# --------------------------------------------------------------------------- certbook (0014)
+
+CERTBOOK_COLS = ("book", "year", "number", "kind", "issued_at", "desk", "certifier", "document",
+                 "applicant", "pages", "copies", "fee", "copy_sha256", "dossier_id",
+                 "attachment_id", "source")
+
+
+def certbook_next_number(conn: sqlite3.Connection, book: str, year: int) -> int:
+    """The next number of a book and year; call inside the transaction that inserts it."""
+    return int(conn.execute("SELECT coalesce(max(number), 0) + 1 FROM certbook_entries"
+                            " WHERE book = ? AND year = ?", (book, year)).fetchone()[0])
+
+
+def certbook_insert(conn: sqlite3.Connection, entry: dict) -> int:
+    """Insert one entry (inside the caller's transaction; the trigger refuses a number that is
+    not the next of its book and year)."""
+    if not conn.in_transaction:
+        raise RuntimeError("certbook_insert must run inside a transaction")
+    row = {"kind": "SCT/BS", "copies": 1, "copy_sha256": "", "dossier_id": None,
+           "attachment_id": None, "source": "desk", **entry}
+    return int(conn.execute(
+        f"INSERT INTO certbook_entries({', '.join(CERTBOOK_COLS)}, created_at)"
+        f" VALUES ({', '.join('?' * len(CERTBOOK_COLS))}, ?)",
+        (*(row[c] for c in CERTBOOK_COLS), iso_utc())).lastrowid)
+
+
+def certbook_set_copy(conn: sqlite3.Connection, entry_id: int, *, copy_sha256: str,
+                      dossier_id: int | None, attachment_id: int | None) -> None:
+    conn.execute("UPDATE certbook_entries SET copy_sha256 = ?, dossier_id = ?, attachment_id = ?"
+                 " WHERE id = ?", (copy_sha256, dossier_id, attachment_id, entry_id))
+
+
+def certbook_entries(conn: sqlite3.Connection, *, book: str | None = None,
+                     year: int | None = None, month_prefix: str | None = None
+                     ) -> list[sqlite3.Row]:
+    """Entries in book, year, number order; ``month_prefix`` 'YYYY-MM' filters on issued_at."""
+    where, args = [], []
+    if book is not None:
+        where.append("book = ?")
+        args.append(book)
+    if year is not None:
+        where.append("year = ?")
+        args.append(year)
+    if month_prefix is not None:
+        where.append("substr(issued_at, 1, 7) = ?")
+        args.append(month_prefix)
+    sql = "SELECT * FROM certbook_entries" + (" WHERE " + " AND ".join(where) if where else "")
+    return conn.execute(sql + " ORDER BY book, year, number", args).fetchall()

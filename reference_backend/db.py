@@ -176,6 +176,7 @@ class Database:
 
     def create_all(self) -> None:
         from . import portal, ratings  # noqa: F401  (register their tables on ``metadata``)
+        from . import certbook  # noqa: F401  (issue 15: the desks' certification books)
         with self._write_lock:
             metadata.create_all(self.engine)
             cols = {c["name"] for c in sa.inspect(self.engine).get_columns("accounts")}

@@ -484,11 +484,12 @@ def routes(db: Database, principal: Any, endpoint: Any, read_json: Any, max_json
             raise PortalError(404, "online_not_found", "Không có hồ sơ trực tuyến này", "No such online dossier")
         return JSONResponse(out)
 
-    from . import ratings
+    from . import certbook, ratings
 
     return [Route("/api/v1/online/{portal_id}/decision", endpoint(decision), methods=["POST"]),
             Route("/api/v1/online/{portal_id}", endpoint(status), methods=["GET"]),
-            *ratings.routes(db, principal, endpoint, read_json, max_json)]
+            *ratings.routes(db, principal, endpoint, read_json, max_json),
+            *certbook.routes(db, principal, endpoint, read_json, max_json)]
 
 
 def add_commands(sub: Any, common: Any) -> None:

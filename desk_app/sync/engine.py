@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from desk_app.sync import deferred, feed_files, reasons  # noqa: F401 (registers the file fetcher)
+from desk_app.sync import sign_upgrade as _sign_upgrade  # noqa: F401 (registers deferred.sign_upgrade, deferred.certbook)
 from desk_app.sync import events as ev
 from desk_app.sync.api import (ACCOUNT_ROW_SCHEMA, ACCOUNTS_SCHEMA, API, BATCH_SCHEMA, FEED_SCHEMA, Api,
                                Credentials, schema_problem, validate)

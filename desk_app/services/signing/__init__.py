@@ -1,12 +1,23 @@
-"""Signing services (issue 15): sign plain files, upgrade, validate, certify copies.
+"""Signing services (issue 15): sign plain files and dossiers' files, upgrade, validate, certify
+copies into the desk's certification book.
 
-``files.py`` holds the functions the faces call; ``commands.py`` declares the registry commands
-(``sign``, ``sign upgrade``, ``sign verify``, ``certify``; role: officer). The core is
-``desk_app.signing`` (no Qt, no store).
+``files.py`` (plain PDF files), ``dossiers.py`` (signed versions in dossiers), ``book.py`` (the
+certification book in the store), ``upgrades.py`` (the upgrade through the sync queue; importing
+this package installs it); ``commands.py`` declares the registry commands. The core is
+``desk_app.signing`` (no Qt, no store). The API is listed in README.md.
 """
 from __future__ import annotations
 
+from desk_app.services.signing import upgrades as _upgrades  # noqa: F401 (installs the upgrader)
+from desk_app.services.signing.book import (BookEntry, CertifiedCopyRecord, certify_in_book,
+                                            desk_book, import_file_books, list_entries,
+                                            print_month)
+from desk_app.services.signing.dossiers import (DossierSignReport, FileVersion, SignedVersion,
+                                                current_files, file_versions, sign_dossier_files)
 from desk_app.services.signing.files import (certify_copy, desk_paths, sign_files, upgrade_file,
                                              verify_file)
 
-__all__ = ["certify_copy", "desk_paths", "sign_files", "upgrade_file", "verify_file"]
+__all__ = ["BookEntry", "CertifiedCopyRecord", "DossierSignReport", "FileVersion",
+           "SignedVersion", "certify_copy", "certify_in_book", "current_files", "desk_book",
+           "desk_paths", "file_versions", "import_file_books", "list_entries", "print_month",
+           "sign_dossier_files", "sign_files", "upgrade_file", "verify_file"]

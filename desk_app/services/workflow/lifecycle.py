@@ -307,6 +307,12 @@ def _payload(ctx: DeskContext, conn: sqlite3.Connection, did: int) -> tuple[dict
     rec = national_record(d, proc)
     lc = lifecycle_of(row)
     results = [a for a in d.attachments if a.kind == "result"]
+    # issue 15: a signed version replaces the file it signs; only the newest version is sent
+    old = repo.superseded_shas(conn, did)
+    if old:
+        results = [a for a in results if a.sha256 not in old]
+        rec["TaiLieuNop"] = [f for f in rec.get("TaiLieuNop") or []
+                             if f.get("TepDinhKemId") not in old]
     # The result documents with their files: the sync engine uploads them like TaiLieuNop (the
     # back end answers missing_attachments until it has them); a result the province posted is
     # already there, so naming it keeps the link instead of dropping it.
@@ -812,3 +818,32 @@ def action_state(key: str, status: S | str, role: Role | str) -> tuple[bool, boo
     else:
         ok = state_machine.allowed(status, target, r)
     return applicable, ok
+
+
+# --------------------------------------------------------------------------- signed versions
+
+def publish_files(ctx: DeskContext, conn: sqlite3.Connection, dossier_id: int, *,
+                  actor: str) -> bool:
+    """Issue 15: a dossier's file got a new (signed) version. Inside the caller's transaction,
+    bump the dossier's version and queue a ``dossier.update`` whose file lists name the newest
+    versions (the engine uploads them), when the province knows the dossier or its create is
+    queued; a dossier never announced is left alone. True when an update was queued."""
+    from desk_app.domain.ids import new_op_id
+    from offline_store import seal
+
+    row = repo.get_dossier_by_id(conn, dossier_id)
+    if row is None:
+        return False
+    sent = row["server_version"] is not None or conn.execute(
+        "SELECT 1 FROM outbox WHERE dossier_id = ? AND kind = 'dossier.create' LIMIT 1",
+        (dossier_id,)).fetchone() is not None
+    if not sent:
+        return False
+    version = int(row["version"]) + 1
+    _update(conn, dossier_id, {"version": version})
+    payload, d = _payload(ctx, conn, dossier_id)
+    outbox.enqueue(conn, kind="dossier.update", lane="record", payload=payload,
+                   dossier_id=dossier_id, record_id=d.record_id, base_version=version - 1,
+                   clerk=actor, op_id=new_op_id())
+    seal.reseal(conn, dossier_id)
+    return True

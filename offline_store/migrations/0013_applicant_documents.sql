@@ -1,0 +1,3 @@
+-- PLACEHOLDER in branch wip/sign-core only: migration 0013 belongs to helper S1 (branch
+-- wip/scan-core, same file name). It is here so that 0014 has no gap before the merge; at the
+-- integration take S1's file (an add/add conflict on this path: keep theirs).
