@@ -1,13 +1,11 @@
 """Sổ chứng thực bản sao từ bản chính (SCT/BS): this desk's electronic book, month by month.
 
-The entries come from the signing services (read on the JobRunner); the view lists one month in
-number order and "In sổ" prints that month's register (the electronic book is printed and bound
-monthly) through Qt's print preview, from the same rows the services give the printout
-(``month_register``).
+The entries come from the store's book (``certbook list`` on the JobRunner); the view lists one
+month in number order and "In sổ" prints that month's register (the electronic book is printed
+and bound monthly): ``certbook print`` renders the PDF, our print preview shows and prints it.
 """
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from typing import Any
 
@@ -87,6 +85,7 @@ class CertBookView(QDialog):
         self.book = signing_access.book_for(ctx)
         self.entries: list = []
         self.preview_dialog = None
+        self.last_pdf: bytes | None = None
         self.setObjectName("certbookView")
         self.setWindowTitle(self.tr("Certification book (copies from originals)"))
         self.title = QLabel(self)
@@ -127,14 +126,21 @@ class CertBookView(QDialog):
         fit_dialog(self, 1100, 620)
         self.reload()
 
+    def _call(self, wctx, name: str, **params):
+        from desk_app.services import registry
+        from desk_app.services.session import Session
+
+        return registry.call(name, Session(wctx, self.session.user, "gui"), **params)
+
     def reload(self) -> None:
-        data_dir, book = self.ctx.data_dir, self.book
+        """Every entry of this desk's book (``certbook list``, on the JobRunner)."""
+        book, call = self.book, self._call
 
         def done(entries) -> None:
-            self.entries = entries
+            self.entries = list(entries)
             now = datetime.now(VN_TZ)
-            months = sorted({signing_access.entry_month(e) for e in entries} | {(now.year, now.month)},
-                            reverse=True)
+            months = sorted({signing_access.entry_month(e) for e in self.entries}
+                            | {(now.year, now.month)}, reverse=True)
             self.month.blockSignals(True)
             self.month.clear()
             for y, m in months:
@@ -142,11 +148,11 @@ class CertBookView(QDialog):
                                    (y, m))
             self.month.blockSignals(False)
             self._show_month()
-            self.loaded.emit(len(entries))
+            self.loaded.emit(len(self.entries))
 
-        run_job(self.jobs, lambda _w, _p, _c: signing_access.book_entries(data_dir, book),
-                on_done=done, on_error=self._failed, title_vi="Đọc sổ chứng thực", title_en="Reading the book",
-                      show_progress=False, cancellable=False, needs_store=False)
+        run_job(self.jobs, lambda wctx, _p, _c: call(wctx, "certbook list", book=book),
+                on_done=done, on_error=self._failed, title_vi="Đọc sổ chứng thực",
+                title_en="Reading the book", show_progress=False, cancellable=False)
 
     def _failed(self, exc: BaseException) -> None:
         from desk_app.ui import i18n
@@ -174,42 +180,35 @@ class CertBookView(QDialog):
         self.print_button.setEnabled(bool(chosen))
 
     # -- printing ----------------------------------------------------------------------------------
-    def register_html(self) -> str:
-        """The month's register as HTML for Qt's printer (rows from the services)."""
-        y, m = self.selected_month()
-        rows = signing_access.month_rows([e for e in self.entries if e.book == self.book], y, m)
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
-                       for r in rows[1:])
-        unit = html.escape(getattr(self.ctx, "unit_code", "") or "")
-        return ("<html><body style='font-family: \"Noto Serif\"; font-size: 10pt'>"
-                "<h3 align='center'>SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH</h3>"
-                f"<p align='center'>Quyển số {html.escape(self.book)}/{y}-SCT/BS — "
-                f"tháng {m:02d}/{y}{(' — ' + unit) if unit else ''}</p>"
-                "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-                f"<tr>{head}</tr>{body}</table></body></html>")
-
-    def document(self):
-        from desk_app.ui.qt import QTextDocument
-
-        doc = QTextDocument(self)
-        doc.setHtml(self.register_html())
-        return doc
-
-    def print_to(self, printer) -> None:
-        self.document().print_(printer)
+    printed = Signal(bytes)           # the month's printout (PDF) is ready and shown
 
     def print_month(self) -> None:
-        from desk_app.ui.qt import QPageLayout, QPageSize, QPrinter, QPrintPreviewDialog
+        """“In sổ”: the services render the month's register (``certbook print``); our print
+        preview shows it, its Print button asks for the printer."""
+        y, m = self.selected_month()
+        month, call = f"{y:04d}-{m:02d}", self._call
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        dlg = QPrintPreviewDialog(printer, self)
-        dlg.setWindowTitle(self.tr("Print the month's book"))
-        dlg.paintRequested.connect(self.print_to)
-        self.preview_dialog = dlg
-        dlg.open()
+        def job(wctx, _p, _c):
+            import tempfile
+            from pathlib import Path
+
+            with tempfile.TemporaryDirectory(prefix="desk-certbook-") as tmp:
+                out = Path(tmp) / f"so-chung-thuc-{month}.pdf"
+                call(wctx, "certbook print", month=month, output=out)
+                return out.read_bytes()
+
+        def done(pdf: bytes) -> None:
+            from desk_app.ui import receipt_preview
+
+            self.last_pdf = pdf
+            self.preview_dialog = receipt_preview.preview(
+                self, pdf, self.tr("Certification book — month %1").replace("%1", f"{m:02d}/{y}"))
+            self.printed.emit(pdf)
+
+        self.print_button.setEnabled(False)
+        run_job(self.jobs, job, on_done=lambda pdf: (self.print_button.setEnabled(True), done(pdf)),
+                on_error=lambda exc: (self.print_button.setEnabled(True), self._failed(exc)),
+                title_vi="In sổ chứng thực", title_en="Printing the book", cancellable=False)
 
 
 def open_certbook(window) -> CertBookView:

@@ -10,6 +10,7 @@ is chosen, the organisation's signature on the văn thư's token (``sign files``
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,8 @@ class CertifyDialog(QDialog):
 
     def __init__(self, ctx: Any, session: Any, jobs: Any, parent: QWidget | None = None, *,
                  scan: Path | None = None, lib: str | None = None, out_dir: Path | None = None,
-                 handler: Any = None, applicant: str = "", document: str = "") -> None:
+                 handler: Any = None, applicant: str = "", document: str = "",
+                 dossier: str | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.session, self.jobs = ctx, session, jobs
         if handler is None:
@@ -66,6 +68,8 @@ class CertifyDialog(QDialog):
         self.error: BaseException | None = None
         self.scan: Path | None = None
         self.pages = 0
+        self.dossier = dossier
+        self.next_number: int | None = None
         self.book = signing_access.book_for(ctx)
         self.lib = lib if lib is not None else signing_access.pkcs11_lib(ctx)
         self.setObjectName("certifyDialog")
@@ -172,6 +176,7 @@ class CertifyDialog(QDialog):
         if scan is not None:
             self.set_scan(Path(scan))
         self._refresh_preview()
+        self.load_book()
         if self.lib:
             self.refresh_tokens()
 
@@ -241,11 +246,41 @@ class CertifyDialog(QDialog):
                       show_progress=False, cancellable=False, needs_store=False)
 
     # -- preview ---------------------------------------------------------------------------------
+    def _call(self, wctx, name: str, **params):
+        from desk_app.services import registry
+        from desk_app.services.session import Session
+
+        return registry.call(name, Session(wctx, self.session.user, "gui"), **params)
+
+    book_loaded = Signal(int)         # the number the next certification gets
+
+    def load_book(self) -> None:
+        """The next number of this desk's book this year (``certbook list`` on the JobRunner)."""
+        from desk_app.domain.localtime import VN_TZ
+
+        year, book, call = datetime.now(VN_TZ).year, self.book, self._call
+
+        def done(entries) -> None:
+            self.next_number = signing_access.next_number(list(entries), book, year)
+            self._refresh_preview()
+            self.book_loaded.emit(self.next_number)
+
+        run_job(self.jobs, lambda wctx, _p, _c: call(wctx, "certbook list", year=year, book=book),
+                on_done=done, on_error=self._failed_quietly, title_vi="Đọc sổ chứng thực",
+                title_en="Reading the book", show_progress=False, cancellable=False)
+
+    def _failed_quietly(self, exc: BaseException) -> None:
+        self._say(i18n.error_text(exc), error=True)
+
     def _refresh_preview(self, *_a) -> None:
         officer = self.selected_officer()
         certifier = officer.common_name if officer else self.tr("(the officer)")
+        if self.next_number is None:
+            self.preview.setPlainText(self.tr("Reading the book…"))
+            self._update_buttons()
+            return
         try:
-            p = signing_access.next_entry(self.ctx.data_dir, self.book, certifier=certifier,
+            p = signing_access.next_entry(self.next_number, self.book, certifier=certifier,
                                           pages=max(1, self.pages))
         except Exception as exc:  # noqa: BLE001 — shown, never fatal to the dialog
             self.preview.setPlainText(i18n.error_text(exc))
@@ -268,31 +303,34 @@ class CertifyDialog(QDialog):
         officer = self.selected_officer()
         if officer is None or self.scan is None:
             return
-        from desk_app.services import registry
-        from desk_app.services.session import Session
-
         org = self.org_combo.currentData()
-        session, handler = self.session, self.handler
+        handler, call = self.handler, self._call
         out = Path(self.out_edit.text().strip())
         params = dict(pkcs11_lib=officer.lib, token_label=officer.token_label,
                       cert_subject=officer.subject, scan=self.scan, out_dir=out / "can-bo-ky",
                       book=self.book, document=self.document.text().strip(),
-                      applicant=self.applicant.text().strip())
+                      applicant=self.applicant.text().strip(), dossier=self.dossier)
 
         def job(wctx, progress, cancel):
-            s = Session(wctx, session.user, "gui")
-            copy = registry.call("certify", s, **params, handler=handler)
-            final = copy.signed.output
+            record = call(wctx, "certify", **params, handler=handler)
+            final, problem = record.output, ""
             if org is not None:
-                rep = registry.call("sign files", s, pkcs11_lib=org.lib, token_label=org.token_label,
-                                    cert_subject=org.subject, out_dir=out, files=[final],
-                                    handler=handler, progress=progress, cancel=cancel)
-                if rep.signed:
-                    final = rep.signed[0].output
+                token = dict(pkcs11_lib=org.lib, token_label=org.token_label,
+                             cert_subject=org.subject, handler=handler, progress=progress,
+                             cancel=cancel)
+                if record.attachment_id is not None:       # the dossier's copy: a new version
+                    rep = call(wctx, "dossier sign", targets=[str(record.attachment_id)], **token)
                 else:
-                    return {"copy": copy, "final": final, "org_problem": rep.summary(
-                        i18n.current_language())}
-            return {"copy": copy, "final": final, "org_problem": ""}
+                    rep = call(wctx, "sign files", out_dir=out, files=[record.output], **token)
+                if rep.signed:
+                    s = rep.signed[0]
+                    final = getattr(s, "output", None) or out / s.filename
+                    if getattr(s, "output", None) is None:      # the version lives in the dossier
+                        final = None
+                else:
+                    problem = rep.summary(i18n.current_language())
+            return {"copy": record, "final": final, "org_problem": problem,
+                    "org_signed": org is not None and not problem}
 
         self.result, self.error = None, None
         self._say(self.tr("Opening the token — enter the PIN when asked…"))
@@ -305,13 +343,15 @@ class CertifyDialog(QDialog):
         self.result = result
         copy = result["copy"]
         e = copy.entry
+        where = str(result["final"]) if result["final"] else self.tr("dossier %1").replace(
+            "%1", self.dossier or "")
         text = (self.tr("Certified: %1. Fee %2. Copy: %3")
-                .replace("%1", e.label).replace("%2", labels.money(e.fee))
-                .replace("%3", str(result["final"])))
+                .replace("%1", e.label).replace("%2", labels.money(e.fee)).replace("%3", where))
         if result["org_problem"]:
             text += " — " + self.tr("the commune's signature was not added: %1").replace(
                 "%1", result["org_problem"])
         self.preview.setPlainText(copy.statement)
+        self.next_number = e.number + 1
         self._say(text, error=bool(result["org_problem"]))
         self._update_buttons()
         self.certified.emit(result)
@@ -319,7 +359,7 @@ class CertifyDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.error = exc
         self._say(i18n.error_text(exc), error=True)
-        self._refresh_preview()
+        self.load_book()                   # a refused login used no number: show it again
         self._update_buttons()
         self.certified.emit(exc)
 
@@ -334,6 +374,7 @@ class CertifyDialog(QDialog):
 
 
 def open_certify(window, scan: Path | None = None, **kwargs) -> CertifyDialog:
+    """The menu's / the dossier detail's way in (``dossier=CODE``: the copy joins that dossier)."""
     dlg = CertifyDialog(window.ctx, window.session, window.jobs, window, scan=scan, **kwargs)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.open()

@@ -1,12 +1,11 @@
 """What the signing screens need from the signing services, in one place (no Qt here).
 
-Most of it is ``desk_app.services.signing`` (``sign files``, ``sign verify`` and ``certify``
-through the registry; the desk's folders from ``files.desk_paths``; the book from
-``files.FileBookStore``). Three things the services do not offer yet — listing the tokens and
-their certificates, the fee rule of a certified copy, the monthly register's rows — are reached
-here and ONLY here, pending ``desk_app.services.signing.files.list_tokens / certification_fee /
-month_register`` (asked for in the G2 report; when they exist, the imports of ``_core`` below
-become imports from ``files`` and this module stays the GUI's one door to signing).
+Most of it is ``desk_app.services.signing`` through the registry (``sign files``, ``dossier
+sign``, ``dossier files``, ``sign verify``, ``certify``, ``certbook list``, ``certbook print``).
+Two things the services do not offer yet — listing the tokens and their certificates, and the
+fee rule of a certified copy (for the preview before signing) — are reached here and ONLY here,
+pending ``desk_app.services.signing.list_tokens`` / ``certification_fee`` (asked for in the G2
+report; when they exist, ``_core`` becomes an import from the services).
 
 Nothing here runs on the GUI thread when it may block: ``tokens`` is called from a JobRunner
 job and hops onto the token thread (``on_token``) for every PKCS#11 call.
@@ -21,8 +20,8 @@ from typing import Any
 from desk_app.domain.localtime import VN_TZ
 from desk_app.services.signing import files
 
-__all__ = ["BookPreview", "CertRow", "attachment_file", "book_entries", "book_for", "fee",
-           "fee_rule", "month_rows", "next_entry", "pkcs11_lib", "tokens", "tsa_url"]
+__all__ = ["BookPreview", "CertRow", "attachment_file", "book_for", "entry_month", "fee",
+           "fee_rule", "next_entry", "next_number", "pkcs11_lib", "tokens", "tsa_url"]
 
 
 def _core():
@@ -47,14 +46,14 @@ def tsa_url(ctx: Any) -> str:
     import os
 
     settings = getattr(ctx, "settings", {}) or {}
-    return (settings.get("tsa_url") or os.environ.get("DESK_TSA_URL") or "").strip()
+    return (settings.get("signing_tsa_url") or os.environ.get("DESK_TSA_URL") or "").strip()
 
 
 def book_for(ctx: Any) -> str:
-    """This desk's own book number (quyển số): the setting, else the desk number ("01")."""
-    settings = getattr(ctx, "settings", {}) or {}
-    value = (settings.get("certbook_book") or "").strip()
-    return value or f"{int(getattr(ctx, 'desk_no', 1) or 1):02d}"
+    """This desk's own book number (quyển số): the services' rule (setting, else the desk number)."""
+    from desk_app.services.signing import desk_book
+
+    return desk_book(ctx)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -127,11 +126,6 @@ def fee_rule() -> tuple[int, int, int]:
     return cb.FEE_FIRST_TWO, cb.FEE_FROM_THIRD, cb.FEE_CAP
 
 
-def _store(data_dir: Path, book: str):
-    paths = files.desk_paths(data_dir)
-    return files.FileBookStore(paths.certbook / f"book-{book}.jsonl")
-
-
 @dataclass(frozen=True)
 class BookPreview:
     number: int
@@ -140,34 +134,19 @@ class BookPreview:
     fee: int
 
 
-def next_entry(data_dir: Path, book: str, *, certifier: str, pages: int,
+def next_number(entries: list, book: str, year: int) -> int:
+    """The number the next certification of ``book`` in ``year`` gets (the book is consecutive)."""
+    return max((e.number for e in entries if e.book == book and e.year == year), default=0) + 1
+
+
+def next_entry(number: int, book: str, *, certifier: str, pages: int,
                when: datetime | None = None) -> BookPreview:
     """What the next certification would read (the number is assigned only when signing)."""
     when = (when or datetime.now(VN_TZ)).astimezone(VN_TZ)
-    number = _store(data_dir, book).last_number(book, when.year) + 1
     amount = fee(pages)
     e = files.Entry(book, when.year, number, when.isoformat(timespec="seconds"), "", certifier,
                     "", "", pages, 1, amount)
     return BookPreview(number, e.label, files.statement_text(e), amount)
-
-
-def book_entries(data_dir: Path, book: str | None = None) -> list:
-    """The entries of this desk's book(s), oldest first."""
-    paths = files.desk_paths(data_dir)
-    folder = paths.certbook
-    if not folder.is_dir():
-        return []
-    names = [folder / f"book-{book}.jsonl"] if book else sorted(folder.glob("book-*.jsonl"))
-    out = []
-    for p in names:
-        out += files.FileBookStore(p).entries()
-    out.sort(key=lambda e: (e.year, e.book, e.number))
-    return out
-
-
-def month_rows(entries: list, year: int, month: int) -> list[list[str]]:
-    """The monthly register's rows (header first), as the book prints them."""
-    return _core()[1].month_register(entries, year, month)
 
 
 def entry_month(e) -> tuple[int, int]:

@@ -199,10 +199,22 @@ def _date(dt) -> str:
 
 @dataclass
 class DocRow:
-    path: Path
-    state: str = "waiting"     # waiting | signing | signed | failed | not_done
+    path: Path | None               # a plain file, or None for a dossier's file version
+    state: str = "waiting"          # waiting | signing | signed | failed | not_done
     note: str = ""
     output: Path | None = None
+    version: Any = None             # services.signing.FileVersion (dossier mode)
+
+    @property
+    def key(self):
+        return self.version.id if self.version is not None else self.path
+
+    @property
+    def name(self) -> str:
+        if self.version is not None:
+            v = self.version
+            return f"{v.dossier_code} · {v.filename} (v{v.version})"
+        return self.path.name
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -217,8 +229,18 @@ class DocumentsModel(QAbstractTableModel):
         self.rows = [DocRow(Path(p)) for p in paths]
         self.endResetModel()
 
+    def set_versions(self, versions: list) -> None:
+        """A dossier's current file versions (signed into new versions of the dossier)."""
+        self.beginResetModel()
+        self.rows = [DocRow(None, version=v) for v in versions]
+        self.endResetModel()
+
+    @property
+    def dossier_mode(self) -> bool:
+        return any(r.version is not None for r in self.rows)
+
     def add(self, paths: list[Path]) -> None:
-        known = {r.path.resolve() for r in self.rows}
+        known = {r.path.resolve() for r in self.rows if r.path is not None}
         new = [Path(p) for p in paths if Path(p).resolve() not in known]
         if not new:
             return
@@ -234,7 +256,7 @@ class DocumentsModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def paths(self) -> list[Path]:
-        return [r.path for r in self.rows]
+        return [r.path for r in self.rows if r.path is not None]
 
     def set_state(self, row: int, state: str, note: str = "", output: Path | None = None) -> None:
         if not 0 <= row < len(self.rows):
@@ -277,7 +299,8 @@ class DocumentsModel(QAbstractTableModel):
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 0:
-                return r.path.name if role == Qt.ItemDataRole.DisplayRole else str(r.path)
+                return r.name if role == Qt.ItemDataRole.DisplayRole or r.path is None \
+                    else str(r.path)
             if col == 1:
                 return self.state_text(r.state)
             if col == 2:
@@ -301,7 +324,8 @@ class SignDialog(QDialog):
 
     def __init__(self, ctx: Any, session: Any, jobs: Any, parent: QWidget | None = None, *,
                  files: list[Path] | None = None, lib: str | None = None,
-                 out_dir: Path | None = None, handler: Any = None, tsa: str | None = None) -> None:
+                 out_dir: Path | None = None, handler: Any = None, tsa: str | None = None,
+                 versions: list | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.session = session
@@ -361,7 +385,10 @@ class SignDialog(QDialog):
 
         # -- documents
         self.docs = DocumentsModel(self)
-        self.docs.set_files(list(files or []))
+        if versions:
+            self.docs.set_versions(list(versions))
+        else:
+            self.docs.set_files(list(files or []))
         self.doc_view = _view(self.docs, self, "documents")
         self.doc_view.setMinimumHeight(90)
         self.add_button = QPushButton(self.tr("Add PDF files…"), self)
@@ -380,9 +407,18 @@ class SignDialog(QDialog):
         doc_row = QHBoxLayout()
         doc_row.addWidget(self.add_button)
         doc_row.addWidget(self.remove_button)
-        doc_row.addWidget(QLabel(self.tr("Save signed files in:"), self))
+        out_label = QLabel(self.tr("Save signed files in:"), self)
+        doc_row.addWidget(out_label)
         doc_row.addWidget(self.out_edit, 1)
         doc_row.addWidget(out_browse)
+        self.dossier_note = QLabel(self.tr("Each signed file becomes a new version in its dossier "
+                                           "(the unsigned one is kept); the signed version is what "
+                                           "syncs and what the citizen receives."), self)
+        self.dossier_note.setWordWrap(True)
+        self.dossier_note.setVisible(self.docs.dossier_mode)
+        doc_row.addWidget(self.dossier_note, 1)
+        for w in (self.add_button, self.remove_button, out_label, self.out_edit, out_browse):
+            w.setVisible(not self.docs.dossier_mode)
 
         # -- progress, report, buttons
         self.bar = QProgressBar(self)
@@ -512,7 +548,8 @@ class SignDialog(QDialog):
     def _update_buttons(self) -> None:
         busy = self.running
         self.sign_button.setEnabled(not busy and self.selected_cert() is not None
-                                    and bool(self.docs.rows) and bool(self.out_edit.text().strip()))
+                                    and bool(self.docs.rows)
+                                    and (self.docs.dossier_mode or bool(self.out_edit.text().strip())))
         self.stop_button.setEnabled(busy)
         for w in (self.add_button, self.remove_button, self.refresh_button, self.lib_browse,
                   self.cert_view, self.visible, self.out_edit, self.lib_edit):
@@ -558,25 +595,33 @@ class SignDialog(QDialog):
     # -- signing -----------------------------------------------------------------------------------
     def start(self) -> None:
         cert = self.selected_cert()
+        dossier = self.docs.dossier_mode
         files = self.docs.paths()
         out = self.out_edit.text().strip()
-        if cert is None or not files or not out or self.running:
+        if cert is None or not self.docs.rows or (not dossier and (not files or not out)) \
+                or self.running:
             return
         from desk_app.services import registry
         from desk_app.services.session import Session
 
         session, handler = self.session, self.handler
         params = dict(pkcs11_lib=cert.lib, token_label=cert.token_label, cert_subject=cert.subject,
-                      out_dir=Path(out), files=files, visible=self.visible.isChecked(),
+                      visible=self.visible.isChecked(),
                       tsa=self.tsa_url if self.tsa.isChecked() and self.tsa_url else None)
+        if dossier:      # signed versions in the dossiers (the old versions kept)
+            name = "dossier sign"
+            params["targets"] = [str(r.version.id) for r in self.docs.rows]
+        else:
+            name = "sign files"
+            params.update(out_dir=Path(out), files=files)
 
         def job(wctx, progress, cancel):
-            return registry.call("sign files", Session(wctx, session.user, "gui"), **params,
+            return registry.call(name, Session(wctx, session.user, "gui"), **params,
                                  handler=handler, progress=progress, cancel=cancel)
 
         self.report = None
         self.error = None
-        self._total = len(files)
+        self._total = len(self.docs.rows)
         self.docs.reset_states()
         self.report_text.clear()
         self.report_text.hide()
@@ -610,19 +655,25 @@ class SignDialog(QDialog):
     def _done(self, report) -> None:
         self.report = report
         lang = i18n.current_language()
-        by_path = {Path(s.source): s for s in report.signed}
-        failed = {Path(f): (en if lang == "en" else vi) for f, vi, en in report.failed}
-        not_done = {Path(p) for p in report.not_done}
+        dossier = self.docs.dossier_mode
+
+        def key(x):
+            return int(x) if dossier else Path(x)
+        by_key = {(s.previous_id if dossier else Path(s.source)): s for s in report.signed}
+        failed = {key(f): (en if lang == "en" else vi) for f, vi, en in report.failed}
+        not_done = {key(p) for p in report.not_done}
         for i, row in enumerate(self.docs.rows):
-            if row.path in by_path:
-                s = by_path[row.path]
-                note = self.tr("%1 · %2").replace("%1", s.level).replace("%2", s.output.name)
+            if row.key in by_key:
+                s = by_key[row.key]
+                where = (self.tr("version %1 in the dossier").replace("%1", str(s.attachment_id))
+                         if dossier else s.output.name)
+                note = self.tr("%1 · %2").replace("%1", s.level).replace("%2", where)
                 if s.needs_upgrade:
                     note += " · " + self.tr("to be upgraded at the next sync")
-                self.docs.set_state(i, "signed", note, s.output)
-            elif row.path in failed:
-                self.docs.set_state(i, "failed", failed[row.path])
-            elif row.path in not_done:
+                self.docs.set_state(i, "signed", note, getattr(s, "output", None))
+            elif row.key in failed:
+                self.docs.set_state(i, "failed", failed[row.key])
+            elif row.key in not_done:
                 self.docs.set_state(i, "not_done", self.tr("untouched"))
         self.bar.setValue(len(report.signed) + len(report.failed))
         lines = [self.tr("Signed: %1 · failed: %2 · not signed: %3")
@@ -630,11 +681,12 @@ class SignDialog(QDialog):
                  .replace("%3", str(len(report.not_done)))]
         if report.signer:
             lines.append(self.tr("Signer: %1 — token %2").replace("%1", report.signer)
-                         .replace("%2", report.device))
-        if report.presign is not None:
+                         .replace("%2", getattr(report, "device", "") or "—"))
+        if getattr(report, "presign", None) is not None:
             lines.append(report.presign.message(lang))
+        names = {r.key: r.name for r in self.docs.rows}
         for f, vi, en in report.failed:
-            lines.append(f"✘ {Path(f).name}: {en if lang == 'en' else vi}")
+            lines.append(f"✘ {names.get(key(f), str(f))}: {en if lang == 'en' else vi}")
         if report.stopped:
             lines.append(report.stop_en if lang == "en" else report.stop_vi)
         self.report_text.setPlainText("\n".join(lines))
@@ -686,7 +738,8 @@ def _heading(text: str, parent: QWidget) -> QLabel:
 
 
 def open_sign_dialog(window, files: list[Path] | None = None, **kwargs) -> SignDialog:
-    """The main window's / the dossier detail's way in."""
+    """The main window's (plain files) / the dossier detail's (``versions=``: the dossier's
+    current files, signed into new versions) way in."""
     dlg = SignDialog(window.ctx, window.session, window.jobs, window, files=files, **kwargs)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.open()

@@ -137,13 +137,38 @@ class _DetailButtons(QObject):
                 show_progress=False)
 
     def sign(self) -> None:
-        from desk_app.ui.signing_dialog import open_sign_dialog
+        """The selected PDF (or the dossier's results and receipts), current versions from
+        ``dossier files``; signed into new versions of the dossier."""
+        from desk_app.services import registry
+        from desk_app.services.session import Session
+        from desk_app.ui.signing_dialog import open_sign_dialog, run_job
 
-        code = self.detail.dossier.code
-        out = Path(self.detail.ctx.data_dir) / "signed" / code
-        self._export(self._pdfs(selected_only=False),
-                     lambda paths: setattr(self, "opened", open_sign_dialog(self.detail, paths,
-                                                                            out_dir=out)))
+        chosen = {a.sha256 for a in self._pdfs(selected_only=False)}
+        if not chosen:
+            self.detail._show_message(self.tr("Choose a PDF file in the “Files” tab first."))  # noqa: SLF001
+            return
+        code, user = self.detail.dossier.code, self.detail.session.user
+
+        def job(wctx, _p, _c):
+            versions = registry.call("dossier files", Session(wctx, user, "gui"), code=code)
+            return [v for v in versions if v.current and v.sha256 in chosen]
+
+        def done(versions) -> None:
+            if not versions:
+                self.detail._show_message(self.tr("Choose a PDF file in the “Files” tab first."))  # noqa: SLF001
+                return
+            dlg = open_sign_dialog(self.detail, versions=versions)
+            dlg.batch_finished.connect(self._signed)
+            self.opened = dlg
+
+        run_job(self.detail.jobs, job, on_done=done,
+                on_error=lambda exc: self.detail._show_message(i18n.error_text(exc)),  # noqa: SLF001
+                title_vi="Đọc các tệp của hồ sơ", title_en="Reading the dossier's files",
+                cancellable=False, show_progress=False)
+
+    def _signed(self, report) -> None:
+        if report is not None and getattr(report, "signed", None):
+            self.detail._after_step(report)  # noqa: SLF001 — reload the files (new versions)
 
     def verify(self) -> None:
         from desk_app.ui.validation_view import open_validation
@@ -157,7 +182,8 @@ class _DetailButtons(QObject):
 
         d = self.detail.dossier
         self._export(self._pdfs(selected_only=True)[:1], lambda paths: setattr(
-            self, "opened", open_certify(self.detail, paths[0], applicant=d.applicant.full_name)))
+            self, "opened", open_certify(self.detail, paths[0], applicant=d.applicant.full_name,
+                                         dossier=d.code)))
 
 
 def add_detail_buttons(detail, layout) -> _DetailButtons | None:

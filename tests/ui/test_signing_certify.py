@@ -53,7 +53,6 @@ def test_certify_with_officer_and_commune_then_book(qtbot, qtmodeltester, certif
                                                     officer, trust, cache, tmp_path):
     from desk_app.signing.validate import validate_pdf
     from desk_app.ui.certbook_view import CertBookView
-    from desk_app.ui.qt import QPrinter
 
     with qtbot.waitSignal(certify.certified, timeout=90_000) as done:
         certify.sign_button.click()
@@ -64,6 +63,7 @@ def test_certify_with_officer_and_commune_then_book(qtbot, qtmodeltester, certif
     assert isinstance(result, dict), certify.status.text()
     assert result["copy"].entry.number == 1 and not result["org_problem"]
     final = result["final"]
+    assert result["org_signed"] and final is not None
     rep = validate_pdf(final, trust, cache)
     assert rep.ok and [s.signer for s in rep.signatures] == ["Nguyễn Văn Bình", "UBND xã An Bình"]
     assert "Số chứng thực: 1" in certify.status.text()
@@ -79,18 +79,19 @@ def test_certify_with_officer_and_commune_then_book(qtbot, qtmodeltester, certif
         "1", "Trần Thị Mai", "Giấy khai sinh bản chính số 45", "3", "5.000 đ", "Nguyễn Văn Bình"]
     assert "01/" in book.title.text() and "SCT/BS" in book.title.text()
     assert book.print_button.isEnabled()
+    with qtbot.waitSignal(book.printed, timeout=30_000) as printed:
+        book.print_button.click()
     pdf = tmp_path / "so.pdf"
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(pdf))
-    book.print_to(printer)
+    pdf.write_bytes(printed.args[0])
+    assert book.preview_dialog is not None and book.preview_dialog.isVisible()
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                               text=True, check=True).stdout
-        assert "SỔ CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH" in text and "Trần" in text and "Khai sinh" not in text
-        assert "Quyển số 01/" in text
+        assert "Trần Thị Mai" in text and "Nguyễn Văn Bình" in text
+    book.preview_dialog.close()
     # the next copy would get number 2
-    certify._refresh_preview()
+    with qtbot.waitSignal(certify.book_loaded, timeout=20_000):
+        certify.load_book()
     assert "Số chứng thực: 2," in certify.preview.toPlainText()
 
 

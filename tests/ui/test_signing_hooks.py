@@ -5,7 +5,7 @@ import pytest
 
 from desk_app.ui.qt import QDialog
 from tests.ui.signing_helpers import (  # noqa: F401 — fixtures
-    signing_qm_dir, signing_vi,
+    hsm, pki, signing_desk, signing_qm_dir, signing_vi, type_pin,
 )
 
 
@@ -48,39 +48,50 @@ def test_signing_menu_follows_the_role(open_window, login, visible):
     assert titles.index("&Ký số") == titles.index(w.menu_lang.title()) - 1   # before Language
 
 
-def test_detail_buttons_sign_and_check_a_result(qtbot, ctx, open_window):
-    w = open_window("binh")
-    code = ctx.store.conn.execute(
-        "SELECT d.code FROM dossiers d JOIN attachments a ON a.dossier_id = d.id"
-        " WHERE a.kind = 'result' AND a.mime = 'application/pdf' LIMIT 1").fetchone()[0]
+def test_detail_signs_a_receipt_into_a_new_version_and_checks_it(qtbot, ctx, open_window,
+                                                                  monkeypatch, hsm, signing_desk):
     from desk_app.services.intake import receipt
 
+    monkeypatch.setenv("DESK_PKCS11_LIB", hsm.lib)
+    w = open_window("binh")
+    code = ctx.store.conn.execute("SELECT code FROM dossiers ORDER BY id LIMIT 1").fetchone()[0]
     receipt.render(ctx, code, "01", store_as_attachment=True)      # a real PDF in the dossier
     detail = w.open_code(code)
     qtbot.waitUntil(lambda: detail is not None and detail.isVisible())
     buttons = detail.signing_buttons
     assert buttons.sign_button.isVisible() and buttons.verify_button.isVisible()
     assert buttons.sign_button.text() == "Ký số…"
-    buttons.sign_button.click()
-    qtbot.waitUntil(lambda: buttons.opened is not None, timeout=20_000)
-    dlg = buttons.opened
-    names = [r.path.name for r in dlg.docs.rows]
-    results = [a.filename for a in detail.dossier.attachments if a.kind == "result"]
-    assert names and set(names) <= set(results) | {a.filename for a in detail.dossier.attachments}
-    assert all(r.path.read_bytes().startswith(b"%PDF") for r in dlg.docs.rows)
-    assert dlg.out_edit.text().endswith(code)
-    dlg.close()
-
+    n_before = len(detail.dossier.attachments)
     view = detail.tabs.widget(1)
     row = next(i for i, a in enumerate(detail.dossier.attachments) if a.kind == "receipt")
     view.selectRow(row)
+
+    buttons.sign_button.click()
+    qtbot.waitUntil(lambda: buttons.opened is not None, timeout=20_000)
+    dlg = buttons.opened
+    assert dlg.docs.dossier_mode and len(dlg.docs.rows) == 1
+    assert dlg.docs.index(0, 0).data().startswith(code)
+    assert not dlg.out_edit.isVisible() and dlg.dossier_note.isVisible()
+    qtbot.waitUntil(lambda: dlg.selected_cert() is not None, timeout=20_000)
+    with qtbot.waitSignal(dlg.batch_finished, timeout=60_000) as done:
+        dlg.sign_button.click()
+        type_pin(qtbot, dlg.handler)
+    report = done.args[0]
+    assert report is not None and len(report.signed) == 1, dlg.status.text()
+    assert dlg.docs.rows[0].state == "signed" and "phiên bản" in dlg.docs.rows[0].note
+    qtbot.waitUntil(lambda: len(detail.dossier.attachments) == n_before + 1)   # old version kept
+    dlg.close()
+
+    signed = next(i for i, a in enumerate(detail.dossier.attachments)
+                  if a.sha256 == report.signed[0].sha256)
+    view.selectRow(signed)
     buttons.opened = None
     buttons.verify_button.click()
     qtbot.waitUntil(lambda: buttons.opened is not None, timeout=20_000)
     v = buttons.opened
-    qtbot.waitUntil(lambda: v.report is not None or "KHÔNG" in v.verdict.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: v.report is not None, timeout=30_000)
     assert code in v.file_label.text()
-    assert "KHÔNG CÓ CHỮ KÝ" in v.verdict.text()          # the receipt is not signed yet
+    assert v.verdict_ok is True and "HỢP LỆ" in v.verdict.text()
     v.close()
     detail.close()
 
