@@ -132,6 +132,7 @@ class CertifyDialog(QDialog):
         fee_row.addSpacing(16)
         fee_row.addWidget(QLabel(self.tr("Fee:"), self))
         fee_row.addWidget(self.fee_label)
+        fee_row.addSpacing(12)
         fee_row.addWidget(self.fee_rule, 1)
         form.addRow(self.tr("Pages:"), fee_row)
         form.addRow(self.tr("Commune's signature:"), self.org_combo)

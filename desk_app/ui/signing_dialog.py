@@ -361,7 +361,7 @@ class SignDialog(QDialog):
 
         self.certs = CertificatesModel(self)
         self.cert_view = _view(self.certs, self, "certificates")
-        self.cert_view.setMinimumHeight(84)
+        self.cert_view.setMinimumHeight(100)
         self.cert_view.selectionModel().selectionChanged.connect(self._cert_changed)
         self.cert_note = QLabel(self)
         self.cert_note.setObjectName("certNote")
@@ -431,7 +431,7 @@ class SignDialog(QDialog):
         self.report_text = QPlainTextEdit(self)
         self.report_text.setObjectName("signReport")
         self.report_text.setReadOnly(True)
-        self.report_text.setMaximumHeight(96)
+        self.report_text.setMaximumHeight(72)
         self.report_text.hide()
         self.sign_button = QPushButton(self.tr("Sign"), self)
         self.sign_button.setObjectName("signButton")
@@ -479,6 +479,8 @@ class SignDialog(QDialog):
     # -- layout helpers --------------------------------------------------------------------------
     def _size_columns(self) -> None:
         fm = self.fontMetrics()
+        for b in self.findChildren(QPushButton):         # never a cut label (long Vietnamese)
+            b.setMinimumWidth(fm.horizontalAdvance(b.text()) + 28)
         h = self.cert_view.horizontalHeader()
         for col, sample in ((0, "Nguyễn Văn Bình Nguyễn"), (1, "UBND xã An Bình xã"),
                             (2, "Test Issuing CA"), (3, "31/12/2030"), (4, "HẾT HẠN — không được ký")):

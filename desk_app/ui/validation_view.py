@@ -18,6 +18,7 @@ from desk_app.ui.qt import (
     QColor,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QModelIndex,
     QPersistentModelIndex,
@@ -41,7 +42,7 @@ AMBER = QColor("#8a5a00")
 def _when(dt) -> str:
     from desk_app.domain.localtime import VN_TZ
 
-    return dt.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S") if dt else "—"
+    return dt.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M") if dt else "—"
 
 
 class SignaturesModel(QAbstractTableModel):
@@ -78,16 +79,20 @@ class SignaturesModel(QAbstractTableModel):
 
     def result_text(self, s) -> str:
         if s.ok:
-            return self.tr("VALID") if s.kind == "signature" else self.tr("VALID (document time-stamp)")
-        if not s.intact:
-            return self.tr("NOT VALID: signed content altered")
-        if s.modified_after == "OTHER":
-            return self.tr("NOT VALID: file changed after signing")
-        if s.revocation == "revoked":
-            return self.tr("NOT VALID: certificate revoked")
-        if not s.trusted:
-            return self.tr("NOT VALID: not trusted")
+            return self.tr("VALID") if s.kind == "signature" else self.tr("VALID (time-stamp)")
         return self.tr("NOT VALID")
+
+    def reason_text(self, s) -> str:
+        """Why a signature is not valid, in words."""
+        if not s.intact:
+            return self.tr("the signed content was altered")
+        if s.modified_after == "OTHER":
+            return self.tr("the file was changed after signing")
+        if s.revocation == "revoked":
+            return self.tr("the certificate is revoked")
+        if not s.trusted:
+            return self.tr("the certificate does not chain to a trusted root")
+        return self.tr("the signature cannot be verified")
 
     def added_text(self, s) -> str:
         return {"NONE": self.tr("nothing"),
@@ -100,11 +105,11 @@ class SignaturesModel(QAbstractTableModel):
         if col == 0:
             return self.result_text(s)
         if col == 1:
-            return s.signer + (f" — {s.organisation}" if s.organisation and s.organisation != s.signer else "")
+            return s.signer
         if col == 2:
             if s.timestamp_time:
                 return _when(s.timestamp_time)
-            return (_when(s.claimed_time) + " " + self.tr("(signer's clock)")) if s.claimed_time else "—"
+            return (_when(s.claimed_time) + " *") if s.claimed_time else "—"
         if col == 3:
             return self.tr("intact") if s.intact else self.tr("ALTERED")
         if col == 4:
@@ -129,7 +134,15 @@ class SignaturesModel(QAbstractTableModel):
             return None
         s = self.rows[index.row()]
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(s, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 0 and not s.ok:
+                return self.cell(s, col) + " — " + self.reason_text(s)
+            if col == 1:
+                return s.signer + (f" — {s.organisation}" if s.organisation else "") + f"\n{s.issuer}"
+            if col == 2 and not s.timestamp_time and s.claimed_time:
+                return _when(s.claimed_time) + " " + self.tr("(signer's clock)")
             return self.cell(s, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             bad = {0: not s.ok, 3: not s.intact, 4: s.modified_after == "OTHER", 5: not s.trusted,
@@ -176,7 +189,8 @@ class ValidationView(QDialog):
         self.details = QPlainTextEdit(self)
         self.details.setObjectName("validationDetails")
         self.details.setReadOnly(True)
-        self.trust_note = QLabel(self.tr("Trusted roots: the desk's trust store (national root CA "
+        self.trust_note = QLabel(self.tr("* time from the signer's own clock (no time-stamp). "
+                                         "Trusted roots: the desk's trust store (national root CA "
                                          "and the government specialised root CA)."), self)
         self.trust_note.setWordWrap(True)
         self.trust_note.setStyleSheet("color: #555;")
@@ -194,16 +208,14 @@ class ValidationView(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.file_label)
         layout.addWidget(self.verdict)
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.table, 1)
         layout.addWidget(self.details, 2)
         layout.addLayout(row)
-        fm = self.fontMetrics()
         h = self.table.horizontalHeader()
-        for col, sample in ((0, "KHÔNG HỢP LỆ: tệp bị sửa sau khi ký"), (1, "Nguyễn Văn Bình — UBND xã"),
-                            (2, "02/12/2026 05:09:41"), (3, "nguyên vẹn"),
-                            (4, "chỉ dữ liệu kiểm tra"), (5, "tin cậy"), (6, "chưa bị thu hồi"),
-                            (7, "có, tin cậy"), (8, "B-LTA")):
-            h.resizeSection(col, fm.horizontalAdvance(sample) + 16)
+        h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        h.setStretchLastSection(True)
+        self.table.setColumnHidden(9, True)          # the field name: in the details below
+        self.table.setMaximumHeight(150)
         fit_dialog(self, 1200, 640)
         if path is not None:
             self.check(Path(path))
@@ -249,7 +261,7 @@ class ValidationView(QDialog):
             self._verdict(self.tr("✔ VALID: %1 signature(s), all intact and trusted.").replace("%1", str(n)), True)
         else:
             bad = [s for s in report.signatures if not s.ok]
-            why = self.model.result_text(bad[0])
+            why = self.model.reason_text(bad[0])
             self._verdict(self.tr("✘ NOT VALID — %1 (%2 of %3 signatures not valid). Do not "
                                   "accept this file as signed.")
                           .replace("%1", why).replace("%2", str(len(bad))).replace("%3", str(n)),

@@ -53,8 +53,9 @@ def test_broken_file_is_shown_invalid_in_words(qtbot, ctx, officer, jobs, sample
     text = v.verdict.text()
     assert "#b3261e" in v.verdict.styleSheet()                    # red …
     assert "KHÔNG HỢP LỆ" in text or "NOT VALID" in text          # … and in words
-    result = v.model.index(0, 0).data()
-    assert result != v.model.tr("VALID")
+    assert v.model.index(0, 0).data() == "KHÔNG HỢP LỆ"
+    why = {"tampered": "nội dung đã ký bị sửa", "altered": "tệp bị sửa sau khi ký"}[which]
+    assert why in text and why in v.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert v.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b3261e"
     if which == "tampered":
         assert v.model.index(0, 3).data() == v.model.tr("ALTERED")
