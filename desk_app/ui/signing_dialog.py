@@ -395,6 +395,10 @@ class SignDialog(QDialog):
         self.add_button.setObjectName("addDocuments")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self._add_files)
+        self.pending_button = QPushButton(self.tr("Results awaiting signature"), self)
+        self.pending_button.setObjectName("pendingResults")
+        self.pending_button.setAutoDefault(False)
+        self.pending_button.clicked.connect(self.load_pending)
         self.remove_button = QPushButton(self.tr("Remove"), self)
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(self._remove_file)
@@ -405,6 +409,7 @@ class SignDialog(QDialog):
         out_browse.setAutoDefault(False)
         out_browse.clicked.connect(self._choose_out)
         doc_row = QHBoxLayout()
+        doc_row.addWidget(self.pending_button)
         doc_row.addWidget(self.add_button)
         doc_row.addWidget(self.remove_button)
         out_label = QLabel(self.tr("Save signed files in:"), self)
@@ -417,8 +422,9 @@ class SignDialog(QDialog):
         self.dossier_note.setWordWrap(True)
         self.dossier_note.setVisible(self.docs.dossier_mode)
         doc_row.addWidget(self.dossier_note, 1)
-        for w in (self.add_button, self.remove_button, out_label, self.out_edit, out_browse):
-            w.setVisible(not self.docs.dossier_mode)
+        self._file_widgets = (self.add_button, self.remove_button, out_label, self.out_edit,
+                              out_browse)
+        self._show_mode()
 
         # -- progress, report, buttons
         self.bar = QProgressBar(self)
@@ -489,6 +495,55 @@ class SignDialog(QDialog):
         d.resizeSection(0, fm.horizontalAdvance("ket-qua-giay-xac-nhan-2026.pdf") + 16)
         d.resizeSection(1, fm.horizontalAdvance("Chưa ký (đã dừng)") + 16)
 
+    def _show_mode(self) -> None:
+        dossier = self.docs.dossier_mode
+        for w in self._file_widgets:
+            w.setVisible(not dossier)
+        self.dossier_note.setVisible(dossier)
+        self.pending_button.setVisible(dossier or not self.docs.rows)
+
+    # -- “Chờ ký”: the dossiers whose result waits for the officer's signature --------------------
+    pending_loaded = Signal(int)
+
+    def load_pending(self) -> None:
+        """The current, unsigned result PDFs of the dossiers whose result is ready (queue
+        ``to_return``), each to become a signed version of its dossier."""
+        if self.jobs is None or self.running:
+            return
+        from desk_app.services import registry
+        from desk_app.services.session import Session
+
+        user = self.session.user
+
+        def job(wctx, _p, _c):
+            s = Session(wctx, user, "gui")
+            out = []
+            for row in registry.call("queues", s, name="to_return", limit=200):
+                for v in registry.call("dossier files", s, code=row.code):
+                    if (v.current and v.kind == "result" and not v.signed_level
+                            and v.filename.lower().endswith(".pdf")):
+                        out.append(v)
+            return out
+
+        def done(versions) -> None:
+            self.pending_button.setEnabled(True)
+            self.docs.set_versions(list(versions))
+            self._show_mode()
+            self._say(self.tr("Results awaiting signature: %1").replace("%1", str(len(versions)))
+                      if versions else self.tr("No result is waiting for a signature."))
+            self._update_buttons()
+            self.pending_loaded.emit(len(versions))
+
+        def failed(exc: BaseException) -> None:
+            self.pending_button.setEnabled(True)
+            self._say(i18n.error_text(exc), error=True)
+            self.pending_loaded.emit(-1)
+
+        self.pending_button.setEnabled(False)
+        run_job(self.jobs, job, on_done=done, on_error=failed, title_vi="Tìm kết quả chờ ký",
+                title_en="Finding results awaiting signature", show_progress=False,
+                cancellable=False)
+
     # -- choosing ----------------------------------------------------------------------------------
     def _choose_lib(self) -> None:
         path = dialogs.open_file(self, self.tr("Token library"),
@@ -509,6 +564,7 @@ class SignDialog(QDialog):
         paths = dialogs.open_files(self, self.tr("Documents to sign"), self.tr("PDF (*.pdf)"))
         if paths:
             self.docs.add(paths)
+            self._show_mode()
             if not self.out_edit.text():
                 self.out_edit.setText(str(Path(paths[0]).parent / "da-ky"))
             self._update_buttons()
@@ -554,7 +610,7 @@ class SignDialog(QDialog):
                                     and (self.docs.dossier_mode or bool(self.out_edit.text().strip())))
         self.stop_button.setEnabled(busy)
         for w in (self.add_button, self.remove_button, self.refresh_button, self.lib_browse,
-                  self.cert_view, self.visible, self.out_edit, self.lib_edit):
+                  self.cert_view, self.visible, self.out_edit, self.lib_edit, self.pending_button):
             w.setEnabled(not busy)
         self.tsa.setEnabled(not busy and bool(self.tsa_url))
         self.close_button.setEnabled(not busy)

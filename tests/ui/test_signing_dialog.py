@@ -175,3 +175,28 @@ def test_token_pulled_out_stops_cleanly(qtbot, monkeypatch, dialog, pdfs, tmp_pa
         assert validate_pdf(s.output, trust, cache).ok
     assert all(not (tmp_path / "signed" / f.name).exists() for f in report.not_done)
     assert dialog.sign_button.isEnabled()
+
+
+def test_results_awaiting_signature_and_failures_with_reasons(qtbot, dialog, ctx):
+    """“Kết quả chờ ký”: the unsigned current results of the dossiers ready to return; the demo's
+    result files are not real PDFs, so each fails with its reason and nothing else happens."""
+    with qtbot.waitSignal(dialog.pending_loaded, timeout=30_000) as loaded:
+        dialog.pending_button.click()
+    n = loaded.args[0]
+    ready = {r.code for r in __import__("desk_app.services.reports.queues", fromlist=["rows"])
+             .rows(ctx, "to_return", limit=500)}
+    assert n > 0 and dialog.docs.dossier_mode and len(dialog.docs.rows) == n
+    assert all(r.version.dossier_code in ready and r.version.kind == "result" for r in dialog.docs.rows)
+    assert not dialog.out_edit.isVisible() and dialog.dossier_note.isVisible()
+    dialog.docs.set_versions([r.version for r in dialog.docs.rows[:3]])
+    k = len(dialog.docs.rows)
+    _choose(dialog, "Nguyễn Văn Bình")
+    with qtbot.waitSignal(dialog.batch_finished, timeout=60_000) as done:
+        dialog.start()
+        type_pin(qtbot, dialog.handler)
+    report = done.args[0]
+    assert not report.signed and len(report.failed) == k
+    assert [r.state for r in dialog.docs.rows] == ["failed"] * k
+    assert all("hỏng" in r.note for r in dialog.docs.rows)            # the reason, in words
+    assert f"lỗi: {k}" in dialog.report_text.toPlainText() and "✘" in dialog.report_text.toPlainText()
+    assert dialog.status.styleSheet().startswith("color: #b3261e")
