@@ -153,3 +153,26 @@ def test_only_the_signing_officer_may_sign_dossier_files():
         for r in (Role.CLERK, Role.PROCESSOR, Role.SUPERVISOR):
             assert not allowed(r, name), (r, name)
     assert REGISTRY["dossier sign"].job and REGISTRY["dossier sign-result"].job
+
+
+def test_leader_then_commune_seal_on_the_same_result(officer_cfg, org_cfg, pki, trust, cache,
+                                                     pdfsig, tmp_path):
+    """The leader signs the result, then the commune's token adds the organisation's signature:
+    version 3 carries both, the first still valid (an addition, never a break)."""
+    data = signing_desk(tmp_path / "desk", pki)
+    [code] = with_results(data, 1)
+    with open_desk(data, create=False) as ctx:
+        sign_dossier_files(ctx, [code], token=officer_cfg, handler=FixedPin(), actor="binh",
+                           tsa=pki.tsa_url)
+        rep = sign_dossier_files(ctx, [code], token=org_cfg, handler=FixedPin(), actor="binh",
+                                 tsa=pki.tsa_url)
+        assert rep.complete and rep.signer == "UBND xã An Bình"
+        cur = current_files(ctx, code)[0]
+        assert cur.version == 3 and cur.signed_by == "UBND xã An Bình"
+        pdf = _blob_file(ctx, cur.sha256, tmp_path)
+    report = validate_pdf(pdf, trust, cache)
+    sigs = [s for s in report.signatures if s.kind == "signature"]
+    assert [s.signer for s in sigs] == ["Nguyễn Văn Bình", "UBND xã An Bình"]
+    assert all(s.ok for s in sigs) and exit_code(report) == 0
+    out = pdfsig(pdf)
+    assert out.count("Signature is Valid") == 2, out
