@@ -200,3 +200,22 @@ def test_results_awaiting_signature_and_failures_with_reasons(qtbot, dialog, ctx
     assert all("hỏng" in r.note for r in dialog.docs.rows)            # the reason, in words
     assert f"lỗi: {k}" in dialog.report_text.toPlainText() and "✘" in dialog.report_text.toPlainText()
     assert dialog.status.styleSheet().startswith("color: #b3261e")
+
+
+def test_pinpad_token_gets_no_pin_field(qtbot, dialog):
+    """A PIN-pad reader: the dialog says to type the PIN on the device, and the handler's prompt
+    has no PIN field (the core logs in through the protected authentication path)."""
+    from dataclasses import replace
+
+    from desk_app.devices import PinRequest
+    from desk_app.ui.qt import QLineEdit
+
+    pad = replace(dialog.certs.rows[0], pinpad=True)
+    dialog.certs.set_rows([pad])
+    dialog.cert_view.selectRow(0)
+    assert "bàn phím PIN" in dialog.cert_note.text()
+    assert "có bàn phím PIN" in dialog.certs.index(0, 5).data()
+    box = dialog.handler.make_pin_dialog(PinRequest(device=pad.device, label_vi="Nhập mã PIN",
+                                                    label_en="Enter the PIN", pinpad=True))
+    assert box.findChild(QLineEdit) is None and "bàn phím" in box.text()
+    box.deleteLater()
