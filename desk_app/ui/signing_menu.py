@@ -170,20 +170,32 @@ class _DetailButtons(QObject):
         if report is not None and getattr(report, "signed", None):
             self.detail._after_step(report)  # noqa: SLF001 — reload the files (new versions)
 
+    def _opened(self, dlg, paths: list[Path]) -> None:
+        """Keep the dialog; the exported copies are removed once it closes."""
+        self.opened = dlg
+
+        def clean(*_a) -> None:
+            for p in paths:
+                try:
+                    p.unlink(missing_ok=True)
+                except OSError:
+                    pass
+        dlg.finished.connect(clean)
+
     def verify(self) -> None:
         from desk_app.ui.validation_view import open_validation
 
         atts = self._pdfs(selected_only=True)[:1]
-        self._export(atts, lambda paths: setattr(self, "opened", open_validation(
-            self.detail, paths[0], title=f"{self.detail.dossier.code} · {atts[0].filename}")))
+        self._export(atts, lambda paths: self._opened(open_validation(
+            self.detail, paths[0], title=f"{self.detail.dossier.code} · {atts[0].filename}"), paths))
 
     def certify(self) -> None:
         from desk_app.ui.certify_dialog import open_certify
 
         d = self.detail.dossier
-        self._export(self._pdfs(selected_only=True)[:1], lambda paths: setattr(
-            self, "opened", open_certify(self.detail, paths[0], applicant=d.applicant.full_name,
-                                         dossier=d.code)))
+        self._export(self._pdfs(selected_only=True)[:1], lambda paths: self._opened(
+            open_certify(self.detail, paths[0], applicant=d.applicant.full_name, dossier=d.code),
+            paths))
 
 
 def add_detail_buttons(detail, layout) -> _DetailButtons | None:

@@ -92,7 +92,10 @@ def test_detail_signs_a_receipt_into_a_new_version_and_checks_it(qtbot, ctx, ope
     qtbot.waitUntil(lambda: v.report is not None, timeout=30_000)
     assert code in v.file_label.text()
     assert v.verdict_ok is True and "HỢP LỆ" in v.verdict.text()
+    exported = v.path
+    assert exported.exists()
     v.close()
+    assert not exported.exists()                           # the exported copy is removed
     detail.close()
 
 
@@ -104,4 +107,34 @@ def test_detail_without_a_chosen_pdf_says_so(qtbot, ctx, open_window):
     detail.tabs.widget(1).clearSelection()
     detail.signing_buttons.verify_button.click()
     assert "Hãy chọn một tệp PDF" in detail.message.text()
+    detail.close()
+
+
+def test_detail_certified_copy_of_a_scan(qtbot, ctx, open_window, monkeypatch, hsm, signing_desk):
+    """The selected scan opens the certified-copy dialog for this dossier (applicant filled in,
+    pages and fee shown); a scan that is not a readable PDF is refused in words."""
+    monkeypatch.setenv("DESK_PKCS11_LIB", hsm.lib)
+    w = open_window("binh")
+    code = ctx.store.conn.execute(
+        "SELECT d.code FROM dossiers d JOIN attachments a ON a.dossier_id = d.id"
+        " WHERE a.kind = 'scan' AND a.mime = 'application/pdf' LIMIT 1").fetchone()[0]
+    detail = w.open_code(code)
+    qtbot.waitUntil(lambda: detail is not None and detail.isVisible())
+    row = next(i for i, a in enumerate(detail.dossier.attachments) if a.kind == "scan")
+    detail.tabs.widget(1).selectRow(row)
+    detail.signing_buttons.certify_button.click()
+    qtbot.waitUntil(lambda: detail.signing_buttons.opened is not None, timeout=20_000)
+    c = detail.signing_buttons.opened
+    assert c.dossier == code and c.applicant.text() == detail.dossier.applicant.full_name
+    assert c.scan is not None and c.scan.exists()
+    qtbot.waitUntil(lambda: c.officer_certs.rowCount() > 0 and c.next_number is not None,
+                    timeout=20_000)
+    c.document.setText("Giấy khai sinh")
+    assert c.pages >= 1 and c.fee_label.text().endswith("đ")
+    assert c.sign_button.isEnabled()
+    junk = c.scan.with_name("not-a-pdf.pdf")
+    junk.write_bytes(b"not a pdf")
+    c.set_scan(junk)                        # an unreadable scan: refused in words
+    assert "Không đọc được tệp này" in c.status.text() and not c.sign_button.isEnabled()
+    c.close()
     detail.close()
