@@ -304,5 +304,214 @@ def _session(ctx):
     return s
 
 
+# --------------------------------------------------------------------------- issue 15: signing
+# (G2) The signing screens on a real SoftHSM2 token and the test PKI of tests/signing:
+#     .venv/bin/python tools/screenshots.py --signing [--out docs/screenshots] [--sizes …]
+# writes sign-<size>-<step>.png: the batch dialog (certificates, PIN, report), the validation
+# view (a valid file, a tampered one), the certified-copy dialog and the book view.
+
+def signing_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="screenshots of the signing screens")
+    parser.add_argument("--signing", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--sizes", default=",".join(SIZES))
+    parser.add_argument("--size", help=argparse.SUPPRESS)
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not args.inner:
+        worst = 0
+        for size in args.sizes.split(","):
+            cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {size.strip()}x24", sys.executable, __file__,
+                   "--signing", "--inner", "--size", size.strip(), "--out", str(args.out.resolve())]
+            if not shutil.which("xvfb-run") or not shutil.which("openbox"):
+                print("xvfb-run and openbox are needed (apt-get install xvfb openbox)", file=sys.stderr)
+                return 2
+            worst = max(worst, subprocess.call(cmd, env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
+                                               cwd=ROOT))
+        return worst
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    sys.path.insert(0, str(ROOT))
+    wm = subprocess.Popen(["openbox"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with tempfile.TemporaryDirectory(prefix="desk-sign-shots-") as tmp:
+            return shoot_signing(Path(tmp), args.out.resolve(), args.size)
+    finally:
+        wm.terminate()
+        wm.wait(timeout=10)
+
+
+def shoot_signing(tmp: Path, out: Path, size: str) -> int:
+    from PySide6.QtTest import QTest
+
+    from desk_app.services import open_desk
+    from desk_app.services import session as session_svc
+    from desk_app.services.admin import setup
+    from desk_app.signing.token import load_module, on_token
+    from desk_app.ui import i18n
+    from desk_app.ui.app import register_fonts
+    from desk_app.ui.certbook_view import CertBookView
+    from desk_app.ui.certify_dialog import CertifyDialog
+    from desk_app.ui.jobs import JobRunner
+    from desk_app.ui.main_window import MainWindow
+    from desk_app.ui.qt import QApplication, QLineEdit, QRect, Qt, QWidget
+    from desk_app.ui.signing_dialog import SignDialog
+    from desk_app.ui.validation_view import ValidationView
+    from tests.signing import pki as P
+    from tests.ui.signing_helpers import install_signing_translations, signed_samples
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([sys.argv[0]])
+    register_fonts(app)
+    i18n.install("vi")
+    install_signing_translations(tmp / "qm")
+    QTest.qWait(800)
+    problems: list[str] = []
+    screen = app.primaryScreen()
+
+    pki = P.start_pki(tmp / "pki")
+    hsm = P.init_softhsm(tmp / "softhsm")
+    P.init_token(hsm, P.OFFICER_TOKEN)
+    P.init_token(hsm, P.ORG_TOKEN)
+    lib = on_token(load_module, hsm.lib)
+    for token, label, key_id in ((P.OFFICER_TOKEN, "officer", b"\x01"),
+                                 (P.OFFICER_TOKEN, "expired", b"\x02"),
+                                 (P.ORG_TOKEN, "org", b"\x11")):
+        on_token(P.import_identity, lib, token, pki, label, key_id,
+                 with_chain=label in ("officer", "org"))
+    data = tmp / "desk"
+    setup.init_store(data, demo=True, n_dossiers=60)
+    for name, src in (("trust", pki.trust_dir), ("revocation", pki.revocation_dir)):
+        shutil.copytree(src, data / name, dirs_exist_ok=True)
+    ctx = open_desk(data)
+    officer = session_svc.login(ctx, "binh", "demo-officer", face="gui")
+    window = MainWindow(ctx, officer)
+    from desk_app.ui import app as app_mod
+
+    app_mod.place(window)
+    window.show()
+    jobs = window.jobs
+
+    def wait_for(cond, ms: int = 30_000) -> bool:
+        for _ in range(ms // 20):
+            if cond():
+                return True
+            QTest.qWait(20)
+        return False
+
+    def save(name: str) -> None:
+        QTest.qWait(400)
+        path = out / f"sign-{size}-{name}.png"
+        screen.grabWindow(0).save(str(path), "PNG")
+        print("wrote", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    def check_fits(w: QWidget, *buttons: QWidget) -> None:
+        avail = screen.availableGeometry()
+        if not QRect(0, 0, screen.geometry().width(), screen.geometry().height()).contains(w.frameGeometry()):
+            problems.append(f"{size}: {w.objectName()} {w.frameGeometry()} is larger than the screen")
+        for b in buttons:
+            tl = b.mapToGlobal(b.rect().topLeft())
+            if not avail.contains(QRect(tl, b.size())):
+                problems.append(f"{size}: button {b.objectName()} at {tl} is off the screen {avail}")
+
+    def type_pin(handler) -> None:
+        if not wait_for(lambda: handler.current_dialog is not None and handler.current_dialog.isVisible()):
+            problems.append(f"{size}: no PIN dialog")
+            return
+        edit = handler.current_dialog.findChild(QLineEdit, "pin_edit")
+        QTest.keyClicks(edit, P.USER_PIN)
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+
+    # 1. the batch signing dialog: certificates (one expired), three documents, the PIN, the report
+    docs = tmp / "ket-qua"
+    docs.mkdir()
+    files = [P.make_form_pdf(docs / f"ket-qua-{i}-giay-xac-nhan.pdf") for i in (1, 2, 3)]
+    dlg = SignDialog(ctx, officer, jobs, window, files=files, lib=hsm.lib, out_dir=tmp / "da-ky")
+    dlg.handler.show_notice_boxes = False
+    dlg.show()
+    wait_for(lambda: dlg.certs.rowCount() > 0)
+    check_fits(dlg, dlg.sign_button, dlg.stop_button, dlg.close_button)
+    save("dialog")
+    dlg.start()
+    wait_for(lambda: dlg.handler.current_dialog is not None and dlg.handler.current_dialog.isVisible())
+    save("pin")
+    done: list = []
+    dlg.batch_finished.connect(done.append)
+    type_pin(dlg.handler)
+    if not wait_for(lambda: bool(done), 60_000):
+        problems.append(f"{size}: the batch did not finish")
+    save("report")
+    dlg.close()
+
+    # 2. the validation view: a valid file, a tampered one
+    samples = signed_samples(tmp / "samples", hsm.lib, data)
+    for name in ("valid", "tampered"):
+        v = ValidationView(ctx, officer, jobs, window)
+        shown: list = []
+        v.checked.connect(shown.append)
+        v.show()
+        v.check(samples[name])
+        wait_for(lambda: bool(shown))
+        check_fits(v, v.open_button)
+        save(f"validation-{name}")
+        v.close()
+
+    # 3. the certified-copy dialog, then two copies certified for the book
+    scan = P.make_form_pdf(tmp / "scan" / "giay-khai-sinh.pdf", pages=3, title="GIẤY KHAI SINH") \
+        if (tmp / "scan").mkdir() is None else None
+    c = CertifyDialog(ctx, officer, jobs, window, scan=scan, lib=hsm.lib, out_dir=tmp / "ban-sao",
+                      applicant="Trần Thị Mai", document="Giấy khai sinh bản chính số 45/2020")
+    c.handler.show_notice_boxes = False
+    c.show()
+    wait_for(lambda: c.officer_certs.rowCount() > 0 and c.next_number is not None)
+    check_fits(c, c.sign_button)
+    save("certify")
+    for applicant in ("Trần Thị Mai", "Phạm Quốc Việt"):
+        c.applicant.setText(applicant)
+        got: list = []
+        c.certified.connect(got.append)
+        c.start()
+        type_pin(c.handler)
+        wait_for(lambda: c.handler.current_dialog is None or not c.handler.current_dialog.isVisible())
+        if c.org_combo.currentData() is not None:
+            type_pin(c.handler)
+        if not wait_for(lambda: bool(got), 60_000) or not isinstance(got[0], dict):
+            problems.append(f"{size}: certify failed: {c.status.text()}")
+        c.certified.disconnect()
+    save("certify-done")
+    c.close()
+
+    # 4. the dossier detail's signing buttons (the officer sees Sign / Check / Certified copy)
+    code = ctx.store.conn.execute("SELECT code FROM dossiers ORDER BY id DESC LIMIT 1").fetchone()[0]
+    detail = window.open_code(code)
+    if detail is not None:
+        QTest.qWait(600)
+        b = getattr(detail, "signing_buttons", None)
+        if b is None:
+            problems.append(f"{size}: no signing buttons on the dossier detail")
+        else:
+            check_fits(detail, b.sign_button, b.verify_button, b.certify_button)
+        save("dossier-detail")
+        detail.close()
+
+    # 5. the book view
+    book = CertBookView(ctx, officer, jobs, window)
+    loaded: list = []
+    book.loaded.connect(loaded.append)
+    book.show()
+    wait_for(lambda: bool(loaded))
+    check_fits(book, book.print_button)
+    save("certbook")
+    book.close()
+    window.close()
+    jobs.shutdown()
+    ctx.close()
+    pki.close()
+    for p in problems:
+        print("PROBLEM:", p, file=sys.stderr)
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
+    if "--signing" in sys.argv[1:]:
+        raise SystemExit(signing_main(sys.argv[1:]))
     raise SystemExit(main())

@@ -185,6 +185,8 @@ class DossierDetail(QDialog):
             buttons.addWidget(b)
             self.more_forms[kind] = b
         self._show_more_forms()
+        from desk_app.ui.signing_menu import add_detail_buttons  # issue 15: sign / check / certify
+        add_detail_buttons(self, buttons)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)

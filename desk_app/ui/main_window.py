@@ -350,6 +350,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_new, self.act_print, self.act_sync):
             self.toolbar.addAction(a)
         self.addToolBar(self.toolbar)
+        from desk_app.ui.signing_menu import SigningMenu  # issue 15: the “Ký số” menu
+        self.signing_menu = SigningMenu(self)
 
     def _apply_role(self) -> None:
         """Show only what the logged-in person may do (the registry's rule, see session_menus)."""
@@ -362,6 +364,7 @@ class MainWindow(QMainWindow):
         self.act_dashboard.setVisible(registry.allowed(role, "report"))
         self.act_rating.setVisible(registry.allowed(role, "rate"))
         self.act_cash.setVisible(registry.allowed(role, "cash summary"))
+        self.signing_menu.apply(self.session)
         self.queues.session = self.session
         if self.online is not None and hasattr(self.online, "session"):
             self.online.session = self.session
@@ -402,6 +405,7 @@ class MainWindow(QMainWindow):
         self.act_dashboard.setText(self.tr("Dashboard (F9)"))
         self.act_rating.setText(self.tr("Citizen's rating of the selected dossier (Ctrl+R)"))
         self.act_cash.setText(self.tr("Takings of the day…"))
+        self.signing_menu.retranslate()
         self.tabs.setTabText(0, self.tr("Dossiers"))
         self.tabs.setTabText(1, self.tr("Work queues"))
         if self.online is not None:
