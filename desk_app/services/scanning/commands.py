@@ -229,3 +229,20 @@ def applicant_documents(session: Session, *, id_number: str, procedure: str | No
     if procedure:
         return documents.offers(session.ctx, id_number, procedure)
     return documents.documents(session.ctx, id_number)
+
+
+@command("report-digitisation", role=Role.SUPERVISOR, writes=False,
+         help_vi="số liệu số hóa hồ sơ, kết quả và tái sử dụng (Bộ chỉ số 766, nhóm Số hóa)",
+         help_en="digitisation figures: dossiers, results, re-use (Decision 766, group 4)",
+         params=(Param("from_", cli_name="--from", help_vi="từ ngày YYYY-MM-DD",
+                       help_en="from YYYY-MM-DD"),
+                 Param("to", help_vi="đến ngày YYYY-MM-DD", help_en="to YYYY-MM-DD"),
+                 Param("trace", help_vi="liệt kê các hồ sơ đứng sau số liệu này (reused,"
+                       " reuse_basis, paper_digitised, …)",
+                       help_en="list the dossiers behind this figure (reused, reuse_basis,"
+                       " paper_digitised, …)")))
+def report_digitisation(session: Session, *, from_: str | None = None, to: str | None = None,
+                        trace: str | None = None):
+    from desk_app.services.scanning import digitisation_report
+
+    return digitisation_report.run(session.ctx, from_, to, trace=trace)

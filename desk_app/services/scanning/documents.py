@@ -169,6 +169,13 @@ def record_pending(conn: sqlite3.Connection, data_dir: Path | None = None) -> in
                                              component_seq=a["component_seq"], doc_type=dt,
                                              reused=False, at=a["created_at"])
             repo.set_applicant_documents_cursor(conn, rows[-1]["id"])
+        while True:                 # what each dossier's components ask for (reuse figures)
+            last, comps = repo.dossier_components_between(conn, repo.dossier_cursor(conn))
+            if last == repo.dossier_cursor(conn):
+                break
+            repo.insert_component_types(conn, ((c["dossier_id"], c["seq"], t) for c in comps
+                                               if (t := table.classify(c["name"] or ""))))
+            repo.set_dossier_cursor(conn, last)
         if own:
             conn.execute("COMMIT")
         return seen
