@@ -246,3 +246,18 @@ def report_digitisation(session: Session, *, from_: str | None = None, to: str |
     from desk_app.services.scanning import digitisation_report
 
     return digitisation_report.run(session.ctx, from_, to, trace=trace)
+
+
+@command("scan qr", role=None, writes=False, needs_desk=False,
+         help_vi="đọc mã QR căn cước trên trang quét thẻ (PDF hoặc ảnh; để cán bộ xác nhận)",
+         help_en="read the ID-card QR on a scanned card page (PDF or image; for the clerk to"
+                 " confirm)",
+         params=(Param("file", Path, required=True, positional=True,
+                       help_vi="trang quét hoặc ảnh chụp thẻ", help_en="scanned page or photo"),))
+def scan_qr(session: Session | None, *, file: Path):
+    from desk_app.services.scanning import qr
+
+    found = qr.read_card_page(file)
+    return found.to_dict() | {
+        "note_vi": "Đối chiếu với thẻ và xác nhận trước khi dùng; chưa có gì được điền.",
+        "note_en": "Check against the card and confirm before use; nothing was filled in."}
