@@ -261,3 +261,30 @@ def scan_qr(session: Session | None, *, file: Path):
     return found.to_dict() | {
         "note_vi": "Đối chiếu với thẻ và xác nhận trước khi dùng; chưa có gì được điền.",
         "note_en": "Check against the card and confirm before use; nothing was filled in."}
+
+
+# --------------------------------------------------------------------------- text of the papers
+
+@command("dossier ocr", role=Role.CLERK, writes=True, job=True,
+         help_vi="nhận dạng chữ các tệp quét của hồ sơ (chạy nền) để tìm trong nội dung",
+         help_en="recognise the text of a dossier's scans (background job) for content search",
+         params=(_CODE, Param("attachment", int, help_vi="chỉ tệp đính kèm số này",
+                              help_en="only this attachment")))
+def dossier_ocr(session: Session, *, code: str, attachment: int | None = None,
+                progress: Any = None, cancel: Any = None):
+    from desk_app.services.scanning import ocr_text
+
+    return ocr_text.ocr_attachment(session.ctx, code, attachment, progress=progress,
+                                   cancel=cancel)
+
+
+@command("dossier search-content", role=None, writes=False,
+         help_vi="tìm hồ sơ theo nội dung giấy tờ đã quét (không dấu cũng được)",
+         help_en="find dossiers by the text of their scanned papers (diacritics optional)",
+         params=(Param("text", required=True, positional=True, help_vi="các từ cần tìm",
+                       help_en="words to find"),
+                 Param("limit", int, default=50, help_vi="tối đa", help_en="at most")))
+def dossier_search_content(session: Session, *, text: str, limit: int = 50):
+    from desk_app.services.scanning import ocr_text
+
+    return ocr_text.search_content(session.ctx, text, limit)
