@@ -56,23 +56,25 @@ def _decode(img: Any) -> list[str]:
 
 
 def _otsu(grey: Any) -> Any:
-    import numpy as np
-    from PIL import Image
-
-    a = np.asarray(grey, dtype=np.uint8)
-    hist = np.bincount(a.ravel(), minlength=256).astype(np.float64)
-    total = a.size
-    cum = np.cumsum(hist)
-    cum_mean = np.cumsum(hist * np.arange(256))
-    mean = cum_mean[-1] / total
-    w0 = cum / total
-    w1 = 1.0 - w0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (mean * w0 - cum_mean / total) ** 2 / (w0 * w1)
-    if not np.isfinite(between).any():          # one grey level only: nothing to split
-        return grey
-    t = int(np.nanargmax(np.where(np.isfinite(between), between, -1.0)))
-    return Image.fromarray(((a > t) * 255).astype(np.uint8))
+    """Global threshold by Otsu's method on the 256-bin histogram (Pillow only)."""
+    hist = grey.histogram()[:256]
+    total = sum(hist)
+    sum_all = sum(i * h for i, h in enumerate(hist))
+    w0 = s0 = 0.0
+    best, t = -1.0, 127
+    for i, h in enumerate(hist):
+        w0 += h
+        if w0 == 0:
+            continue
+        w1 = total - w0
+        if w1 == 0:
+            break
+        s0 += i * h
+        m0, m1 = s0 / w0, (sum_all - s0) / w1
+        between = w0 * w1 * (m0 - m1) ** 2
+        if between > best:
+            best, t = between, i
+    return grey.point(lambda v, t=t: 255 if v > t else 0)
 
 
 def attempts(grey: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
@@ -114,36 +116,8 @@ def _pages(data: bytes, name: str) -> Iterator[Any]:
 
 
 def _pdf_pages(data: bytes, name: str) -> Iterator[Any]:
-    import pikepdf
-    from pikepdf import PdfImage
-
-    try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except pikepdf.PasswordError:
-        raise ValidationError("qr_pdf_encrypted", f"Tệp {name} có mật khẩu, không đọc được.",
-                              f"{name} is password-protected.") from None
-    except pikepdf.PdfError as exc:
-        raise ValidationError("qr_pdf_damaged", f"Tệp PDF {name} bị hỏng: {excerpt(exc)}.",
-                              f"The PDF {name} is damaged: {excerpt(exc)}.") from None
-    with pdf:
-        for i, page in enumerate(pdf.pages[:MAX_PAGES]):
-            shown = []
-            found = page.get_images() if hasattr(page, "get_images") else page.images
-            for raw in (found.values() if hasattr(found, "values") else found):
-                try:
-                    shown.append(PdfImage(raw).as_pil_image())
-                except Exception:  # noqa: BLE001 - an image we cannot decode: render instead
-                    shown = []
-                    break
-            if shown:
-                yield max(shown, key=lambda im: im.size[0] * im.size[1])
-            else:
-                rendered = _render(data, i + 1)
-                if rendered is not None:
-                    yield rendered
-
-
-def _render(data: bytes, page: int) -> Any:
+    """Each page of a PDF rendered in grey at 300 dpi by poppler's pdftoppm (installed with the
+    desk: installer/setup.sh; on Windows the poppler build shipped with the installer)."""
     import shutil
     import subprocess
     import tempfile
@@ -152,18 +126,29 @@ def _render(data: bytes, page: int) -> Any:
 
     exe = shutil.which("pdftoppm")
     if exe is None:
-        return None
+        from desk_app.scanning.errors import BackendMissing
+
+        raise BackendMissing("Chưa cài poppler (pdftoppm) để đọc trang PDF; hãy quét thẻ ra ảnh.",
+                             "poppler (pdftoppm) is not installed to read PDF pages; scan the card"
+                             " to an image.")
     with tempfile.TemporaryDirectory(prefix="desk-qr-") as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(data)
-        out = Path(tmp) / "p"
-        subprocess.run([exe, "-r", "300", "-gray", "-f", str(page), "-l", str(page), "-png",
-                        str(src), str(out)], check=False, capture_output=True, timeout=120)
+        proc = subprocess.run([exe, "-r", "300", "-gray", "-l", str(MAX_PAGES), "-png", str(src),
+                               str(Path(tmp) / "p")], check=False, capture_output=True,
+                              timeout=300, text=True)
         files = sorted(Path(tmp).glob("p*.png"))
-        if not files:
-            return None
-        with Image.open(files[0]) as im:
-            return im.copy()
+        if proc.returncode != 0 and not files:
+            err = (proc.stderr or "").lower()
+            if "password" in err or "encrypt" in err:
+                raise ValidationError("qr_pdf_encrypted", f"Tệp {name} có mật khẩu, không đọc được.",
+                                      f"{name} is password-protected.")
+            raise ValidationError("qr_pdf_damaged", f"Tệp PDF {name} bị hỏng, không đọc được.",
+                                  f"The PDF {name} is damaged and cannot be read.")
+        for f in files:
+            with Image.open(f) as im:
+                im.load()
+                yield im.copy()
 
 
 def find_card(img: Any, *, page: int = 1) -> tuple[CardFound | None, list[str]]:
