@@ -8,8 +8,9 @@ image or a phone photo. Each page goes through a short ladder of attempts until 
 1. the page as it is (grey), zxing-cpp with rotation search;
 2. contrast stretched (faded scans, grey paper);
 3. a median filter (speckle noise of cheap scanners), then unsharp mask (blur);
-4. scaled: ×2 for a small card on a big page (a QR module must be ≥ ~3 px), ×0.5 for a huge
-   phone photo; then a global (Otsu) threshold;
+4. scaled: ×2 for a small card on a big page (a QR module must be ≥ ~3 px; also smoothed then
+   sharpened, for small modules in noise), ×0.5 for a huge phone photo; then a global (Otsu)
+   threshold;
 5. rotated by 45° (zxing-cpp's finder is rotation-tolerant, a diagonal card still helps it).
 
 Failures are clean misses (zxing never returns garbled text for a QR: Reed–Solomon), so the
@@ -88,6 +89,9 @@ def attempts(grey: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
     yield "sharpen", lambda: grey.filter(ImageFilter.UnsharpMask(radius=2, percent=180, threshold=2))
     if max(w, h) <= 4000:
         yield "scale2", lambda: ImageOps.autocontrast(grey.resize((w * 2, h * 2)), cutoff=1)
+        # small modules in noise (a 200 dpi scan): smooth, enlarge, then sharpen the edges
+        yield "scale2_sharp", lambda: grey.filter(ImageFilter.GaussianBlur(0.8)).resize(
+            (w * 2, h * 2)).filter(ImageFilter.UnsharpMask(radius=3, percent=200, threshold=2))
     if min(w, h) >= 1200:
         yield "scale_half", lambda: grey.reduce(2)
     yield "threshold", lambda: _otsu(grey.filter(ImageFilter.MedianFilter(3)))
