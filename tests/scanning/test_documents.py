@@ -133,3 +133,32 @@ def test_unknown_applicant_listing_is_exit_2(ctx):
     with pytest.raises(NotFoundError) as e:
         documents.documents(ctx, "001099999999")
     assert e.value.exit_code == 2
+
+
+def test_cli_documents_and_reuse(ctx, desk, tmp_path, monkeypatch, capsys):
+    import json
+
+    from desk_app.cli.main import main
+    from desk_app.services.admin.setup import add_demo_accounts
+
+    with ctx.store.transaction() as conn:
+        add_demo_accounts(conn)
+    _d1, out = _first_with_id_card(ctx, tmp_path)
+    d2 = receive(ctx, CERT_SIGN)
+    monkeypatch.setenv("DESK_TEST_S1_PW", "demo-clerk")
+    who = ["--user", "hoa", "--password-env", "DESK_TEST_S1_PW"]
+    dd = ["--data-dir", str(desk)]
+    capsys.readouterr()
+    assert main([*who, "applicant", "documents", PERSON[0], "--json", *dd]) == 0
+    held = json.loads(capsys.readouterr().out)
+    assert [h["doc_type"] for h in held] == ["id_card"]
+    assert main([*who, "applicant", "documents", PERSON[0], "--procedure", CERT_SIGN, "--json", *dd]) == 0
+    offers = json.loads(capsys.readouterr().out)
+    assert offers[0]["component_seq"] == 1 and offers[0]["note_vi"].startswith("đã có bản số hóa ngày")
+    assert main([*who, "dossier", "reuse", d2.code, "--component", "1", "--document",
+                 str(held[0]["id"]), "--json", *dd]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["reused"] and not r["new_blob"] and r["sha256"] == out.sha256
+    assert main([*who, "dossier", "reuse", d2.code, "--component", "1", "--document", "424242",
+                 *dd]) == 2
+    assert "424242" in capsys.readouterr().err
