@@ -151,3 +151,18 @@ def test_report_digitisation_command(ctx, scenario, desk_dir, cli):
     assert code == 2 and "bogus" in err
     code, out, err = cli("report-digitisation", "--data-dir", str(desk_dir), user="hoa")
     assert code == 3
+
+
+def test_xlsx_has_the_digitisation_sheet(ctx, scenario, tmp_path):
+    from openpyxl import load_workbook
+
+    from desk_app.reports import xlsx
+
+    rep = build_report(ctx.store.conn, PERIOD, NOW)
+    path = xlsx.write(rep, tmp_path / "bao-cao.xlsx", unit_name="Xã Thử")
+    wb = load_workbook(path)
+    assert wb.sheetnames[:2] == ["Tổng hợp", "Bộ chỉ số 766"] and "Số hóa" in wb.sheetnames
+    rows = {r[0]: r[1] for r in wb["Số hóa"].iter_rows(values_only=True) if r and r[0]}
+    assert rows["Hồ sơ sử dụng lại dữ liệu đã số hóa (không quét lại)"] == \
+        rep["digitisation"]["figures"]["reused"]
+    assert rows["Tỷ lệ sử dụng lại dữ liệu đã số hóa (%)"] == rep["digitisation"]["rates"]["reuse_rate"]
