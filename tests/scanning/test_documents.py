@@ -162,3 +162,21 @@ def test_cli_documents_and_reuse(ctx, desk, tmp_path, monkeypatch, capsys):
     assert main([*who, "dossier", "reuse", d2.code, "--component", "1", "--document", "424242",
                  *dd]) == 2
     assert "424242" in capsys.readouterr().err
+
+
+def test_catch_up_is_bounded_and_idempotent(ctx, tmp_path):
+    _first_with_id_card(ctx, tmp_path)
+    conn = ctx.store.conn
+    with ctx.store.transaction() as c:            # as a store just upgraded to 0013
+        c.execute("DELETE FROM document_uses")
+        c.execute("DELETE FROM applicant_documents")
+        c.execute("DELETE FROM dossier_component_types")
+        c.execute("UPDATE applicant_documents_cursor SET last_attachment = 0, last_dossier = 0")
+    with ctx.store.transaction() as c:
+        assert documents.record_pending(c, max_batches=0) == 0
+    assert conn.execute("SELECT count(*) FROM applicant_documents").fetchone()[0] == 0
+    with ctx.store.transaction() as c:
+        assert documents.record_pending(c) == 1
+        assert documents.record_pending(c) == 0          # nothing new the second time
+    assert [h.doc_type for h in documents.documents(ctx, PERSON[0])] == ["id_card"]
+    assert conn.execute("SELECT doc_type FROM dossier_component_types").fetchall()

@@ -573,7 +573,7 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
             from desk_app.services.scanning.documents import record_pending
             from offline_store import seal
 
-            record_pending(conn, ctx.data_dir)   # the applicant's digitised documents (issue 14)
+            record_pending(conn, ctx.data_dir, max_batches=4)   # applicant's documents (issue 14)
             seal.reseal(conn, did)        # keyed: an edit outside the app is caught by verify
             audit.append(conn, actor=req.actor or clerk, action=action, entity="dossier",
                          entity_id=record_id,

@@ -124,9 +124,13 @@ def remember(conn: sqlite3.Connection, dossier: sqlite3.Row, *, sha: str, size: 
     return doc_id, on_server or bool(repo.get_applicant_document(conn, doc_id)["on_server"])
 
 
-def record_pending(conn: sqlite3.Connection, data_dir: Path | None = None) -> int:
-    """Record every scan/result attachment not yet seen (inside the caller's transaction, or
-    its own). Idempotent; returns how many attachments it looked at."""
+def record_pending(conn: sqlite3.Connection, data_dir: Path | None = None, *,
+                   max_batches: int | None = None) -> int:
+    """Record every scan/result attachment and dossier not yet seen (inside the caller's
+    transaction, or its own). Idempotent; returns how many attachments it looked at.
+    ``max_batches`` (of 500) bounds the work of one call: the intake passes a few so that the
+    first intake after an upgrade of a large store does not hold the write lock for long; the
+    readers (``documents``, ``offers``, ``reuse``, ``report-digitisation``) catch up fully."""
     from desk_app.services.scanning import doc_types
 
     own = not conn.in_transaction
@@ -136,7 +140,15 @@ def record_pending(conn: sqlite3.Connection, data_dir: Path | None = None) -> in
         table = doc_types.table(data_dir)
         result_types: dict[str, str] = {}
         seen = 0
-        while True:
+        budget = [max_batches if max_batches is not None else -1]
+
+        def more() -> bool:
+            if budget[0] == 0:
+                return False
+            budget[0] -= 1
+            return True
+
+        while more():
             last = repo.applicant_documents_cursor(conn)
             rows = repo.attachments_after(conn, last)
             if not rows:
@@ -169,7 +181,8 @@ def record_pending(conn: sqlite3.Connection, data_dir: Path | None = None) -> in
                                              component_seq=a["component_seq"], doc_type=dt,
                                              reused=False, at=a["created_at"])
             repo.set_applicant_documents_cursor(conn, rows[-1]["id"])
-        while True:                 # what each dossier's components ask for (reuse figures)
+        budget = [max_batches if max_batches is not None else -1]
+        while more():               # what each dossier's components ask for (reuse figures)
             last, comps = repo.dossier_components_between(conn, repo.dossier_cursor(conn))
             if last == repo.dossier_cursor(conn):
                 break
