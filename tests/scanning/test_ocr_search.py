@@ -95,3 +95,23 @@ def test_dossier_ocr_cancelled_before_it_starts(ctx, tmp_path):
     with pytest.raises(Cancelled):
         ocr_text.ocr_attachment(ctx, d.code, cancel=token)
     assert ocr_text.search_content(ctx, "benh vien") == []
+
+
+def test_cli_index_and_search_content(ctx, desk, tmp_path, monkeypatch, capsys):
+    import json
+
+    from desk_app.cli.main import main
+    from desk_app.services.admin.setup import add_demo_accounts
+
+    with ctx.store.transaction() as conn:
+        add_demo_accounts(conn)
+    d = receive(ctx)
+    attach_file(ctx, d.code, 2, _scan_with_text(tmp_path), **CLERK)
+    monkeypatch.setenv("DESK_TEST_S1_PW", "demo-clerk")
+    who = ["--user", "hoa", "--password-env", "DESK_TEST_S1_PW"]
+    dd = ["--data-dir", str(desk)]
+    assert main([*who, "scan", "index", d.code, "--json", *dd]) == 0
+    capsys.readouterr()
+    assert main([*who, "dossier", "search-content", "Phú Yên", "--json", *dd]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [h["code"] for h in hits] == [d.code]

@@ -265,12 +265,12 @@ def scan_qr(session: Session | None, *, file: Path):
 
 # --------------------------------------------------------------------------- text of the papers
 
-@command("dossier ocr", role=Role.CLERK, writes=True, job=True,
+@command("scan index", role=Role.CLERK, writes=True, job=True,
          help_vi="nhận dạng chữ các tệp quét của hồ sơ (chạy nền) để tìm trong nội dung",
          help_en="recognise the text of a dossier's scans (background job) for content search",
          params=(_CODE, Param("attachment", int, help_vi="chỉ tệp đính kèm số này",
                               help_en="only this attachment")))
-def dossier_ocr(session: Session, *, code: str, attachment: int | None = None,
+def scan_index(session: Session, *, code: str, attachment: int | None = None,
                 progress: Any = None, cancel: Any = None):
     from desk_app.services.scanning import ocr_text
 

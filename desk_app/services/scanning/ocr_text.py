@@ -8,7 +8,7 @@ name, a number or anything else in a form (OCR loses stacked accents on capitals
 
 ``ocr_attachment`` is a job (``desk_app.jobs``: progress, cancel between files; the ocrmypdf
 subprocess is killed on cancel): it runs in the background (the GUI's job runner, or
-``dossier ocr`` in a terminal) on a copy of the blob — the stored file is never replaced (its
+``scan index`` in a terminal) on a copy of the blob — the stored file is never replaced (its
 SHA-256 names it on the server, and a signed result must stay byte-identical).
 """
 from __future__ import annotations
