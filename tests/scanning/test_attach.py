@@ -209,3 +209,16 @@ def test_a_dossier_the_province_never_heard_of_gets_no_outbox_item(ctx, desk, tm
     assert not out.queued and out.new_blob
     after = counts(desk)
     assert after["outbox"] == before["outbox"] and after["attachments"] == before["attachments"] + 1
+
+
+def test_a_500_mb_file_is_refused_without_being_read(ctx, desk, tmp_path):
+    d = receive(ctx)
+    f = tmp_path / "khong-lo.pdf"
+    with open(f, "wb") as fh:              # sparse: 500 MB on paper, a few bytes on disk
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(500 * 1024 * 1024)
+    before = counts(desk)
+    with pytest.raises(ValidationError) as e:
+        _attach(ctx, d.code, 4, f)
+    assert "50 MB" in e.value.vi and e.value.exit_code == 2
+    assert counts(desk) == before

@@ -113,3 +113,17 @@ def test_scan_qr_command_prints_the_card_and_fills_nothing(tmp_path, capsys):
     Image.new("RGB", (400, 300), "white").save(bad)
     assert main(["--lang", "en", "scan", "qr", str(bad)]) == 2
     assert "No ID-card QR code" in capsys.readouterr().err
+
+
+def test_encrypted_pdf_is_a_clear_refusal(tmp_path):
+    import pikepdf
+
+    rng = random.Random(7)
+    src = tmp_path / "a.pdf"
+    src.write_bytes(_pdf(gen.card_side(PAYLOAD, rng)))
+    enc = tmp_path / "khoa.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(enc, encryption=pikepdf.Encryption(owner="o", user="u"))
+    with pytest.raises(ValidationError) as e:
+        qr.read_card_page(enc)
+    assert e.value.code == "qr_pdf_encrypted" and "mật khẩu" in e.value.vi
