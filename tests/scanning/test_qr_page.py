@@ -127,3 +127,19 @@ def test_encrypted_pdf_is_a_clear_refusal(tmp_path):
     with pytest.raises(ValidationError) as e:
         qr.read_card_page(enc)
     assert e.value.code == "qr_pdf_encrypted" and "mật khẩu" in e.value.vi
+
+
+def test_intake_photo_decode_uses_the_ladder_too(tmp_path):
+    """services/intake/cccd_image.decode_qr (the intake's photo button) falls back to the
+    clean-ups when one zxing-cpp call misses."""
+    from PIL import ImageEnhance, ImageFilter
+
+    from desk_app.services.intake.cccd_image import read_card
+
+    rng = random.Random(9)
+    faded = ImageEnhance.Contrast(gen.card_side(PAYLOAD, rng, dpi=120)
+                                  .filter(ImageFilter.GaussianBlur(0.8))).enhance(0.2)
+    f = tmp_path / "anh.png"
+    faded.save(f)
+    assert not [t for t in qr._decode(faded.convert("L")) if t.startswith("0010")]
+    assert read_card(f).id_number == "001090012345"
