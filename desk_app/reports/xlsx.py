@@ -83,6 +83,30 @@ def write(report: dict, path: Path, *, unit_name: str = "") -> Path:
     sf.append(["Tổng", fees["payments"], fees["collected"], fees["exempt"]])
     sf.column_dimensions["A"].width = 28
 
+    dig = report.get("digitisation")
+    if dig:                              # issue 14: digitisation and re-use figures
+        sd = wb.create_sheet("Số hóa")
+        sd.append(["Số liệu", "Giá trị"])
+        for c in sd[1]:
+            c.font = bold
+        for key, fig in dig["figure_names"].items():
+            sd.append([fig["vi"], dig["figures"][key]])
+        for key, label in (("dossier_digitisation_rate", "Tỷ lệ số hóa hồ sơ (%)"),
+                           ("paper_digitisation_rate", "Tỷ lệ số hóa hồ sơ giấy (%)"),
+                           ("component_digitisation_rate", "Tỷ lệ số hóa thành phần (%)"),
+                           ("result_digitisation_rate", "Tỷ lệ số hóa kết quả (%)"),
+                           ("reuse_rate", "Tỷ lệ sử dụng lại dữ liệu đã số hóa (%)")):
+            sd.append([label, dig["rates"][key]])
+        sd.append([])
+        cols = list(dig["figure_names"])
+        sd.append(["Mã thủ tục", "Thủ tục", *[dig["figure_names"][k]["vi"] for k in cols]])
+        for c in sd[sd.max_row]:
+            c.font = bold
+        for r in dig["by_procedure"]:
+            sd.append([r["group"], r["label"], *[r[k] for k in cols]])
+        sd.column_dimensions["A"].width = 52
+        sd.column_dimensions["B"].width = 40
+
     so = wb.create_sheet("Quá hạn")
     so.append(["Mã hồ sơ", "Thủ tục", "Người nộp", "Cán bộ", "Hẹn trả", "Trạng thái"])
     for c in so[1]:

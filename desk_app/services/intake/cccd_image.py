@@ -23,12 +23,38 @@ def decode_qr(path: Path) -> str:
         raise ValidationError("qr_image_unreadable", f"Không mở được ảnh {Path(path).name}: {exc}.",
                               f"Cannot open the image {Path(path).name}: {exc}.", path=str(path)) from None
     texts = [r.text for r in results if r.text and "QR" in str(r.format).upper()]
+    if not texts:                 # a faded, blurred or noisy photo: the scanned-page clean-ups
+        texts = _retry(path)
     if not texts:
         raise ValidationError("qr_not_found", f"Không tìm thấy mã QR trong ảnh {Path(path).name}; hãy chụp rõ "
                               "mặt thẻ có mã QR, đủ sáng, không bị lóa.",
                               f"No QR code found in {Path(path).name}; photograph the side of the card with the "
                               "QR, well lit and without glare.", path=str(path))
     return texts[0]
+
+
+def _retry(path: Path) -> list[str]:
+    """The clean-up ladder of ``services.scanning.qr`` (contrast, denoise, sharpen, scale,
+    threshold, 45°) on the photo, preferring a text that parses as a card."""
+    from PIL import Image, ImageOps
+
+    from desk_app.domain.cccd import parse_qr
+    from desk_app.services.scanning.qr import _decode, attempts
+
+    try:
+        with Image.open(path) as img:
+            grey = ImageOps.exif_transpose(img).convert("L")
+    except OSError:
+        return []
+    seen: list[str] = []
+    for _label, make in list(attempts(grey))[1:]:
+        for text in _decode(make()):
+            try:
+                parse_qr(text)
+                return [text]
+            except ValidationError:
+                seen.append(text)
+    return seen[:1]
 
 
 def read_card(path: Path):

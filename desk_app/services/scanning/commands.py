@@ -166,3 +166,125 @@ def scan_ocr(session: Session, *, file: Path, output: str, no_ocr: bool = False,
 
     text = service.ocr_pdf(file, output, ocr=not no_ocr, cancel=cancel)
     return {"output": output, "text_chars": len(text), "text": text}
+
+
+# --------------------------------------------------------------------------- attach / never scan twice
+
+_CODE = Param("code", required=True, positional=True, help_vi="mã hồ sơ", help_en="dossier code")
+_COMPONENT = Param("component", int, help_vi="số thứ tự thành phần hồ sơ",
+                   help_en="number of the dossier component")
+
+
+def _who(session: Session) -> dict[str, Any]:
+    return {"actor": session.actor, "role": session.user.role}
+
+
+@command("dossier attach", role=Role.CLERK, writes=True,
+         help_vi="đính kèm tệp quét (PDF, ảnh) vào một thành phần của hồ sơ",
+         help_en="attach a scanned file (PDF, image) to a dossier component",
+         params=(_CODE,
+                 Param("file", Path, required=True, positional=True,
+                       help_vi="tệp PDF hoặc ảnh", help_en="PDF or image file"),
+                 _COMPONENT,
+                 Param("kind", default="scan", choices=("scan", "result"),
+                       help_vi="scan (giấy tờ nộp) hoặc result (bản số hóa kết quả)",
+                       help_en="scan (a submitted paper) or result (the digitised result)"),
+                 Param("doc_type", help_vi="loại giấy tờ (id_card, birth_certificate, …);"
+                       " mặc định: theo tên thành phần",
+                       help_en="document type (id_card, birth_certificate, …); default: from"
+                       " the component's name")))
+def dossier_attach(session: Session, *, code: str, file: Path, component: int | None = None,
+                   kind: str = "scan", doc_type: str | None = None):
+    from desk_app.services.scanning.attach import attach_file
+
+    return attach_file(session.ctx, code, component, file, kind=kind, doc_type=doc_type,
+                       **_who(session))
+
+
+@command("dossier reuse", role=Role.CLERK, writes=True,
+         help_vi="dùng lại bản số hóa đã có của người nộp cho một thành phần (không quét lại)",
+         help_en="re-use the applicant's digitised document for a component (no new scan)",
+         params=(_CODE, Param("component", int, required=True,
+                              help_vi="số thứ tự thành phần hồ sơ",
+                              help_en="number of the dossier component"),
+                 Param("document", int, required=True,
+                       help_vi="số bản số hóa (xem “applicant documents”)",
+                       help_en="digitised document number (see “applicant documents”)")))
+def dossier_reuse(session: Session, *, code: str, component: int, document: int):
+    from desk_app.services.scanning import documents
+
+    return documents.reuse(session.ctx, code, component, document, **_who(session))
+
+
+@command("applicant documents", role=Role.CLERK, writes=False,
+         help_vi="các giấy tờ đã số hóa của một người nộp",
+         help_en="an applicant's digitised documents",
+         params=(Param("id_number", required=True, positional=True,
+                       help_vi="số định danh của người nộp", help_en="the applicant's ID number"),
+                 Param("procedure", help_vi="chỉ các bản khớp với thành phần của thủ tục này",
+                       help_en="only those matching the components of this procedure")))
+def applicant_documents(session: Session, *, id_number: str, procedure: str | None = None):
+    from desk_app.services.scanning import documents
+
+    if procedure:
+        return documents.offers(session.ctx, id_number, procedure)
+    return documents.documents(session.ctx, id_number)
+
+
+@command("report-digitisation", role=Role.SUPERVISOR, writes=False,
+         help_vi="số liệu số hóa hồ sơ, kết quả và tái sử dụng (Bộ chỉ số 766, nhóm Số hóa)",
+         help_en="digitisation figures: dossiers, results, re-use (Decision 766, group 4)",
+         params=(Param("from_", cli_name="--from", help_vi="từ ngày YYYY-MM-DD",
+                       help_en="from YYYY-MM-DD"),
+                 Param("to", help_vi="đến ngày YYYY-MM-DD", help_en="to YYYY-MM-DD"),
+                 Param("trace", help_vi="liệt kê các hồ sơ đứng sau số liệu này (reused,"
+                       " reuse_basis, paper_digitised, …)",
+                       help_en="list the dossiers behind this figure (reused, reuse_basis,"
+                       " paper_digitised, …)")))
+def report_digitisation(session: Session, *, from_: str | None = None, to: str | None = None,
+                        trace: str | None = None):
+    from desk_app.services.scanning import digitisation_report
+
+    return digitisation_report.run(session.ctx, from_, to, trace=trace)
+
+
+@command("scan qr", role=None, writes=False, needs_desk=False,
+         help_vi="đọc mã QR căn cước trên trang quét thẻ (PDF hoặc ảnh; để cán bộ xác nhận)",
+         help_en="read the ID-card QR on a scanned card page (PDF or image; for the clerk to"
+                 " confirm)",
+         params=(Param("file", Path, required=True, positional=True,
+                       help_vi="trang quét hoặc ảnh chụp thẻ", help_en="scanned page or photo"),))
+def scan_qr(session: Session | None, *, file: Path):
+    from desk_app.services.scanning import qr
+
+    found = qr.read_card_page(file)
+    return found.to_dict() | {
+        "note_vi": "Đối chiếu với thẻ và xác nhận trước khi dùng; chưa có gì được điền.",
+        "note_en": "Check against the card and confirm before use; nothing was filled in."}
+
+
+# --------------------------------------------------------------------------- text of the papers
+
+@command("scan index", role=Role.CLERK, writes=True, job=True,
+         help_vi="nhận dạng chữ các tệp quét của hồ sơ (chạy nền) để tìm trong nội dung",
+         help_en="recognise the text of a dossier's scans (background job) for content search",
+         params=(_CODE, Param("attachment", int, help_vi="chỉ tệp đính kèm số này",
+                              help_en="only this attachment")))
+def scan_index(session: Session, *, code: str, attachment: int | None = None,
+                progress: Any = None, cancel: Any = None):
+    from desk_app.services.scanning import ocr_text
+
+    return ocr_text.ocr_attachment(session.ctx, code, attachment, progress=progress,
+                                   cancel=cancel)
+
+
+@command("dossier search-content", role=None, writes=False,
+         help_vi="tìm hồ sơ theo nội dung giấy tờ đã quét (không dấu cũng được)",
+         help_en="find dossiers by the text of their scanned papers (diacritics optional)",
+         params=(Param("text", required=True, positional=True, help_vi="các từ cần tìm",
+                       help_en="words to find"),
+                 Param("limit", int, default=50, help_vi="tối đa", help_en="at most")))
+def dossier_search_content(session: Session, *, text: str, limit: int = 50):
+    from desk_app.services.scanning import ocr_text
+
+    return ocr_text.search_content(session.ctx, text, limit)
