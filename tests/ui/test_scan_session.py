@@ -1,0 +1,254 @@
+"""The scan session on the real SANE ``test`` backend (a private SANE_CONFIG_DIR, see
+tests/scanning/conftest.py) and the real import path: thumbnails as pages arrive, keyboard edits
+that change the saved PDF, cancel / jam / empty feeder keeping the pages, a blank page flagged,
+and Save attaching the PDF to the intake's component."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import tests.scanning.conftest as sane_conf  # noqa: F401 — sets SANE_CONFIG_DIR before sane.init
+from desk_app.ui.qt import QApplication, QEvent, QMessageBox, Qt
+
+DEV = "sane:test:0"
+# small, fast pages: the administrator's profile file of this desk (the real override mechanism)
+PROFILES = """
+[form]
+dpi = 75
+width_mm = 50
+height_mm = 60
+
+[certificate]
+dpi = 75
+width_mm = 50
+height_mm = 60
+"""
+
+
+@pytest.fixture
+def scan_desk(desk_dir: Path) -> Path:
+    (desk_dir / "scan_profiles.toml").write_text(PROFILES, encoding="utf-8")
+    (desk_dir / "scanners.json").write_text(
+        '{"sane_extra": {"sane:test:0": {"read_return_value": "Default",'
+        ' "test_picture": "Color pattern"}}}', encoding="utf-8")
+    return desk_dir
+
+
+@pytest.fixture
+def session(qtbot, scan_desk):
+    from desk_app.ui import i18n
+    from desk_app.ui.scan_session import ScanSessionDialog
+
+    i18n.install("vi")
+    dlg = ScanSessionDialog(scan_desk, "Tờ khai đăng ký khai sinh", default_profile="form")
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: dlg.devices_loaded and not dlg.busy, timeout=20_000)
+    dlg.device.setCurrentIndex(dlg.device.findData(DEV))
+    yield dlg
+    if dlg.isVisible():
+        dlg.model.clear()
+        dlg.done(0)
+    dlg.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def _scan(qtbot, dlg, pages: int, source: str = "feeder") -> None:
+    dlg.source.setCurrentIndex(dlg.source.findData(source))
+    dlg.pages_limit.setValue(pages)
+    _activate(qtbot, dlg)
+    qtbot.keyClick(dlg.pages_view, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: dlg.last_result is not None and not dlg.busy, timeout=60_000)
+
+
+def _activate(qtbot, dlg) -> None:
+    """Shortcuts work in the active window (after a device question it must be ours again)."""
+    dlg.activateWindow()
+    dlg.pages_view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+
+
+def _save(qtbot, dlg) -> Path:
+    got = []
+    _activate(qtbot, dlg)
+    dlg.saved.connect(got.append)
+    qtbot.keyClick(dlg.pages_view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(got), timeout=60_000)
+    return got[0]
+
+
+def _pdfinfo_pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def _set_hook(dlg, hook) -> None:
+    dlg.scan_device().scanner.before_page = hook
+
+
+def test_feeder_scan_shows_three_thumbnails_and_saves_three_pages(qtbot, session) -> None:
+    seen = []
+    session.model.rowsInserted.connect(lambda *_: seen.append(session.model.rowCount()))
+    _scan(qtbot, session, 3)
+    assert session.model.rowCount() == 3
+    assert 1 in seen                                  # a thumbnail came as the first page arrived
+    assert session.message.text() == "3 pages scanned." or "3" in session.message.text()
+    assert not session.model.data(session.model.index(0, 0),
+                                  Qt.ItemDataRole.DecorationRole).isNull()
+    qtbot.waitUntil(lambda: session.last_size is not None, timeout=20_000)
+    assert session.last_size > 0
+    path = _save(qtbot, session)
+    assert _pdfinfo_pages(path) == 3
+    assert path.parent == session.data_dir / "scan-drafts"
+
+
+def test_keyboard_reorder_rotate_delete_change_the_pdf(qtbot, session, tmp_path) -> None:
+    from PIL import Image
+
+    # three distinguishable imported pages: widths 200, 300, 400 (portrait)
+    files = []
+    for i, w in enumerate((200, 300, 400)):
+        p = tmp_path / f"trang-{i}.png"
+        Image.new("RGB", (w, 600), (255, 255, 255)).save(p, dpi=(150, 150))
+        files.append(p)
+    session.import_paths(files)
+    qtbot.waitUntil(lambda: session.model.rowCount() == 3 and not session.busy, timeout=20_000)
+    view = session.pages_view
+    view.setFocus()
+    session.select(0)
+    qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)   # 200 → 2nd
+    assert session.current_row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_R)                                           # turn it
+    session.select(2)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)                                      # drop the 400
+    assert session.model.rowCount() == 2
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)      # undo
+    assert session.model.rowCount() == 3
+    session.select(2)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    path = _save(qtbot, session)
+    with pikepdf.open(path) as pdf:
+        boxes = [tuple(round(float(v)) for v in p.mediabox) for p in pdf.pages]
+    # page 1 was the 300 px one; page 2 the 200×600 one turned: now wider than tall
+    assert len(boxes) == 2
+    w1, h1 = boxes[0][2], boxes[0][3]
+    w2, h2 = boxes[1][2], boxes[1][3]
+    assert (w1, h1) == (144, 288)            # 300×600 px at 150 dpi
+    assert (w2, h2) == (288, 96)             # 200×600 turned → 600×200 px
+
+
+def test_cancel_keeps_the_pages_already_scanned(qtbot, session) -> None:
+    def hook(dev, index):
+        if index == 2:
+            session.runner.cancel_current()
+    _set_hook(session, hook)
+    _scan(qtbot, session, 6)
+    assert session.last_result.cancelled
+    assert 2 <= session.model.rowCount() <= 3
+    assert "giữ lại" in session.message.text().lower() or "kept" in session.message.text()
+
+
+def test_blank_page_flagged_and_must_be_confirmed(qtbot, session) -> None:
+    def hook(dev, index):
+        dev.test_picture = "Solid white" if index == 1 else "Color pattern"
+    _set_hook(session, hook)
+    _scan(qtbot, session, 3)
+    assert session.model.rowCount() == 3
+    assert session.model.unconfirmed_blanks() == [1]
+    assert session.current_row() == 1                   # the cursor is on the flagged page
+    assert "?" in session.model.data(session.model.index(1, 0))
+    qtbot.keyClick(session.pages_view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert session.saved_path is None and session.isVisible()     # Save waits for the clerk
+    qtbot.keyClick(session.pages_view, Qt.Key.Key_Space)          # keep it
+    assert session.model.unconfirmed_blanks() == []
+    path = _save(qtbot, session)
+    assert _pdfinfo_pages(path) == 3                               # never dropped silently
+
+
+def _answer_dialogs(session, answers: list[bool], asked: list[str]) -> None:
+    """The clerk answers the device's questions (the real dialogs) in turn."""
+    from desk_app.ui.qt import QTimer
+
+    def on_dialog(dlg) -> None:
+        asked.append(dlg.text() if isinstance(dlg, QMessageBox) else "")
+        ok = answers.pop(0) if answers else False
+        (dlg.accept if ok else dlg.reject)()
+    session.handler.dialog_shown.connect(lambda d: QTimer.singleShot(0, lambda: on_dialog(d)))
+
+
+def test_jam_shows_the_message_and_keeps_the_pages(qtbot, session) -> None:
+    def hook(dev, index):
+        dev.read_return_value = "SANE_STATUS_JAMMED" if index >= 2 else "Default"
+    _set_hook(session, hook)
+    asked: list[str] = []
+    _answer_dialogs(session, [False], asked)                  # the clerk does not go on
+    _scan(qtbot, session, 5)
+    assert session.model.rowCount() == 2
+    assert "Kẹt giấy" in asked[0]
+    text = session.message.text()
+    assert "Kẹt giấy" in text and "2" in text
+    # clear the jam and go on: the pages are appended
+    _set_hook(session, None)
+    session.last_result = None
+    _scan(qtbot, session, 2)
+    assert session.model.rowCount() == 4
+
+
+def test_empty_feeder_message(qtbot, session) -> None:
+    _set_hook(session, lambda dev, i: setattr(dev, "read_return_value", "SANE_STATUS_NO_DOCS"))
+    asked: list[str] = []
+    _answer_dialogs(session, [False], asked)
+    _scan(qtbot, session, 2)
+    assert session.model.rowCount() == 0
+    assert "Khay nạp giấy trống" in session.message.text()
+    assert session.scan_button.isEnabled()
+
+
+def test_scanner_gone_mid_batch_keeps_pages(qtbot, session) -> None:
+    _set_hook(session, lambda dev, i: setattr(
+        dev, "read_return_value", "SANE_STATUS_IO_ERROR" if i >= 1 else "Default"))
+    _scan(qtbot, session, 4)
+    assert session.model.rowCount() == 1
+    assert "Mất kết nối với máy quét" in session.message.text()
+
+
+def test_manual_duplex_interleaves(qtbot, session) -> None:
+    asked: list[str] = []
+    _answer_dialogs(session, [True], asked)
+    _scan(qtbot, session, 2, source="manual_duplex")
+    assert "lật cả xấp giấy" in asked[0]
+    sides = [session.model.page(i).side for i in range(session.model.rowCount())]
+    assert sides == ["front", "back", "front", "back"]
+
+
+def test_import_refusal_is_shown_and_good_files_are_kept(qtbot, session, tmp_path, scan_png) -> None:
+    empty = tmp_path / "rong.pdf"
+    empty.write_bytes(b"")
+    session.import_paths([scan_png, empty])
+    qtbot.waitUntil(lambda: not session.busy and session.message.isVisible(), timeout=20_000)
+    assert session.model.rowCount() == 1
+    assert "rong.pdf" in session.message.text() and "0 byte" in session.message.text()
+
+
+def test_locked_profile_is_shown_locked(qtbot, scan_desk) -> None:
+    from desk_app.ui.scan_session import ScanSessionDialog
+
+    (scan_desk / "scan_profiles.toml").write_text(PROFILES + "locked = true\n", encoding="utf-8")
+    dlg = ScanSessionDialog(scan_desk, "CCCD", default_profile="certificate")
+    try:
+        dlg.show()
+        qtbot.waitUntil(lambda: not dlg.busy, timeout=20_000)
+        assert dlg.lock_label.isVisible() and not dlg.source.isEnabled()
+        assert "khóa" in dlg.profile.currentText() or "locked" in dlg.profile.currentText()
+    finally:
+        dlg.done(0)
+
+
+def test_remembers_the_last_device(qtbot, session, scan_desk) -> None:
+    from desk_app.services.scanning import session as svc
+
+    _scan(qtbot, session, 1)
+    assert svc.last_device(scan_desk) == DEV
