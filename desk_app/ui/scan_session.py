@@ -53,7 +53,7 @@ from desk_app.ui.qt import (
     QWidget,
     Signal,
 )
-from desk_app.ui.scan_thumbnails import THUMB_PX, ThumbnailModel
+from desk_app.ui.scan_thumbnails import THUMB_PX, PageDelegate, ThumbnailModel
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +195,7 @@ class ScanSessionDialog(QDialog):
         self.pages_view = QListView(self)
         self.pages_view.setObjectName("scanPagesView")
         self.pages_view.setModel(self.model)
+        self.pages_view.setItemDelegate(PageDelegate(self.pages_view))
         self.pages_view.setViewMode(QListView.ViewMode.ListMode)
         self.pages_view.setFlow(QListView.Flow.LeftToRight)
         self.pages_view.setWrapping(True)

@@ -24,6 +24,7 @@ from desk_app.ui.qt import (
     QPersistentModelIndex,
     QPixmap,
     QSize,
+    QStyledItemDelegate,
     Qt,
 )
 
@@ -74,6 +75,16 @@ def page_pixmap(sp: scan_session.SessionPage, px: int = THUMB_PX) -> QPixmap:
     p.drawText(pm.rect(), Qt.AlignmentFlag.AlignCenter, "PDF")
     p.end()
     return pm
+
+
+class PageDelegate(QStyledItemDelegate):
+    """Draws "Page N · …" under each thumbnail (N is the row: it changes as pages move)."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        model = index.model()
+        if isinstance(model, ThumbnailModel) and index.isValid():
+            option.text = model.page_label(index.row())
 
 
 class ThumbnailModel(QAbstractListModel):
@@ -144,17 +155,28 @@ class ThumbnailModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def label(self, row: int) -> str:
+        """What the page is (not where it is: the view's delegate adds "Page N")."""
         sp = self._rows[row].page
-        parts = [self.tr("Page %1").replace("%1", str(row + 1))]
+        parts = []
         if sp.page is not None and sp.page.source in ("duplex", "feeder") and sp.side == "back":
             parts.append(self.tr("back"))
         if sp.is_pdf:
             parts.append("PDF")
+        if sp.rotation:
+            parts.append(f"{sp.rotation * 90}°")
+        if sp.cropped:
+            parts.append(self.tr("cropped"))
         if sp.likely_blank and not sp.blank_confirmed:
             parts.append(self.tr("blank?"))
         elif sp.likely_blank:
             parts.append(self.tr("blank, kept"))
         return " · ".join(parts)
+
+    def page_label(self, row: int) -> str:
+        """"Page N · …" for the view (the position is not part of the model's data)."""
+        rest = self.label(row)
+        head = self.tr("Page %1").replace("%1", str(row + 1))
+        return f"{head} · {rest}" if rest else head
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)) or index.column() != 0:
@@ -165,7 +187,7 @@ class ThumbnailModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return row.pixmap
         if role == Qt.ItemDataRole.ToolTipRole:
-            text = row.page.origin or self.label(index.row())
+            text = row.page.origin or self.label(index.row()) or ""
             if row.page.likely_blank and not row.page.blank_confirmed:
                 text += "\n" + self.tr("Looks blank: Space keeps it, Delete removes it.")
             return text
