@@ -10,9 +10,11 @@ from desk_app.ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLabel,
     QObject,
     QPushButton,
+    QShortcut,
     QSpinBox,
     QStyledItemDelegate,
     Qt,
@@ -103,6 +105,14 @@ class ComponentsPart(QGroupBox):
         self.table.setMinimumHeight(header.sizeHint().height() + MIN_VISIBLE_ROWS * row_h + 4)
         self.attach_button = QPushButton(self.tr("Attach scanned file… (Ctrl+O)"), self)
         self.attach_button.setObjectName("attach")
+        self.scan_button = QPushButton(self.tr("Scan… (Ctrl+Shift+O)"), self)
+        self.scan_button.setObjectName("scanComponent")
+        self.scan_button.setToolTip(self.tr("Scan or import the pages of the selected component"))
+        self.scan_button.setAutoDefault(False)
+        self.scan_button.clicked.connect(self.scan_current)
+        self.scan_data_dir = None          # set by enable_scanning (the intake's data folder)
+        self.scan_is_admin = False
+        self.scan_dialog = None
         self.error = QLabel(self)
         self.error.setObjectName("componentsError")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -114,11 +124,15 @@ class ComponentsPart(QGroupBox):
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addWidget(self.attach_button)
+        row.addWidget(self.scan_button)
         row.addStretch(1)
         row.addWidget(legend)
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.table.installEventFilter(self)
+        scan_key = QShortcut(QKeySequence("Ctrl+Shift+O"), self)
+        scan_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        scan_key.activated.connect(self.scan_current)
         self.table.itemDelegate().closeEditor.connect(
             lambda *_: QTimer.singleShot(0, self._back_to_tick_column))
 
@@ -157,3 +171,44 @@ class ComponentsPart(QGroupBox):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+
+    # --- scanning (issue 14): a scan session per component --------------------------------------
+    def enable_scanning(self, data_dir, *, is_admin: bool = False) -> None:
+        """Turn on the "Scan…" button: its sessions save their PDFs under ``data_dir``."""
+        self.scan_data_dir = data_dir
+        self.scan_is_admin = is_admin
+
+    def scan_current(self):
+        """Open a scan session for the current row; its saved PDF is attached to that row
+        (which also ticks it as received). Returns the session (None when it cannot open)."""
+        if self.scan_data_dir is None or not self.attach_button.isEnabled():
+            return None
+        if not self.model.rowCount():
+            self.show_error(self.tr("Choose the procedure first."))
+            return None
+        if self.scan_dialog is not None and self.scan_dialog.isVisible():
+            self.scan_dialog.raise_()
+            self.scan_dialog.activateWindow()
+            return self.scan_dialog
+        from desk_app.services.scanning.session import profile_for
+        from desk_app.ui.scan_session import ScanSessionDialog
+
+        row = max(0, self.table.currentIndex().row())
+        comp = self.model.row(row)
+        dlg = ScanSessionDialog(self.scan_data_dir, comp.name, self.window(),
+                                is_admin=self.scan_is_admin, default_profile=profile_for(comp.name))
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        seq = comp.seq
+
+        def saved(path) -> None:
+            for r, c in enumerate(self.model.rows()):     # the row, wherever it is now
+                if c.seq == seq:
+                    self.model.attach(r, [path])
+                    self.table.setCurrentIndex(self.model.index(r, 0))
+                    break
+
+        dlg.saved.connect(saved)
+        dlg.finished.connect(lambda _r: (setattr(self, "scan_dialog", None), self.table.setFocus()))
+        self.scan_dialog = dlg
+        dlg.open()
+        return dlg

@@ -222,6 +222,8 @@ class IntakeForm(QDialog):
         self.finder.qr_scanned.connect(self._on_qr_in_search)
         self.applicant_part.filled.connect(lambda: self.phone.setFocus())
         self.attach_button.clicked.connect(self.attach_files)
+        self.components_part.enable_scanning(  # issue 14: "Quét…" per component
+            self.ctx.data_dir, is_admin=getattr(getattr(getattr(self.session, "user", None), "role", None), "value", "") == "admin")
         self.components.dataChanged.connect(self._recheck_components)
         self.save_button.clicked.connect(self.save)
         self.refuse_button.clicked.connect(self.ask_refuse)

@@ -33,7 +33,7 @@ from desk_app.services.scanning import service
 
 __all__ = ["JOB_SOURCES", "PRESETS", "ImportOutcome", "SessionPage", "assemble_pages", "crop",
            "draft_path", "find_device", "import_paths", "last_device", "list_devices",
-           "profiles", "remember_device", "rotate", "save_pdf", "scan", "thumbnail"]
+           "profile_for", "profiles", "remember_device", "rotate", "save_pdf", "scan", "thumbnail"]
 
 STATE_FILE = "scan_session.json"
 DRAFT_DIR = "scan-drafts"
@@ -108,6 +108,21 @@ def remember_device(data_dir: Path | None, device_id: str) -> None:
         os.replace(tmp, path)
     except OSError:
         pass
+
+
+def profile_for(component_name: str) -> str:
+    """The profile a component's paper usually needs: ID cards in colour, certificates in
+    colour, everything else (forms, declarations, applications) black and white."""
+    from desk_app.domain.text import fold
+
+    name = fold(component_name or "")
+    if any(w in name for w in ("can cuoc", "cccd", "chung minh nhan dan", "cmnd", "the can cuoc",
+                               "ho chieu")):
+        return "id_card"
+    if any(w in name for w in ("giay chung", "chung nhan", "bang ", "van bang", "chung chi",
+                               "giay khai sinh", "trich luc", "so ho khau", "giay phep")):
+        return "certificate"
+    return "form"
 
 
 # --------------------------------------------------------------------------- scanning

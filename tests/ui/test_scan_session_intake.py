@@ -1,0 +1,61 @@
+"""The intake's "Quét…" button: a scan session for the selected component, its PDF attached to that
+component, then stored with the dossier when the intake is saved (real SANE test backend)."""
+from __future__ import annotations
+
+import pikepdf
+
+import tests.scanning.conftest as sane_conf  # noqa: F401 — private SANE_CONFIG_DIR
+from desk_app.services import dossiers
+from desk_app.ui.qt import QApplication, Qt
+from tests.ui.intake_helpers import wait_idle
+from tests.ui.test_intake_errors import pick_birth_registration, type_applicant
+from tests.ui.test_scan_session import PROFILES
+
+DEV = "sane:test:0"
+
+
+def test_scan_button_attaches_the_pdf_to_the_component(qtbot, form, ctx, desk_dir) -> None:
+    (desk_dir / "scan_profiles.toml").write_text(PROFILES, encoding="utf-8")
+    pick_birth_registration(qtbot, form)
+    type_applicant(qtbot, form)
+    form.table.setFocus()
+    for row in range(form.components.rowCount()):
+        if form.components.row(row).required:
+            form.table.setCurrentIndex(form.components.index(row, 0))
+            qtbot.keyClick(form.table, Qt.Key.Key_Space)
+    target = 1
+    form.table.setCurrentIndex(form.components.index(target, 0))
+    assert form.components_part.scan_button.isVisible()
+    qtbot.keyClick(form.table, Qt.Key.Key_O,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dlg = form.components_part.scan_dialog
+    assert dlg is not None and dlg.isVisible()
+    assert form.components.row(target).name in dlg.heading.text()
+    qtbot.waitUntil(lambda: dlg.devices_loaded and not dlg.busy, timeout=20_000)
+    dlg.device.setCurrentIndex(dlg.device.findData(DEV))
+    dlg.source.setCurrentIndex(dlg.source.findData("feeder"))
+    dlg.pages_limit.setValue(2)
+    dlg.activateWindow()
+    dlg.pages_view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    qtbot.keyClick(dlg.pages_view, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: dlg.last_result is not None and not dlg.busy, timeout=60_000)
+    assert dlg.model.rowCount() == 2
+    qtbot.keyClick(dlg.pages_view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(form.components.row(target).files), timeout=60_000)
+    pdf = form.components.row(target).files[0]
+    assert pdf.suffix == ".pdf" and pdf.is_file()
+    with pikepdf.open(pdf) as doc:
+        assert len(doc.pages) == 2
+    assert form.components.row(target).received
+    qtbot.waitUntil(lambda: form.components_part.scan_dialog is None)
+    # the intake saves the dossier with the scan on that component
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
+    assert form.dossier is not None, form.banner.text()
+    stored = dossiers.get(ctx, form.dossier.code)
+    scans = [a for a in stored.attachments if a.filename == pdf.name]
+    assert len(scans) == 1 and scans[0].component_seq == form.components.row(target).seq
+    assert scans[0].size == pdf.stat().st_size
