@@ -560,3 +560,110 @@ def upsert_province_account(conn: sqlite3.Connection, row: dict) -> bool:
             return False
     update_account(conn, row["login"], values)
     return True
+
+# --------------------------------------------------------------------------- applicant documents
+# (issue 14, migration 0013: never scan twice; OCR text of attachments for local search)
+
+
+def attachment_row(conn: sqlite3.Connection, dossier_id: int, sha256: str,
+                   kind: str = "scan") -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM attachments WHERE dossier_id = ? AND sha256 = ? AND kind = ?",
+                        (dossier_id, sha256, kind)).fetchone()
+
+
+def attachments_after(conn: sqlite3.Connection, last_id: int, limit: int = 500) -> list[sqlite3.Row]:
+    """Scan and result attachments newer than ``last_id`` with their dossier's applicant."""
+    return conn.execute(
+        "SELECT a.*, d.applicant_id AS d_applicant_id, d.applicant_id_number AS d_id_number,"
+        " d.procedure_code AS d_procedure, d.origin AS d_origin,"
+        " (SELECT c.name FROM dossier_components c WHERE c.dossier_id = a.dossier_id"
+        "   AND c.seq = a.component_seq) AS component_name"
+        " FROM attachments a JOIN dossiers d ON d.id = a.dossier_id"
+        " WHERE a.id > ? AND a.kind IN ('scan', 'result') ORDER BY a.id LIMIT ?",
+        (last_id, limit)).fetchall()
+
+
+def applicant_documents_cursor(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT last_attachment FROM applicant_documents_cursor WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_applicant_documents_cursor(conn: sqlite3.Connection, last_id: int) -> None:
+    conn.execute("UPDATE applicant_documents_cursor SET last_attachment = max(last_attachment, ?)"
+                 " WHERE id = 1", (last_id,))
+
+
+def insert_applicant_document(conn: sqlite3.Connection, doc: dict) -> int:
+    """The applicant's document for this blob (created once; an existing row keeps its first
+    source and date, a known doc type is filled in when it was unknown). Returns its id."""
+    conn.execute(
+        "INSERT INTO applicant_documents(applicant_id, doc_type, sha256, size, pages, mime, filename,"
+        " source_dossier_id, source_component_seq, source_kind, digitised_at, on_server)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(applicant_id, sha256) DO UPDATE SET"
+        " doc_type = CASE WHEN applicant_documents.doc_type = '' THEN excluded.doc_type"
+        "                 ELSE applicant_documents.doc_type END,"
+        " pages = coalesce(applicant_documents.pages, excluded.pages),"
+        " on_server = max(applicant_documents.on_server, excluded.on_server)",
+        (doc["applicant_id"], doc.get("doc_type") or "", doc["sha256"], doc["size"],
+         doc.get("pages"), doc["mime"], doc["filename"], doc.get("source_dossier_id"),
+         doc.get("source_component_seq"), doc.get("source_kind", "scan"),
+         doc.get("digitised_at") or iso_utc(), 1 if doc.get("on_server") else 0))
+    return int(conn.execute("SELECT id FROM applicant_documents WHERE applicant_id = ? AND sha256 = ?",
+                            (doc["applicant_id"], doc["sha256"])).fetchone()[0])
+
+
+def insert_document_use(conn: sqlite3.Connection, *, document_id: int, dossier_id: int,
+                        component_seq: int | None, doc_type: str, reused: bool,
+                        at: str | None = None) -> None:
+    conn.execute("INSERT INTO document_uses(document_id, dossier_id, component_seq, doc_type, reused, at)"
+                 " VALUES (?,?,?,?,?,?) ON CONFLICT(document_id, dossier_id, component_seq) DO NOTHING",
+                 (document_id, dossier_id, component_seq, doc_type or "", 1 if reused else 0,
+                  at or iso_utc()))
+
+
+def applicant_documents_of(conn: sqlite3.Connection, applicant_id: int) -> list[sqlite3.Row]:
+    """The applicant's held documents, newest first, with the code of the dossier each came from."""
+    return conn.execute(
+        "SELECT ad.*, d.code AS source_code FROM applicant_documents ad"
+        " LEFT JOIN dossiers d ON d.id = ad.source_dossier_id"
+        " WHERE ad.applicant_id = ? ORDER BY ad.digitised_at DESC, ad.id DESC",
+        (applicant_id,)).fetchall()
+
+
+def get_applicant_document(conn: sqlite3.Connection, document_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT ad.*, d.code AS source_code, ap.id_number AS applicant_id_number"
+        " FROM applicant_documents ad LEFT JOIN dossiers d ON d.id = ad.source_dossier_id"
+        " JOIN applicants ap ON ap.id = ad.applicant_id WHERE ad.id = ?", (document_id,)).fetchone()
+
+
+def document_uses_of(conn: sqlite3.Connection, dossier_id: int) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM document_uses WHERE dossier_id = ? ORDER BY id",
+                        (dossier_id,)).fetchall()
+
+
+def put_attachment_text(conn: sqlite3.Connection, *, attachment_id: int, dossier_id: int,
+                        sha256: str, text: str, text_folded: str, lang: str = "vie") -> None:
+    conn.execute(
+        "INSERT INTO attachment_text(attachment_id, dossier_id, sha256, lang, text, text_folded,"
+        " created_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(attachment_id) DO UPDATE SET"
+        " text = excluded.text, text_folded = excluded.text_folded, lang = excluded.lang,"
+        " created_at = excluded.created_at",
+        (attachment_id, dossier_id, sha256, lang, text, text_folded, iso_utc()))
+
+
+def attachment_text_of(conn: sqlite3.Connection, attachment_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM attachment_text WHERE attachment_id = ?",
+                        (attachment_id,)).fetchone()
+
+
+def search_attachment_text(conn: sqlite3.Connection, match: str, limit: int) -> list[sqlite3.Row]:
+    """Attachments whose OCR text matches (FTS5 MATCH on the folded text), newest dossier first:
+    dossier code, attachment id, file name, a snippet of the folded text."""
+    return conn.execute(
+        "SELECT d.code, d.id AS dossier_id, a.id AS attachment_id, a.filename, a.component_seq,"
+        " snippet(attachment_text_fts, 0, '[', ']', '…', 12) AS snippet"
+        " FROM attachment_text_fts JOIN attachments a ON a.id = attachment_text_fts.rowid"
+        " JOIN dossiers d ON d.id = a.dossier_id"
+        " WHERE attachment_text_fts MATCH ? ORDER BY d.id DESC, a.id LIMIT ?",
+        (match, limit)).fetchall()

@@ -166,3 +166,66 @@ def scan_ocr(session: Session, *, file: Path, output: str, no_ocr: bool = False,
 
     text = service.ocr_pdf(file, output, ocr=not no_ocr, cancel=cancel)
     return {"output": output, "text_chars": len(text), "text": text}
+
+
+# --------------------------------------------------------------------------- attach / never scan twice
+
+_CODE = Param("code", required=True, positional=True, help_vi="mã hồ sơ", help_en="dossier code")
+_COMPONENT = Param("component", int, help_vi="số thứ tự thành phần hồ sơ",
+                   help_en="number of the dossier component")
+
+
+def _who(session: Session) -> dict[str, Any]:
+    return {"actor": session.actor, "role": session.user.role}
+
+
+@command("dossier attach", role=Role.CLERK, writes=True,
+         help_vi="đính kèm tệp quét (PDF, ảnh) vào một thành phần của hồ sơ",
+         help_en="attach a scanned file (PDF, image) to a dossier component",
+         params=(_CODE,
+                 Param("file", Path, required=True, positional=True,
+                       help_vi="tệp PDF hoặc ảnh", help_en="PDF or image file"),
+                 _COMPONENT,
+                 Param("kind", default="scan", choices=("scan", "result"),
+                       help_vi="scan (giấy tờ nộp) hoặc result (bản số hóa kết quả)",
+                       help_en="scan (a submitted paper) or result (the digitised result)"),
+                 Param("doc_type", help_vi="loại giấy tờ (id_card, birth_certificate, …);"
+                       " mặc định: theo tên thành phần",
+                       help_en="document type (id_card, birth_certificate, …); default: from"
+                       " the component's name")))
+def dossier_attach(session: Session, *, code: str, file: Path, component: int | None = None,
+                   kind: str = "scan", doc_type: str | None = None):
+    from desk_app.services.scanning.attach import attach_file
+
+    return attach_file(session.ctx, code, component, file, kind=kind, doc_type=doc_type,
+                       **_who(session))
+
+
+@command("dossier reuse", role=Role.CLERK, writes=True,
+         help_vi="dùng lại bản số hóa đã có của người nộp cho một thành phần (không quét lại)",
+         help_en="re-use the applicant's digitised document for a component (no new scan)",
+         params=(_CODE, Param("component", int, required=True,
+                              help_vi="số thứ tự thành phần hồ sơ",
+                              help_en="number of the dossier component"),
+                 Param("document", int, required=True,
+                       help_vi="số bản số hóa (xem “applicant documents”)",
+                       help_en="digitised document number (see “applicant documents”)")))
+def dossier_reuse(session: Session, *, code: str, component: int, document: int):
+    from desk_app.services.scanning import documents
+
+    return documents.reuse(session.ctx, code, component, document, **_who(session))
+
+
+@command("applicant documents", role=Role.CLERK, writes=False,
+         help_vi="các giấy tờ đã số hóa của một người nộp",
+         help_en="an applicant's digitised documents",
+         params=(Param("id_number", required=True, positional=True,
+                       help_vi="số định danh của người nộp", help_en="the applicant's ID number"),
+                 Param("procedure", help_vi="chỉ các bản khớp với thành phần của thủ tục này",
+                       help_en="only those matching the components of this procedure")))
+def applicant_documents(session: Session, *, id_number: str, procedure: str | None = None):
+    from desk_app.services.scanning import documents
+
+    if procedure:
+        return documents.offers(session.ctx, id_number, procedure)
+    return documents.documents(session.ctx, id_number)
