@@ -113,6 +113,25 @@ class ComponentsPart(QGroupBox):
         self.scan_data_dir = None          # set by enable_scanning (the intake's data folder)
         self.scan_is_admin = False
         self.scan_dialog = None
+        # "never scan twice": what the applicant already has, offered per component
+        self.offers_label = QLabel(self)
+        self.offers_label.setObjectName("componentOffers")
+        self.offers_label.setWordWrap(True)
+        self.offers_label.setStyleSheet("color: #1b4e8a;")
+        self.offers_label.hide()
+        self.reuse_button = QPushButton(self.tr("Reuse digitised copy (Ctrl+D)"), self)
+        self.reuse_button.setObjectName("reuseOffer")
+        self.reuse_button.setAutoDefault(False)
+        self.reuse_button.clicked.connect(self.toggle_reuse)
+        self.reuse_button.hide()
+        self.offers: dict[int, object] = {}       # component seq -> services Offer
+        self.reuse_chosen: dict[int, int] = {}    # component seq -> held document id
+        self.reuse_results: list = []
+        self._scan_ctx = None
+        self._scan_jobs = None
+        self._scan_session = None
+        self._id_source = None
+        self._procedure_source = None
         self.error = QLabel(self)
         self.error.setObjectName("componentsError")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -125,14 +144,19 @@ class ComponentsPart(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.attach_button)
         row.addWidget(self.scan_button)
+        row.addWidget(self.reuse_button)
         row.addStretch(1)
         row.addWidget(legend)
         layout.addLayout(row)
+        layout.addWidget(self.offers_label)
         layout.addWidget(self.error)
         self.table.installEventFilter(self)
         scan_key = QShortcut(QKeySequence("Ctrl+Shift+O"), self)
         scan_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         scan_key.activated.connect(self.scan_current)
+        reuse_key = QShortcut(QKeySequence("Ctrl+D"), self)
+        reuse_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        reuse_key.activated.connect(self.toggle_reuse)
         self.table.itemDelegate().closeEditor.connect(
             lambda *_: QTimer.singleShot(0, self._back_to_tick_column))
 
@@ -173,10 +197,124 @@ class ComponentsPart(QGroupBox):
         self.error.setVisible(bool(text))
 
     # --- scanning (issue 14): a scan session per component --------------------------------------
-    def enable_scanning(self, data_dir, *, is_admin: bool = False) -> None:
-        """Turn on the "Scan…" button: its sessions save their PDFs under ``data_dir``."""
+    def enable_scanning(self, data_dir, *, is_admin: bool = False, ctx=None, jobs=None,
+                        session=None, id_edit=None, procedure=None) -> None:
+        """Turn on the "Scan…" button (its sessions save their PDFs under ``data_dir``) and,
+        with ``ctx``, the "already digitised" offers for the applicant typed in ``id_edit`` and
+        the procedure ``procedure()`` names; the chosen ones are attached by ``after_saved``."""
         self.scan_data_dir = data_dir
         self.scan_is_admin = is_admin
+        self._scan_ctx, self._scan_jobs, self._scan_session = ctx, jobs, session
+        self._id_source = id_edit
+        self._procedure_source = procedure
+        if ctx is not None:
+            self.model.modelReset.connect(self.refresh_offers)
+            if id_edit is not None:
+                id_edit.textChanged.connect(lambda _t: self.refresh_offers())
+
+    # --- never scan twice ----------------------------------------------------------------------
+    def refresh_offers(self) -> None:
+        """Ask the services what this applicant already has for this procedure (a read)."""
+        ctx = self._scan_ctx
+        idn = self._id_source.text().strip() if self._id_source is not None else ""
+        code = self._procedure_source() if self._procedure_source is not None else ""
+        offers: dict[int, object] = {}
+        if ctx is not None and code and len(idn) == 12 and idn.isdigit():
+            try:
+                from desk_app.services.scanning import documents
+
+                offers = {o.component_seq: o for o in documents.offers(ctx, idn, code)}
+            except ImportError:
+                offers = {}
+            except Exception as exc:  # noqa: BLE001 — an offer is a help, never a blocker
+                from desk_app.ui import i18n
+
+                self.offers_label.setText(i18n.error_text(exc))
+                self.offers_label.show()
+                return
+        self.offers = offers
+        self.reuse_chosen = {s: d for s, d in self.reuse_chosen.items() if s in offers}
+        self._show_offers()
+
+    def _show_offers(self) -> None:
+        from desk_app.ui import i18n
+
+        lang = i18n.current_language()
+        lines = []
+        for seq, offer in sorted(self.offers.items()):
+            name = offer.component_name if len(offer.component_name) <= 60 \
+                else offer.component_name[:57] + "…"
+            if seq in self.reuse_chosen:
+                lines.append(self.tr("%1. %2: %3 — will be reused (Ctrl+D to undo)")
+                             .replace("%1", str(seq)).replace("%2", name)
+                             .replace("%3", offer.note(lang)))
+            else:
+                lines.append(self.tr("%1. %2: %3 — Ctrl+D reuses it, no new scan")
+                             .replace("%1", str(seq)).replace("%2", name)
+                             .replace("%3", offer.note(lang)))
+        self.offers_label.setText("\n".join(lines))
+        self.offers_label.setVisible(bool(lines))
+        self.reuse_button.setVisible(bool(self.offers))
+
+    def toggle_reuse(self) -> bool:
+        """Ctrl+D on a row with an offer: reuse the digitised copy (the row becomes received),
+        or undo that choice. Returns whether the row now reuses one."""
+        if not self.attach_button.isEnabled():
+            return False
+        row = self.table.currentIndex().row()
+        if row < 0 or row >= self.model.rowCount():
+            offered = [r for r, c in enumerate(self.model.rows()) if c.seq in self.offers]
+            if not offered:
+                return False
+            row = offered[0]
+            self.table.setCurrentIndex(self.model.index(row, 0))
+        comp = self.model.row(row)
+        offer = self.offers.get(comp.seq)
+        if offer is None:
+            self.show_error(self.tr("No digitised copy of this component is on file."))
+            return False
+        if comp.seq in self.reuse_chosen:
+            del self.reuse_chosen[comp.seq]
+            chosen = False
+        else:
+            self.reuse_chosen[comp.seq] = offer.document.id
+            self.model.setData(self.model.index(row, 0), Qt.CheckState.Checked.value,
+                               Qt.ItemDataRole.CheckStateRole)
+            chosen = True
+        self._show_offers()
+        return chosen
+
+    def after_saved(self, dossier) -> None:
+        """The dossier is recorded: attach the chosen digitised copies (same blob, no upload)."""
+        chosen, self.reuse_chosen = dict(self.reuse_chosen), {}
+        status = getattr(getattr(dossier, "status", None), "value", str(getattr(dossier, "status", "")))
+        if not chosen or self._scan_jobs is None or status == "refused":
+            return
+        from desk_app.ui import i18n
+
+        session = self._scan_session
+        actor = getattr(session, "actor", "") or "gui"
+        role = getattr(getattr(session, "user", None), "role", None) or "clerk"
+        code = dossier.code
+
+        def job(wctx, progress, cancel):
+            from desk_app.services.scanning import documents
+
+            return [documents.reuse(wctx, code, seq, doc, actor=actor, role=role)
+                    for seq, doc in sorted(chosen.items())]
+
+        def done(outcomes) -> None:
+            self.reuse_results = outcomes
+            lang = i18n.current_language()
+            self.offers_label.setText("\n".join(o.message(lang) for o in outcomes))
+            self.offers_label.show()
+            self.reuse_button.hide()
+
+        def failed(exc: BaseException) -> None:
+            self.reuse_results = [exc]
+            self.show_error(i18n.error_text(exc))
+        self._scan_jobs.run(job, on_done=done, on_error=failed, title_vi="Đang dùng lại bản số hóa",
+                            title_en="Reusing the digitised copies", cancellable=False)
 
     def scan_current(self):
         """Open a scan session for the current row; its saved PDF is attached to that row

@@ -222,8 +222,11 @@ class IntakeForm(QDialog):
         self.finder.qr_scanned.connect(self._on_qr_in_search)
         self.applicant_part.filled.connect(lambda: self.phone.setFocus())
         self.attach_button.clicked.connect(self.attach_files)
-        self.components_part.enable_scanning(  # issue 14: "Quét…" per component
-            self.ctx.data_dir, is_admin=getattr(getattr(getattr(self.session, "user", None), "role", None), "value", "") == "admin")
+        self.components_part.enable_scanning(  # issue 14: "Quét…" per component, "never scan twice"
+            self.ctx.data_dir, is_admin=getattr(getattr(getattr(self.session, "user", None), "role", None), "value", "") == "admin",
+            ctx=self.ctx, jobs=self.jobs, session=self.session, id_edit=self.id_number,
+            procedure=lambda: self.procedure.code if self.procedure else "")
+        self.saved.connect(self.components_part.after_saved)
         self.components.dataChanged.connect(self._recheck_components)
         self.save_button.clicked.connect(self.save)
         self.refuse_button.clicked.connect(self.ask_refuse)

@@ -252,3 +252,36 @@ def test_remembers_the_last_device(qtbot, session, scan_desk) -> None:
 
     _scan(qtbot, session, 1)
     assert svc.last_device(scan_desk) == DEV
+
+
+def test_imported_pdf_pages_turned_and_cropped_without_rasterising(qtbot, session, tmp_path) -> None:
+    from PIL import Image
+
+    src = tmp_path / "hai-trang.pdf"
+    imgs = [Image.new("RGB", (300, 420), c) for c in ((250, 250, 250), (240, 240, 200))]
+    imgs[0].save(src, "PDF", resolution=100, save_all=True, append_images=imgs[1:])
+    session.import_paths([src])
+    qtbot.waitUntil(lambda: session.model.rowCount() == 2 and not session.busy, timeout=20_000)
+    assert session.model.page(0).is_pdf
+    thumb = session.model.data(session.model.index(0, 0), Qt.ItemDataRole.DecorationRole)
+    assert not thumb.isNull() and thumb.height() > thumb.width()      # drawn from the PDF page
+    view = session.pages_view
+    view.setFocus()
+    session.select(0)
+    qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.ShiftModifier)    # anticlockwise
+    session.select(1)
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    crop = session.crop_dialog
+    qtbot.waitUntil(crop.isVisible)
+    crop.spins[0].setValue(10)                                               # 10 % off the left
+    crop.spins[3].setValue(20)                                               # 20 % off the bottom
+    crop.accept()
+    assert session.model.page(1).cropped
+    path = _save(qtbot, session)
+    with pikepdf.open(path) as pdf:
+        assert int(pdf.pages[0].obj.get("/Rotate", 0)) % 360 == 270
+        box = [float(v) for v in pdf.pages[1].obj.CropBox]
+        media = [float(v) for v in pdf.pages[1].mediabox]
+        assert round(box[0] - media[0]) == round(0.1 * (media[2] - media[0]))
+        assert round(box[1] - media[1]) == round(0.2 * (media[3] - media[1]))
+        assert len(pdf.pages) == 2

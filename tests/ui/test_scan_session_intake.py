@@ -59,3 +59,54 @@ def test_scan_button_attaches_the_pdf_to_the_component(qtbot, form, ctx, desk_di
     scans = [a for a in stored.attachments if a.filename == pdf.name]
     assert len(scans) == 1 and scans[0].component_seq == form.components.row(target).seq
     assert scans[0].size == pdf.stat().st_size
+
+
+def test_second_intake_reuses_the_digitised_id_card(qtbot, form, ctx, desk_dir, tmp_path) -> None:
+    """Never scan twice: the applicant's ID card scanned for an earlier dossier is offered
+    ("đã có bản số hóa ngày …"); Ctrl+D reuses it — the same blob, no new one."""
+    from PIL import Image
+
+    from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
+    from desk_app.services import catalog, intake
+    from tests.ui.test_intake_errors import VALID_ID
+
+    proc = catalog.get_procedure(ctx, "1.001193")
+    card = tmp_path / "cccd.png"
+    Image.new("RGB", (420, 300), (230, 220, 200)).save(card)
+    first = intake.receive(ctx, intake.IntakeRequest(
+        procedure_code=proc.code,
+        applicant=Applicant(id_number=VALID_ID, full_name="Trần Thị Bích", phone="0987654321",
+                            address="Thôn Nà Khum, xã Tân Phong"),
+        components=[DossierComponent(c.seq, c.name, ComponentForm.ORIGINAL, 1)
+                    for c in proc.components if c.required or c.seq == 4],
+        attachments=[(card, 4)]))
+    sha = next(a.sha256 for a in first.attachments if a.component_seq == 4)
+    blobs_before = ctx.store.conn.execute("SELECT count(DISTINCT sha256) FROM attachments").fetchone()[0]
+
+    pick_birth_registration(qtbot, form)
+    type_applicant(qtbot, form)
+    part = form.components_part
+    qtbot.waitUntil(lambda: 4 in part.offers)
+    assert part.offers_label.isVisible()
+    assert "đã có bản số hóa ngày" in part.offers_label.text()
+    form.table.setFocus()
+    for row in range(form.components.rowCount()):
+        if form.components.row(row).required:
+            form.table.setCurrentIndex(form.components.index(row, 0))
+            qtbot.keyClick(form.table, Qt.Key.Key_Space)
+    row4 = next(r for r, c in enumerate(form.components.rows()) if c.seq == 4)
+    form.table.setCurrentIndex(form.components.index(row4, 0))
+    qtbot.keyClick(form.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)   # one key
+    assert part.reuse_chosen == {4: part.offers[4].document.id}
+    assert form.components.row(row4).received
+    qtbot.keyClick(form.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, form)
+    assert form.dossier is not None, form.banner.text()
+    qtbot.waitUntil(lambda: bool(part.reuse_results), timeout=20_000)
+    assert not isinstance(part.reuse_results[0], Exception), part.reuse_results
+    outcome = part.reuse_results[0]
+    assert outcome.reused and not outcome.new_blob
+    stored = dossiers.get(ctx, form.dossier.code)
+    assert [a.sha256 for a in stored.attachments if a.component_seq == 4] == [sha]
+    blobs_after = ctx.store.conn.execute("SELECT count(DISTINCT sha256) FROM attachments").fetchone()[0]
+    assert blobs_after == blobs_before

@@ -197,8 +197,6 @@ def import_paths(paths: Iterable[Path | str], *, progress: ProgressFn = no_progr
                  cancel: CancelToken | None = None) -> ImportOutcome:
     """Images, PDFs and phone photos as session pages, file by file: an unusable file is
     refused with its message and the others are still taken (nothing typed or scanned is lost)."""
-    import pikepdf
-
     out = ImportOutcome()
     paths = list(paths)
     for i, p in enumerate(paths):
@@ -215,7 +213,7 @@ def import_paths(paths: Iterable[Path | str], *, progress: ProgressFn = no_progr
         for item in items:
             if isinstance(item, PdfPages):
                 for n, src in enumerate(item.pdf.pages):
-                    one = pikepdf.Pdf.new()
+                    one = _new_pdf_like(item.pdf)
                     one.pages.append(src)
                     out.pages.append(SessionPage(pdf=one, origin=f"{item.origin}#{n + 1}"))
             else:
@@ -224,6 +222,12 @@ def import_paths(paths: Iterable[Path | str], *, progress: ProgressFn = no_progr
 
 
 # --------------------------------------------------------------------------- editing
+
+def _new_pdf_like(pdf: Any) -> Any:
+    """An empty document of the imported PDF's library (pikepdf, which the core wraps: the
+    services do not import it themselves)."""
+    return type(pdf).new()
+
 
 def rotate(sp: SessionPage, quarter_turns: int) -> SessionPage:
     """Turned by 90° × ``quarter_turns`` clockwise (negative: anticlockwise). Image pages are
@@ -240,9 +244,7 @@ def rotate(sp: SessionPage, quarter_turns: int) -> SessionPage:
         flags = dict(sp.page.flags, modified=True)
         return replace(sp, page=replace(sp.page, image=img, flags=flags),
                        rotation=(sp.rotation + q) % 4)
-    import pikepdf
-
-    one = pikepdf.Pdf.new()
+    one = _new_pdf_like(sp.pdf)
     one.pages.append(sp.pdf.pages[0])
     one.pages[0].rotate(90 * q, relative=True)
     return replace(sp, pdf=one, rotation=(sp.rotation + q) % 4)
@@ -259,15 +261,12 @@ def crop(sp: SessionPage, box: tuple[float, float, float, float]) -> SessionPage
         img = sp.page.image.crop((round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h)))
         flags = dict(sp.page.flags, modified=True)
         return replace(sp, page=replace(sp.page, image=img, flags=flags), cropped=True)
-    import pikepdf
-
-    one = pikepdf.Pdf.new()
+    one = _new_pdf_like(sp.pdf)
     one.pages.append(sp.pdf.pages[0])
     page = one.pages[0]
     llx, lly, urx, ury = (float(v) for v in page.mediabox)
     pw, ph = urx - llx, ury - lly
-    page.cropbox = pikepdf.Array([llx + x0 * pw, lly + (1 - y1) * ph, llx + x1 * pw,
-                                  lly + (1 - y0) * ph])
+    page.obj.CropBox = [llx + x0 * pw, lly + (1 - y1) * ph, llx + x1 * pw, lly + (1 - y0) * ph]
     return replace(sp, pdf=one, cropped=True)
 
 
