@@ -117,6 +117,7 @@ class ScanSessionDialog(QDialog):
         self.handler = QtDeviceHandler(self)
         self.handler.show_notice_boxes = False            # the session says it in its own line
         self.handler.notified.connect(self._on_notified)
+        self.handler.confirm_dialog_factory = self._confirm_dialog
         self.model = ThumbnailModel(self)
         self.devices: list = []
         self._device_cache: dict[str, object] = {}
@@ -201,7 +202,7 @@ class ScanSessionDialog(QDialog):
         self.pages_view.setWrapping(True)
         self.pages_view.setResizeMode(QListView.ResizeMode.Adjust)
         self.pages_view.setIconSize(QSize(THUMB_PX, THUMB_PX))
-        self.pages_view.setGridSize(QSize(THUMB_PX + 40, THUMB_PX + 44))
+        self.pages_view.setGridSize(QSize(THUMB_PX + 30, THUMB_PX + 2 * self.fontMetrics().lineSpacing() + 20))
         self.pages_view.setUniformItemSizes(True)
         self.pages_view.setSpacing(4)
         self.pages_view.setWordWrap(True)
@@ -211,7 +212,7 @@ class ScanSessionDialog(QDialog):
         self.pages_view.setDropIndicatorShown(True)
         self.pages_view.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.pages_view.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.pages_view.setMinimumHeight(THUMB_PX + 60)
+        self.pages_view.setMinimumHeight(THUMB_PX + 70)
 
         self.keys_hint = QLabel(self.tr("Ctrl+↑/↓ move · R / Shift+R turn · C crop · Delete remove"
                                         " (Ctrl+Z undo) · Space keep a page flagged blank"), self)
@@ -243,6 +244,7 @@ class ScanSessionDialog(QDialog):
         bottom.addWidget(self.ocr)
         bottom2 = QHBoxLayout()
         bottom2.addWidget(self.progress, 1)
+        bottom2.addStretch(1)
         bottom2.addWidget(self.save_button)
         bottom2.addWidget(self.close_button)
 
@@ -258,6 +260,15 @@ class ScanSessionDialog(QDialog):
         for b in self.findChildren(QPushButton):
             b.setAutoDefault(False)
             b.setDefault(False)
+
+    def _confirm_dialog(self, vi: str, en: str):
+        """The device's question (jam, empty feeder, turn the stack over) with buttons that
+        say what they do: "Continue" goes on with the same batch, "Stop" keeps what is scanned."""
+        box = self.handler.make_confirm_dialog(vi, en)
+        box.setWindowTitle(self.tr("Scanner"))
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Continue"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Stop scanning"))
+        return box
 
     def _source_label(self, source: str) -> str:
         return {"flatbed": self.tr("Flatbed (glass)"), "feeder": self.tr("Document feeder"),
@@ -321,13 +332,14 @@ class ScanSessionDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         for w in (self.scan_button, self.import_button, self.save_button, self.test_button,
-                  self.refresh_button, self.device, self.source, self.profile, self.preset):
+                  self.refresh_button, self.device, self.source, self.profile, self.preset,
+                  self.pages_limit):
             w.setEnabled(not busy)
         if not busy:
             self._apply_lock()
 
     def _run(self, fn, on_done, *, title_vi: str, title_en: str, cancellable: bool = True,
-             busy: bool = True, on_error=None) -> None:
+             busy: bool = True, on_error=None, show_progress: bool = True) -> None:
         if busy:
             self._set_busy(True)
 
@@ -344,7 +356,7 @@ class ScanSessionDialog(QDialog):
             else:
                 self.show_message(i18n.error_text(exc), error=True)
         self.runner.run(fn, on_done=done, on_error=failed, title_vi=title_vi, title_en=title_en,
-                        cancellable=cancellable, needs_store=False)
+                        cancellable=cancellable, needs_store=False, show_progress=show_progress)
 
     # --- devices and profiles ------------------------------------------------------------------
     def refresh_devices(self) -> None:
@@ -676,7 +688,7 @@ class ScanSessionDialog(QDialog):
             if gen == self._size_gen:
                 self.size_label.setText(i18n.error_text(exc))
         self._run(job, done, title_vi="Đang tính dung lượng", title_en="Computing the size",
-                  busy=False, on_error=failed)
+                  busy=False, on_error=failed, show_progress=False)
 
     def save(self) -> None:
         if self.busy:

@@ -21,10 +21,12 @@ from desk_app.ui.qt import (
     QMimeData,
     QModelIndex,
     QPainter,
+    QPen,
     QPersistentModelIndex,
     QPixmap,
     QSize,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
 )
 
@@ -82,9 +84,25 @@ class PageDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option, index) -> None:
         super().initStyleOption(option, index)
+        option.decorationPosition = QStyleOptionViewItem.Position.Top
+        option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
         model = index.model()
         if isinstance(model, ThumbnailModel) and index.isValid():
             option.text = model.page_label(index.row())
+
+    def sizeHint(self, option, index) -> QSize:
+        line = option.fontMetrics.lineSpacing()
+        return QSize(THUMB_PX + 24, THUMB_PX + 2 * line + 14)
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if index.data(BlankRole):       # a red frame, visible even on the selected page
+            painter.save()
+            pen = QPen(BLANK_COLOUR)
+            pen.setWidth(4)
+            painter.setPen(pen)
+            painter.drawRect(option.rect.adjusted(2, 2, -3, -3))
+            painter.restore()
 
 
 class ThumbnailModel(QAbstractListModel):
