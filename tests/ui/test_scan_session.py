@@ -285,3 +285,32 @@ def test_imported_pdf_pages_turned_and_cropped_without_rasterising(qtbot, sessio
         assert round(box[0] - media[0]) == round(0.1 * (media[2] - media[0]))
         assert round(box[1] - media[1]) == round(0.2 * (media[3] - media[1]))
         assert len(pdf.pages) == 2
+
+
+@pytest.mark.skipif(__import__("shutil").which("ocrmypdf") is None, reason="ocrmypdf not installed")
+def test_ocr_checkbox_adds_the_text_layer_off_the_gui_thread(qtbot, session, tmp_path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    img = Image.new("L", (1240, 600), 255)
+    d = ImageDraw.Draw(img)
+    d.text((60, 200), "ĐĂNG KÝ KHAI SINH", fill=0,
+           font=ImageFont.truetype(font, 64) if Path(font).exists() else None)
+    page = tmp_path / "chu.png"
+    img.save(page, dpi=(150, 150))
+    session.import_paths([page])
+    qtbot.waitUntil(lambda: session.model.rowCount() == 1 and not session.busy, timeout=20_000)
+    session.preset.setCurrentIndex(session.preset.findData("gray_jpeg"))
+    session.ocr.setChecked(True)
+    ticks = []
+    from desk_app.ui.qt import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+    path = _save(qtbot, session)
+    timer.stop()
+    assert len(ticks) > 5                             # the event loop ran while OCR worked
+    assert session.ocr_text is not None and "KHAI SINH" in session.ocr_text.upper()
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "KHAI" in out.upper()
