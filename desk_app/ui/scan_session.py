@@ -126,6 +126,8 @@ class ScanSessionDialog(QDialog):
         self.last_result = None
         self.last_size: int | None = None
         self._size_gen = 0
+        self.preset_sizes: dict[tuple, dict[str, int]] = {}
+        self._size_jobs: list = []
         self._batch_start = 0
         self.busy = False
         self._build()
@@ -339,7 +341,7 @@ class ScanSessionDialog(QDialog):
             self._apply_lock()
 
     def _run(self, fn, on_done, *, title_vi: str, title_en: str, cancellable: bool = True,
-             busy: bool = True, on_error=None, show_progress: bool = True) -> None:
+             busy: bool = True, on_error=None, show_progress: bool = True):
         if busy:
             self._set_busy(True)
 
@@ -355,8 +357,13 @@ class ScanSessionDialog(QDialog):
                 on_error(exc)
             else:
                 self.show_message(i18n.error_text(exc), error=True)
-        self.runner.run(fn, on_done=done, on_error=failed, title_vi=title_vi, title_en=title_en,
-                        cancellable=cancellable, needs_store=False, show_progress=show_progress)
+        if busy:                            # real work first: a size comparison gives way
+            for h in self._size_jobs:
+                h.cancel()
+            self._size_jobs = []
+        return self.runner.run(fn, on_done=done, on_error=failed, title_vi=title_vi,
+                               title_en=title_en, cancellable=cancellable, needs_store=False,
+                               show_progress=show_progress)
 
     # --- devices and profiles ------------------------------------------------------------------
     def refresh_devices(self) -> None:
@@ -659,11 +666,32 @@ class ScanSessionDialog(QDialog):
         if not self.model.rowCount():
             self.last_size = None
             self.size_label.setText(self.tr("No pages yet."))
+            self._show_preset_sizes({})
             return
         self.size_label.setText(self.tr("PDF size: computing…"))
         self._size_timer.start()
 
+    def _signature(self) -> tuple:
+        return tuple(id(p) for p in self.model.pages())
+
+    def _show_size(self, preset: str, size: int, count: int) -> None:
+        self.last_size = size
+        self.size_label.setText(self.tr("PDF size: %1 for %2 pages (%3)")
+                                .replace("%1", _mb(size)).replace("%2", str(count))
+                                .replace("%3", self._preset_label(preset)))
+
+    def _show_preset_sizes(self, sizes: dict[str, int]) -> None:
+        """Each compression's size in its list entry, so the clerk can compare before saving."""
+        for i in range(self.preset.count()):
+            p = self.preset.itemData(i)
+            text = self._preset_label(p)
+            if p in sizes:
+                text += f" — {_mb(sizes[p])}"
+            self.preset.setItemText(i, text)
+
     def compute_size(self) -> None:
+        """The size of the PDF Save would write, for the chosen compression first, then for the
+        others (shown in the list), on the worker; a later change makes these answers stale."""
         if self.busy:                       # after the scan / import: the model changes again
             self._size_timer.start()
             return
@@ -672,23 +700,48 @@ class ScanSessionDialog(QDialog):
         preset = self.preset.currentData()
         if not pages:
             return
+        sig = self._signature()
+        cached = self.preset_sizes.get(sig, {})
+        if preset in cached:
+            self._show_size(preset, cached[preset], len(pages))
+            return
 
         def job(_wctx, progress, cancel):
             return scan_session.assemble_pages(pages, preset, cancel=cancel).size
 
+        def others(_wctx, progress, cancel):
+            out = {}
+            for p in scan_session.PRESETS:
+                if p != preset:
+                    cancel.raise_if_cancelled()
+                    out[p] = scan_session.assemble_pages(pages, p, cancel=cancel).size
+            return out
+
         def done(size: int) -> None:
             if gen != self._size_gen:
                 return
-            self.last_size = size
-            self.size_label.setText(self.tr("PDF size: %1 for %2 pages (%3)")
-                                    .replace("%1", _mb(size)).replace("%2", str(len(pages)))
-                                    .replace("%3", self._preset_label(preset)))
+            self.preset_sizes = {sig: {preset: size}}
+            self._show_size(preset, size, len(pages))
+            self._show_preset_sizes(self.preset_sizes[sig])
+            self._size_jobs.append(self._run(
+                others, done_others, title_vi="Đang so sánh dung lượng",
+                title_en="Comparing the sizes", busy=False, on_error=lambda _e: None,
+                show_progress=False))
+
+        def done_others(sizes: dict[str, int]) -> None:
+            if sig in self.preset_sizes:
+                self.preset_sizes[sig].update(sizes)
+                if self._signature() == sig:
+                    self._show_preset_sizes(self.preset_sizes[sig])
 
         def failed(exc: BaseException) -> None:
-            if gen == self._size_gen:
+            from desk_app.jobs import Cancelled
+
+            if gen == self._size_gen and not isinstance(exc, Cancelled):
                 self.size_label.setText(i18n.error_text(exc))
-        self._run(job, done, title_vi="Đang tính dung lượng", title_en="Computing the size",
-                  busy=False, on_error=failed, show_progress=False)
+        self._size_jobs.append(self._run(job, done, title_vi="Đang tính dung lượng",
+                                         title_en="Computing the size", busy=False,
+                                         on_error=failed, show_progress=False))
 
     def save(self) -> None:
         if self.busy:

@@ -314,3 +314,19 @@ def test_ocr_checkbox_adds_the_text_layer_off_the_gui_thread(qtbot, session, tmp
     assert session.ocr_text is not None and "KHAI SINH" in session.ocr_text.upper()
     out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
     assert "KHAI" in out.upper()
+
+
+def test_size_shown_for_every_compression_before_saving(qtbot, session, scan_png) -> None:
+    session.import_paths([scan_png, scan_png])
+    qtbot.waitUntil(lambda: session.model.rowCount() == 2 and not session.busy, timeout=20_000)
+    sig = session._signature()
+    qtbot.waitUntil(lambda: len(session.preset_sizes.get(sig, {})) == 5, timeout=30_000)
+    sizes = session.preset_sizes[sig]
+    assert sizes["bw_g4"] < sizes["color_jpeg"]
+    texts = [session.preset.itemText(i) for i in range(session.preset.count())]
+    assert all(" — " in t and ("KB" in t or "MB" in t) for t in texts), texts
+    # choosing another compression shows its size at once (no new computation needed)
+    session.preset.setCurrentIndex(session.preset.findData("color_jpeg"))
+    qtbot.waitUntil(lambda: session.last_size == sizes["color_jpeg"], timeout=5_000)
+    path = _save(qtbot, session)
+    assert path.stat().st_size == sizes["color_jpeg"]
