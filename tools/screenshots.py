@@ -416,6 +416,11 @@ def shoot_scan_session(ctx, tmp: Path, out: Path, size: str, *, settle, activate
         print("wrote", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
     grab("session")
+    wait_for(lambda: len(dlg.preset_sizes.get(dlg._signature(), {})) == 5, 30_000)
+    dlg.preset.showPopup()
+    settle(400)
+    grab("compression-sizes")
+    dlg.preset.hidePopup()
     if device is not None:          # a jam after one page: the question, then the message
         device.scanner.before_page = lambda dev, i: setattr(
             dev, "read_return_value", "SANE_STATUS_JAMMED" if i >= 1 else "Default")
