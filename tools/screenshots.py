@@ -434,6 +434,7 @@ def shoot_scan_session(ctx, tmp: Path, out: Path, size: str, *, settle, activate
             box = shown[0]
             QTimer.singleShot(0, box.reject)
         wait_for(lambda: dlg.last_result is not None and not dlg.busy, 60_000)
+        wait_for(lambda: dlg.last_size is not None and "…" not in dlg.size_label.text(), 20_000)
         settle(400)
         grab("jam-kept")
         device.scanner.before_page = None
