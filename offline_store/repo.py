@@ -667,3 +667,32 @@ def search_attachment_text(conn: sqlite3.Connection, match: str, limit: int) -> 
         " JOIN dossiers d ON d.id = a.dossier_id"
         " WHERE attachment_text_fts MATCH ? ORDER BY d.id DESC, a.id LIMIT ?",
         (match, limit)).fetchall()
+
+
+def dossier_components_between(conn: sqlite3.Connection, after_id: int, limit: int = 500
+                               ) -> tuple[int, list[sqlite3.Row]]:
+    """(last dossier id of the batch, the components of dossiers after ``after_id``, at most
+    ``limit`` dossiers); (after_id, []) when there are none."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM dossiers WHERE id > ? ORDER BY id LIMIT ?",
+                                      (after_id, limit))]
+    if not ids:
+        return after_id, []
+    rows = conn.execute("SELECT dossier_id, seq, name FROM dossier_components"
+                        " WHERE dossier_id BETWEEN ? AND ?", (ids[0], ids[-1])).fetchall()
+    return ids[-1], rows
+
+
+def dossier_cursor(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT last_dossier FROM applicant_documents_cursor WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_dossier_cursor(conn: sqlite3.Connection, last_id: int) -> None:
+    conn.execute("UPDATE applicant_documents_cursor SET last_dossier = max(last_dossier, ?)"
+                 " WHERE id = 1", (last_id,))
+
+
+def insert_component_types(conn: sqlite3.Connection, rows: Iterable[tuple[int, int, str]]) -> None:
+    conn.executemany("INSERT INTO dossier_component_types(dossier_id, seq, doc_type) VALUES (?,?,?)"
+                     " ON CONFLICT(dossier_id, seq) DO UPDATE SET doc_type = excluded.doc_type",
+                     list(rows))

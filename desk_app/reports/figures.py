@@ -163,8 +163,9 @@ def count_figures(conn: sqlite3.Connection, period: Period, now: str,
 def codes_behind(conn: sqlite3.Connection, figure: str, period: Period, now: str, *,
                  group: str | None = None, value: str | None = None,
                  limit: int | None = None) -> list[str]:
-    """The dossier codes a figure counts (within one group value when given), oldest first."""
-    fig = FIGURES[figure]
+    """The dossier codes a figure counts (within one group value when given), oldest first.
+    The digitisation figures (``digitisation.FIGURES``) trace the same way."""
+    fig = FIGURES.get(figure) or _digitisation_figure(figure)
     sql = f"SELECT d.code{_FROM} AND {fig.pred}"
     extra: dict = {}
     if group is not None:
@@ -175,6 +176,19 @@ def codes_behind(conn: sqlite3.Connection, figure: str, period: Period, now: str
         sql += " LIMIT :limit"
         extra["limit"] = int(limit)
     return [r[0] for r in conn.execute(sql, _args(period, now, extra)).fetchall()]
+
+
+def _digitisation_figure(figure: str) -> Figure:
+    from desk_app.reports import digitisation
+
+    return digitisation.FIGURES[figure]       # KeyError for an unknown figure, as before
+
+
+def all_figures() -> dict[str, Figure]:
+    """Every traceable figure: FIGURES and the digitisation figures."""
+    from desk_app.reports import digitisation
+
+    return {**FIGURES, **digitisation.FIGURES}
 
 
 def overdue_now(conn: sqlite3.Connection, now: str, limit: int = 200) -> tuple[int, list[tuple]]:

@@ -10,8 +10,11 @@ Six groups, 100 points (shared/workflow.md). The formulas are the national porta
   procedures offered online (a portal id), B = share of those that received an online dossier in
   the period, C = share of the dossiers filed online.
 * Số hóa hồ sơ (22): electronic results 6 × rate; digitised components 4 × rate (an online
-  dossier is digital); the other parts (electronic certified copies 2, re-use 2, personal data
-  store 4, population database 2 + 2) need the national systems: not computable here.
+  dossier is digital); re-use of data already digitised 2 × min(1, rate ÷ 80 %) (the dossiers
+  that re-used a held document, of those that needed a paper the applicant already had
+  digitised: ``reports/digitisation.py``); the other parts (electronic certified copies 2,
+  personal data store 4, population database 2 + 2) need the national systems: not computable
+  here.
 * Mức độ hài lòng (18): reception and handling min(6, 6 × rate ÷ 0.9); complaints (6 + 6) are
   not handled at the desk.
 * Công khai, minh bạch (18): the last 6 = 6 × share of the desk's dossiers synchronised; the
@@ -69,8 +72,12 @@ def online_offer(conn: sqlite3.Connection, period: Period) -> tuple[int, int, in
     return int(active), int(offered), int(used)
 
 
-def score(t: dict, offer: tuple[int, int, int]) -> dict[str, dict]:
-    """The six groups from one row of figures (``figures.count_figures``)."""
+def score(t: dict, offer: tuple[int, int, int], dig: dict | None = None) -> dict[str, dict]:
+    """The six groups from one row of figures (``figures.count_figures``); ``dig``: the
+    digitisation figures (``digitisation.count``) for the re-use part."""
+    from desk_app.reports.digitisation import reuse_score
+
+    reused, reuse_basis = (dig or {}).get("reused", 0), (dig or {}).get("reuse_basis", 0)
     on_time = _share(t["on_time"], t["judged"])
     _active, offered, used = offer
     a, b, c = _share(offered, offer[0]), _share(used, offered), _share(t["online"], t["received"])
@@ -110,7 +117,10 @@ def score(t: dict, offer: tuple[int, int, int]) -> dict[str, dict]:
                                        rate=rate(t["digitised"], t["received"]),
                                        figure="digitised", basis="received"),
             "ban_sao_dien_tu": _part("Tỷ lệ chứng thực bản sao điện tử", 2, None),
-            "tai_su_dung": _part("Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa", 2, None),
+            "tai_su_dung": _part("Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa", 2,
+                                 reuse_score(reused, reuse_basis), numerator=reused,
+                                 denominator=reuse_basis, rate=rate(reused, reuse_basis),
+                                 figure="reused", basis="reuse_basis"),
             "kho_du_lieu_ca_nhan": _part("Đồng bộ kho dữ liệu cá nhân", 4, None),
             "csdl_dan_cu": _part("Khai thác Cơ sở dữ liệu quốc gia về dân cư", 4, None)}),
         "muc_do_hai_long": _group("muc_do_hai_long", "Mức độ hài lòng", 18, {
@@ -189,7 +199,10 @@ def build_report(conn: sqlite3.Connection, period: Period, now: str, *,
     n_overdue, overdue = F.overdue_now(conn, now, limit=500)
     tick(len(steps), len(steps), "Đã lập danh sách quá hạn", "Overdue list done")
     t = {k: v for k, v in totals.items() if k not in ("group", "label")}
-    indicators = score(t, offer)
+    from desk_app.reports import digitisation
+
+    dig = digitisation.section(conn, period, now, t)
+    indicators = score(t, offer, dig["figures"])
     return {
         "period": period.to_dict(),
         "as_of": now,
@@ -208,6 +221,7 @@ def build_report(conn: sqlite3.Connection, period: Period, now: str, *,
         "by_channel": groups["channel"],
         "by_status": {r["group"]: r["received"] for r in groups["status"]},
         "fees": fees_of(conn, period),
+        "digitisation": dig,
         "overdue_now": {"count": n_overdue, "items": [
             {"code": r[0], "procedure": r[1], "applicant": r[2], "clerk": r[3], "due_at": r[4],
              "status": r[5]} for r in overdue]},

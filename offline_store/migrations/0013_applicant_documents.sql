@@ -43,9 +43,20 @@ CREATE INDEX document_uses_dossier ON document_uses(dossier_id);
 -- feed files arrive through code that does not know about this store).
 CREATE TABLE applicant_documents_cursor (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
-    last_attachment INTEGER NOT NULL DEFAULT 0
+    last_attachment INTEGER NOT NULL DEFAULT 0,
+    last_dossier    INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO applicant_documents_cursor(id, last_attachment) VALUES (1, 0);
+INSERT INTO applicant_documents_cursor(id, last_attachment, last_dossier) VALUES (1, 0, 0);
+
+-- The document type each component of a dossier asks for (only reusable types are stored):
+-- the "re-use" figure's basis is a dossier that asked for a paper its applicant already had
+-- digitised (desk_app/reports/digitisation.py).
+CREATE TABLE dossier_component_types (
+    dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+    seq        INTEGER NOT NULL,
+    doc_type   TEXT NOT NULL,
+    PRIMARY KEY (dossier_id, seq)
+) WITHOUT ROWID;
 
 CREATE TRIGGER applicant_documents_uploaded AFTER UPDATE OF state ON outbox
 WHEN new.state = 'done' AND old.state <> 'done' AND json_valid(new.payload_json) BEGIN

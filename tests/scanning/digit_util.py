@@ -40,13 +40,13 @@ def components(ctx, code: str) -> list[DossierComponent]:
 
 
 def receive(ctx, procedure: str = BIRTH, person=PERSON, attachments=(), reuse=None,
-            request_id: str | None = None):
+            request_id: str | None = None, received_at=None):
     from desk_app.services.intake import IntakeRequest, receive as intake_receive
 
     idn, name, birth, sex, phone = person
     req = IntakeRequest(procedure, Applicant(idn, name, birth_date=birth, sex=sex, phone=phone),
                         components(ctx, procedure), list(attachments), clerk="Lò Thị Hoa",
-                        request_id=request_id)
+                        request_id=request_id, received_at=received_at)
     if reuse is not None:
         req.reuse = list(reuse)
     return intake_receive(ctx, req)

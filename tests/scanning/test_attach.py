@@ -191,3 +191,21 @@ def test_cli_attach_exit_codes(desk, tmp_path, monkeypatch, capsys):
     after = counts(desk)
     assert {k: v for k, v in after.items() if k != "audit_log"} == \
         {k: v for k, v in before.items() if k != "audit_log"}
+
+
+def test_a_dossier_the_province_never_heard_of_gets_no_outbox_item(ctx, desk, tmp_path):
+    """A supplement request at the counter enqueues nothing; attaching to it does not either —
+    its dossier.create, once received, carries the file."""
+    from desk_app.services.intake import IntakeRequest, refuse
+    from tests.scanning.digit_util import components
+    from desk_app.domain.models import Applicant
+
+    idn, name, birth, sex, phone = PERSON
+    d = refuse(ctx, IntakeRequest(BIRTH, Applicant(idn, name, birth_date=birth, sex=sex, phone=phone),
+                                  components(ctx, BIRTH), [], clerk="Lò Thị Hoa"),
+               "Thiếu bản sao giấy chứng sinh", kind="supplement")
+    before = counts(desk)
+    out = _attach(ctx, d.code, 2, pdf_bytes("chứng sinh"), filename="chung-sinh.pdf")
+    assert not out.queued and out.new_blob
+    after = counts(desk)
+    assert after["outbox"] == before["outbox"] and after["attachments"] == before["attachments"] + 1

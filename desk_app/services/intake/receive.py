@@ -68,6 +68,9 @@ class IntakeRequest:
     # The ID number is known under another name: the clerk confirmed that the registry of
     # returning applicants should take the new one (GUI: ask; CLI: --confirm-name-change).
     confirm_name_change: bool = False
+    # Never scan twice (issue 14): (component seq, applicant_documents.id) — a document the
+    # applicant already has digitised, attached with no new file and no upload.
+    reuse: list[tuple[int, int]] = field(default_factory=list)
 
 
 
@@ -284,6 +287,8 @@ def validate(ctx: DeskContext, req: IntakeRequest) -> list[FieldProblem]:
             nm = excerpt(p.name)
             add("attachments", f"Tệp {nm} gắn với thành phần số {seq} không có trong hồ sơ.",
                 f"File {nm} refers to component {seq}, which is not in the dossier.")
+    for problem in _reuse_problems(ctx, req, seqs):
+        out.append(problem)
     if (req.delivery == Delivery.POST and "delivery_address" not in bad
             and not clean["delivery_address"]):
         add("delivery_address", "Nhận kết quả qua bưu chính cần địa chỉ nhận.",
@@ -304,6 +309,26 @@ def validate(ctx: DeskContext, req: IntakeRequest) -> list[FieldProblem]:
     if not ctx.unit_code:
         add("unit", "Quầy chưa được gắn với đơn vị (chạy “desk-app init --unit …”).",
             "This desk has no unit (run “desk-app init --unit …”).")
+    return out
+
+
+def _reuse_problems(ctx: DeskContext, req: IntakeRequest, seqs: list[int]) -> list[FieldProblem]:
+    """Held documents offered for re-use (issue 14) must be this applicant's, with their file."""
+    if not req.reuse:
+        return []
+    from desk_app.services.scanning.documents import check_reusable
+
+    out = []
+    for seq, doc_id in req.reuse:
+        if seq not in seqs:
+            out.append(FieldProblem("reuse", f"Thành phần số {seq} không có trong hồ sơ.",
+                                    f"Component {seq} is not in the dossier."))
+            continue
+        try:
+            check_reusable(ctx, ctx.store.conn, repo.get_applicant_document(ctx.store.conn, int(doc_id)),
+                           doc_id, (req.applicant.id_number or "").strip())
+        except (ValidationError, ValueError, TypeError) as e:
+            out.append(FieldProblem("reuse", getattr(e, "vi", str(e)), getattr(e, "en", str(e))))
     return out
 
 
@@ -530,6 +555,10 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
                 repo.insert_attachment(conn, did, {
                     "sha256": sha, "size": size, "filename": name, "component_seq": seq,
                     "mime": mime})
+            if req.reuse:                 # held documents (issue 14): no new blob, no upload
+                from desk_app.services.scanning.documents import attach_reused_at_intake
+
+                attach_reused_at_intake(conn, did, req.reuse)
             repo.insert_event(conn, did, from_status=None, to_status=status.value, actor=clerk,
                               role=Role.CLERK.value, at=at, note=note)
             if req.request_id:
@@ -541,13 +570,17 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
                                record_id=record_id, base_version=None, clerk=clerk,
                                bytes_total=sum({b[0]: b[1] for b in blobs}.values()),
                                op_id=new_op_id())
+            from desk_app.services.scanning.documents import record_pending
             from offline_store import seal
 
+            record_pending(conn, ctx.data_dir)   # the applicant's digitised documents (issue 14)
             seal.reseal(conn, did)        # keyed: an edit outside the app is caught by verify
             audit.append(conn, actor=req.actor or clerk, action=action, entity="dossier",
                          entity_id=record_id,
                          detail={"code": code, "status": status.value,
-                                 "procedure": proc.code, "attachments": [b[0] for b in blobs]})
+                                 "procedure": proc.code, "attachments": [b[0] for b in blobs],
+                                 **({"reused": [int(x[1]) for x in req.reuse]} if req.reuse
+                                    else {})})
     except sqlite3.Error as exc:   # disk full, read-only, locked beyond busy_timeout
         _discard(ctx, fresh)
         raise _storage_error(exc) from exc

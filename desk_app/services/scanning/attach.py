@@ -129,16 +129,6 @@ def check_target(conn: sqlite3.Connection, row: sqlite3.Row, component_seq: int 
     return comps[component_seq]
 
 
-def _pages_of_pdf(data_path: Path) -> int | None:
-    try:
-        import pikepdf
-
-        with pikepdf.open(data_path) as pdf:
-            return len(pdf.pages)
-    except Exception:  # noqa: BLE001 - a page count is a nicety, never a refusal here
-        return None
-
-
 def _prepare(ctx: DeskContext, path: Path) -> tuple[Path | bytes, int, str]:
     """(what to store: the original file for a PDF, the assembled PDF bytes for an image; pages;
     mime). Raises ValidationError (exit 2) before anything is written."""

@@ -229,3 +229,62 @@ def applicant_documents(session: Session, *, id_number: str, procedure: str | No
     if procedure:
         return documents.offers(session.ctx, id_number, procedure)
     return documents.documents(session.ctx, id_number)
+
+
+@command("report-digitisation", role=Role.SUPERVISOR, writes=False,
+         help_vi="số liệu số hóa hồ sơ, kết quả và tái sử dụng (Bộ chỉ số 766, nhóm Số hóa)",
+         help_en="digitisation figures: dossiers, results, re-use (Decision 766, group 4)",
+         params=(Param("from_", cli_name="--from", help_vi="từ ngày YYYY-MM-DD",
+                       help_en="from YYYY-MM-DD"),
+                 Param("to", help_vi="đến ngày YYYY-MM-DD", help_en="to YYYY-MM-DD"),
+                 Param("trace", help_vi="liệt kê các hồ sơ đứng sau số liệu này (reused,"
+                       " reuse_basis, paper_digitised, …)",
+                       help_en="list the dossiers behind this figure (reused, reuse_basis,"
+                       " paper_digitised, …)")))
+def report_digitisation(session: Session, *, from_: str | None = None, to: str | None = None,
+                        trace: str | None = None):
+    from desk_app.services.scanning import digitisation_report
+
+    return digitisation_report.run(session.ctx, from_, to, trace=trace)
+
+
+@command("scan qr", role=None, writes=False, needs_desk=False,
+         help_vi="đọc mã QR căn cước trên trang quét thẻ (PDF hoặc ảnh; để cán bộ xác nhận)",
+         help_en="read the ID-card QR on a scanned card page (PDF or image; for the clerk to"
+                 " confirm)",
+         params=(Param("file", Path, required=True, positional=True,
+                       help_vi="trang quét hoặc ảnh chụp thẻ", help_en="scanned page or photo"),))
+def scan_qr(session: Session | None, *, file: Path):
+    from desk_app.services.scanning import qr
+
+    found = qr.read_card_page(file)
+    return found.to_dict() | {
+        "note_vi": "Đối chiếu với thẻ và xác nhận trước khi dùng; chưa có gì được điền.",
+        "note_en": "Check against the card and confirm before use; nothing was filled in."}
+
+
+# --------------------------------------------------------------------------- text of the papers
+
+@command("dossier ocr", role=Role.CLERK, writes=True, job=True,
+         help_vi="nhận dạng chữ các tệp quét của hồ sơ (chạy nền) để tìm trong nội dung",
+         help_en="recognise the text of a dossier's scans (background job) for content search",
+         params=(_CODE, Param("attachment", int, help_vi="chỉ tệp đính kèm số này",
+                              help_en="only this attachment")))
+def dossier_ocr(session: Session, *, code: str, attachment: int | None = None,
+                progress: Any = None, cancel: Any = None):
+    from desk_app.services.scanning import ocr_text
+
+    return ocr_text.ocr_attachment(session.ctx, code, attachment, progress=progress,
+                                   cancel=cancel)
+
+
+@command("dossier search-content", role=None, writes=False,
+         help_vi="tìm hồ sơ theo nội dung giấy tờ đã quét (không dấu cũng được)",
+         help_en="find dossiers by the text of their scanned papers (diacritics optional)",
+         params=(Param("text", required=True, positional=True, help_vi="các từ cần tìm",
+                       help_en="words to find"),
+                 Param("limit", int, default=50, help_vi="tối đa", help_en="at most")))
+def dossier_search_content(session: Session, *, text: str, limit: int = 50):
+    from desk_app.services.scanning import ocr_text
+
+    return ocr_text.search_content(session.ctx, text, limit)

@@ -169,6 +169,13 @@ def record_pending(conn: sqlite3.Connection, data_dir: Path | None = None) -> in
                                              component_seq=a["component_seq"], doc_type=dt,
                                              reused=False, at=a["created_at"])
             repo.set_applicant_documents_cursor(conn, rows[-1]["id"])
+        while True:                 # what each dossier's components ask for (reuse figures)
+            last, comps = repo.dossier_components_between(conn, repo.dossier_cursor(conn))
+            if last == repo.dossier_cursor(conn):
+                break
+            repo.insert_component_types(conn, ((c["dossier_id"], c["seq"], t) for c in comps
+                                               if (t := table.classify(c["name"] or ""))))
+            repo.set_dossier_cursor(conn, last)
         if own:
             conn.execute("COMMIT")
         return seen
@@ -320,3 +327,24 @@ def reuse(ctx: DeskContext, code: str, component_seq: int, document_id: int, *, 
                          held.mime, held.filename, held.doc_type, held.id, False,
                          not facts["already"], facts["queued"],
                          not held.on_server and not facts["already"], facts["already"], vi, en)
+
+
+def attach_reused_at_intake(conn: sqlite3.Connection, dossier_id: int,
+                            reuse: list[tuple[int, int]]) -> list[str]:
+    """Inside the intake's transaction (``IntakeRequest.reuse``, validated before): each held
+    document attached to its component with the same blob, recorded as a re-use. Returns the
+    blobs' SHA-256 (in the dossier.create record: the server already holds them)."""
+    shas = []
+    for seq, doc_id in reuse:
+        doc = repo.get_applicant_document(conn, int(doc_id))
+        if doc is None:
+            raise ValidationError("document_not_found",
+                                  f"Không có bản số hóa số {doc_id} trên máy này.",
+                                  f"No digitised document {doc_id} on this desk.", field="reuse")
+        repo.insert_attachment(conn, dossier_id, {
+            "sha256": doc["sha256"], "size": doc["size"], "filename": doc["filename"],
+            "component_seq": int(seq), "mime": doc["mime"], "kind": "scan"})
+        repo.insert_document_use(conn, document_id=int(doc["id"]), dossier_id=dossier_id,
+                                 component_seq=int(seq), doc_type=doc["doc_type"], reused=True)
+        shas.append(doc["sha256"])
+    return shas
