@@ -12,6 +12,7 @@ from desk_app.ui.qt import (
     QHeaderView,
     QKeySequence,
     QLabel,
+    QMessageBox,
     QObject,
     QPushButton,
     QShortcut,
@@ -127,6 +128,9 @@ class ComponentsPart(QGroupBox):
         self.offers: dict[int, object] = {}       # component seq -> services Offer
         self.reuse_chosen: dict[int, int] = {}    # component seq -> held document id
         self.reuse_results: list = []
+        self.card_box = None                      # "fill the applicant from this card?"
+        self.card_found = None
+        self.card_note = ""
         self._scan_ctx = None
         self._scan_jobs = None
         self._scan_session = None
@@ -198,7 +202,7 @@ class ComponentsPart(QGroupBox):
 
     # --- scanning (issue 14): a scan session per component --------------------------------------
     def enable_scanning(self, data_dir, *, is_admin: bool = False, ctx=None, jobs=None,
-                        session=None, id_edit=None, procedure=None) -> None:
+                        session=None, id_edit=None, procedure=None, apply_card=None) -> None:
         """Turn on the "Scan…" button (its sessions save their PDFs under ``data_dir``) and,
         with ``ctx``, the "already digitised" offers for the applicant typed in ``id_edit`` and
         the procedure ``procedure()`` names; the chosen ones are attached by ``after_saved``."""
@@ -207,10 +211,55 @@ class ComponentsPart(QGroupBox):
         self._scan_ctx, self._scan_jobs, self._scan_session = ctx, jobs, session
         self._id_source = id_edit
         self._procedure_source = procedure
+        self._apply_card = apply_card          # fills the applicant from a CCCD QR payload
         if ctx is not None:
             self.model.modelReset.connect(self.refresh_offers)
             if id_edit is not None:
                 id_edit.textChanged.connect(lambda _t: self.refresh_offers())
+
+    # --- the CCCD QR on a scanned ID card ------------------------------------------------------
+    def read_card(self, path) -> None:
+        """Look for the card's QR on the scanned pages (both sides, on the worker); when found,
+        ask the clerk before anything is filled in (the scan never fills the form by itself)."""
+        from desk_app.ui import i18n
+
+        def job(_wctx, progress, cancel):
+            from desk_app.services.scanning import qr
+
+            return qr.read_card_page(path)
+
+        def failed(exc: BaseException) -> None:
+            self.card_note = i18n.error_text(exc)
+            self.offers_label.setText(self.tr("No ID card QR code read from the scan: %1")
+                                      .replace("%1", self.card_note))
+            self.offers_label.show()
+
+        self._scan_jobs.run(job, on_done=self.confirm_card, on_error=failed,
+                            title_vi="Đang đọc mã QR trên thẻ", title_en="Reading the card's QR code",
+                            cancellable=False, needs_store=False)
+
+    def confirm_card(self, found) -> QMessageBox:
+        card = found.card
+        self.card_found = found
+        text = self.tr("The scanned ID card says:\n\n%1\nID number: %2\nBorn: %3 · %4\n%5\n\n"
+                       "Fill the applicant with these details?") \
+            .replace("%1", card.full_name).replace("%2", card.id_number) \
+            .replace("%3", card.birth_date.strftime("%d/%m/%Y")).replace("%4", card.sex) \
+            .replace("%5", card.address)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("ID card QR code"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Fill in"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Do not fill"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+        def answered(button) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes \
+                    and self._apply_card is not None:
+                self._apply_card(found.payload)
+        box.buttonClicked.connect(answered)
+        self.card_box = box
+        box.open()
+        return box
 
     # --- never scan twice ----------------------------------------------------------------------
     def refresh_offers(self) -> None:
@@ -338,12 +387,16 @@ class ComponentsPart(QGroupBox):
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         seq = comp.seq
 
+        is_card = profile_for(comp.name) == "id_card"
+
         def saved(path) -> None:
             for r, c in enumerate(self.model.rows()):     # the row, wherever it is now
                 if c.seq == seq:
                     self.model.attach(r, [path])
                     self.table.setCurrentIndex(self.model.index(r, 0))
                     break
+            if is_card and self._apply_card is not None and self._scan_jobs is not None:
+                self.read_card(path)
 
         dlg.saved.connect(saved)
         dlg.finished.connect(lambda _r: (setattr(self, "scan_dialog", None), self.table.setFocus()))

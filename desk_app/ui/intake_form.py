@@ -225,7 +225,8 @@ class IntakeForm(QDialog):
         self.components_part.enable_scanning(  # issue 14: "Quét…" per component, "never scan twice"
             self.ctx.data_dir, is_admin=getattr(getattr(getattr(self.session, "user", None), "role", None), "value", "") == "admin",
             ctx=self.ctx, jobs=self.jobs, session=self.session, id_edit=self.id_number,
-            procedure=lambda: self.procedure.code if self.procedure else "")
+            procedure=lambda: self.procedure.code if self.procedure else "",
+            apply_card=self.applicant_part.apply_qr_payload)
         self.saved.connect(self.components_part.after_saved)
         self.components.dataChanged.connect(self._recheck_components)
         self.save_button.clicked.connect(self.save)

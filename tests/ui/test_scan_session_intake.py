@@ -110,3 +110,37 @@ def test_second_intake_reuses_the_digitised_id_card(qtbot, form, ctx, desk_dir, 
     assert [a.sha256 for a in stored.attachments if a.component_seq == 4] == [sha]
     blobs_after = ctx.store.conn.execute("SELECT count(DISTINCT sha256) FROM attachments").fetchone()[0]
     assert blobs_after == blobs_before
+
+
+def test_scanned_id_card_qr_fills_the_applicant_after_the_clerk_confirms(qtbot, form, tmp_path) -> None:
+    import random
+    import sys
+    from pathlib import Path
+
+    from desk_app.ui.qt import QMessageBox
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import bench_qr as gen  # the card generator of bench/bench_qr.py (segno, a real payload)
+
+    payload = ("001090012345|123456789|Nguyễn Văn An|01051990|Nam|"
+               "Số 12 ngõ 34 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội|15082021")
+    card = tmp_path / "cccd-mat-sau.png"
+    gen.card_side(payload, random.Random(3), with_qr=True).save(card, dpi=(300, 300))
+    pick_birth_registration(qtbot, form)
+    assert form.id_number.text() == ""
+    row4 = next(r for r, c in enumerate(form.components.rows()) if c.seq == 4)   # the ID card
+    form.table.setFocus()
+    form.table.setCurrentIndex(form.components.index(row4, 0))
+    dlg = form.components_part.scan_current()
+    assert dlg is not None and dlg.current_profile().name == "id_card"
+    qtbot.waitUntil(lambda: dlg.devices_loaded and not dlg.busy, timeout=20_000)
+    dlg.import_paths([card])
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 1 and not dlg.busy, timeout=20_000)
+    dlg.save()
+    part = form.components_part
+    qtbot.waitUntil(lambda: part.card_box is not None and part.card_box.isVisible(), timeout=30_000)
+    assert "001090012345" in part.card_box.text() and form.id_number.text() == ""  # asks first
+    qtbot.mouseClick(part.card_box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert form.id_number.text() == "001090012345"
+    assert form.full_name.text() == "Nguyễn Văn An"
+    assert form.components.row(row4).files and form.components.row(row4).received
