@@ -213,6 +213,19 @@ def test_scanner_gone_mid_batch_keeps_pages(qtbot, session) -> None:
     _scan(qtbot, session, 4)
     assert session.model.rowCount() == 1
     assert "Mất kết nối với máy quét" in session.message.text()
+    # plugged back in: Scan goes on in the same session, the first page still there
+    _set_hook(session, None)
+    session.last_result = None
+    _scan(qtbot, session, 1)
+    assert session.model.rowCount() == 2 and session.last_result.ok
+
+
+def test_test_scanner_button(qtbot, session) -> None:
+    qtbot.mouseClick(session.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not session.busy and session.message.isVisible(), timeout=30_000)
+    assert "answers" in session.message.text() or "hoạt động" in session.message.text()
+    assert session.message.styleSheet() != "color: #b3261e;"
+    assert session.model.rowCount() == 0            # a test page is not a page of the session
 
 
 def test_manual_duplex_interleaves(qtbot, session) -> None:
