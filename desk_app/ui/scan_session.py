@@ -810,4 +810,4 @@ class ScanSessionDialog(QDialog):
     def done(self, result: int) -> None:
         super().done(result)
         self.handler.cancel_all()
-        self.runner.shutdown()
+        self.runner.shutdown(timeout=5.0)   # a size comparison stops between presets

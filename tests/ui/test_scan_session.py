@@ -141,14 +141,29 @@ def test_keyboard_reorder_rotate_delete_change_the_pdf(qtbot, session, tmp_path)
 
 
 def test_cancel_keeps_the_pages_already_scanned(qtbot, session) -> None:
+    """The clerk presses the session's Hủy while the third sheet is in the scanner."""
+    import threading
+
+    reached, clicked = threading.Event(), threading.Event()
+
     def hook(dev, index):
         if index == 2:
-            session.runner.cancel_current()
+            reached.set()
+            clicked.wait(20)          # the scanner thread holds the sheet until the click
     _set_hook(session, hook)
-    _scan(qtbot, session, 6)
+    session.source.setCurrentIndex(session.source.findData("feeder"))
+    session.pages_limit.setValue(6)
+    session.start_scan()
+    qtbot.waitUntil(reached.is_set, timeout=30_000)
+    cancel = session.progress.cancel_button
+    qtbot.waitUntil(lambda: cancel.isVisible() and cancel.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    clicked.set()
+    qtbot.waitUntil(lambda: session.last_result is not None and not session.busy, timeout=30_000)
     assert session.last_result.cancelled
     assert 2 <= session.model.rowCount() <= 3
-    assert "giữ lại" in session.message.text().lower() or "kept" in session.message.text()
+    assert "kept" in session.message.text() or "giữ lại" in session.message.text()
+    assert session.isVisible()                        # Cancel stops the scan, not the session
 
 
 def test_blank_page_flagged_and_must_be_confirmed(qtbot, session) -> None:
