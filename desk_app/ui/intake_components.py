@@ -333,37 +333,28 @@ class ComponentsPart(QGroupBox):
         self._show_offers()
         return chosen
 
+    def reuse_list(self) -> list[tuple[int, int]]:
+        """``IntakeRequest.reuse``: (component seq, held document id) for each chosen offer of
+        a row still ticked — recorded with the dossier in its one transaction (same blob, no
+        upload)."""
+        ticked = {r.seq for r in self.model.rows() if r.received}
+        return sorted((seq, doc) for seq, doc in self.reuse_chosen.items() if seq in ticked)
+
     def after_saved(self, dossier) -> None:
-        """The dossier is recorded: attach the chosen digitised copies (same blob, no upload)."""
-        chosen, self.reuse_chosen = dict(self.reuse_chosen), {}
-        status = getattr(getattr(dossier, "status", None), "value", str(getattr(dossier, "status", "")))
-        if not chosen or self._scan_jobs is None or status == "refused":
-            return
+        """The dossier is recorded: say which digitised copies it reused."""
         from desk_app.ui import i18n
 
-        session = self._scan_session
-        actor = getattr(session, "actor", "") or "gui"
-        role = getattr(getattr(session, "user", None), "role", None) or "clerk"
-        code = dossier.code
-
-        def job(wctx, progress, cancel):
-            from desk_app.services.scanning import documents
-
-            return [documents.reuse(wctx, code, seq, doc, actor=actor, role=role)
-                    for seq, doc in sorted(chosen.items())]
-
-        def done(outcomes) -> None:
-            self.reuse_results = outcomes
-            lang = i18n.current_language()
-            self.offers_label.setText("\n".join(o.message(lang) for o in outcomes))
-            self.offers_label.show()
-            self.reuse_button.hide()
-
-        def failed(exc: BaseException) -> None:
-            self.reuse_results = [exc]
-            self.show_error(i18n.error_text(exc))
-        self._scan_jobs.run(job, on_done=done, on_error=failed, title_vi="Đang dùng lại bản số hóa",
-                            title_en="Reusing the digitised copies", cancellable=False)
+        chosen, self.reuse_chosen = dict(self.reuse_chosen), {}
+        if not chosen:
+            return
+        lang = i18n.current_language()
+        self.reuse_results = [self.offers[s] for s in sorted(chosen) if s in self.offers]
+        self.offers_label.setText("\n".join(
+            self.tr("%1. %2: the digitised copy (%3) was reused.").replace("%1", str(o.component_seq))
+            .replace("%2", o.component_name[:60]).replace("%3", o.note(lang))
+            for o in self.reuse_results))
+        self.offers_label.show()
+        self.reuse_button.hide()
 
     def scan_current(self):
         """Open a scan session for the current row; its saved PDF is attached to that row

@@ -381,6 +381,7 @@ class IntakeForm(QDialog):
             applicant=self.applicant_part.applicant(birth),
             components=self.components.to_components(),
             attachments=self.components.to_attachments(),
+            reuse=self.components_part.reuse_list(),  # issue 14: held documents, no new scan
             on_behalf_of=self.on_behalf.text().strip(),
             delivery=self.delivery_part.mode,
             delivery_address=self.delivery_part.address(),
