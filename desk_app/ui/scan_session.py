@@ -130,6 +130,7 @@ class ScanSessionDialog(QDialog):
         self._size_jobs: list = []
         self._batch_start = 0
         self.busy = False
+        self.device_sources: tuple[str, ...] = ()
         self._build()
         self._wire()
         self._load_profiles(default_profile)
@@ -291,6 +292,7 @@ class ScanSessionDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
         self.profile.currentIndexChanged.connect(self._profile_changed)
+        self.device.currentIndexChanged.connect(lambda _i: self.load_sources())
         self.preset.currentIndexChanged.connect(lambda _i: self.schedule_size())
         self._raw_page.connect(self._on_raw_page, Qt.ConnectionType.QueuedConnection)
         self.runner.progressed.connect(self._on_progress)
@@ -434,6 +436,39 @@ class ScanSessionDialog(QDialog):
         self.lock_label.setWordWrap(True)
         self.source.setEnabled(not locked and not self.busy)
         self.preset.setEnabled(not locked and not self.busy)
+
+    def load_sources(self) -> None:
+        """Grey out the sources the chosen device does not have (asked on the scanner thread)."""
+        try:
+            device = self.scan_device()
+        except DeskError as exc:
+            self.show_message(i18n.error_text(exc), error=True)
+            return
+        if device is None:
+            return
+        device_id = device.device_id
+
+        def job(_wctx, progress, cancel):
+            return scan_session.device_sources(device)
+
+        def done(sources) -> None:
+            if self.device.currentData() != device_id:
+                return
+            self.device_sources = tuple(sources)
+            model = self.source.model()
+            for i in range(self.source.count()):
+                item = model.item(i)
+                if item is not None:
+                    item.setEnabled(self.source.itemData(i) in sources)
+            if self.source.currentData() not in sources and sources:
+                prof = self.current_profile()
+                want = prof.source if prof is not None and prof.source in sources else sources[0]
+                self.source.setCurrentIndex(self.source.findData(want))
+
+        def failed(exc: BaseException) -> None:
+            self.show_message(i18n.error_text(exc), error=True)
+        self._run(job, done, title_vi="Đang hỏi máy quét", title_en="Asking the scanner",
+                  cancellable=False, on_error=failed)
 
     def scan_device(self):
         """The chosen device as the services give it (cached: one driver object per device)."""

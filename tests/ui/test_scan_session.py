@@ -358,3 +358,12 @@ def test_size_shown_for_every_compression_before_saving(qtbot, session, scan_png
     qtbot.waitUntil(lambda: session.last_size == sizes["color_jpeg"], timeout=5_000)
     path = _save(qtbot, session)
     assert path.stat().st_size == sizes["color_jpeg"]
+
+
+def test_sources_the_device_lacks_are_greyed_out(qtbot, session) -> None:
+    qtbot.waitUntil(lambda: session.device_sources != () and not session.busy, timeout=20_000)
+    assert set(session.device_sources) == {"flatbed", "feeder", "manual_duplex"}
+    model = session.source.model()
+    enabled = {session.source.itemData(i): model.item(i).isEnabled()
+               for i in range(session.source.count())}
+    assert enabled == {"flatbed": True, "feeder": True, "duplex": False, "manual_duplex": True}

@@ -32,7 +32,7 @@ from desk_app.scanning.profiles import JOB_SOURCES, PRESETS, Profile
 from desk_app.services.scanning import service
 
 __all__ = ["JOB_SOURCES", "PRESETS", "ImportOutcome", "SessionPage", "assemble_pages", "crop",
-           "draft_path", "find_device", "import_paths", "last_device", "list_devices",
+           "device_sources", "draft_path", "find_device", "import_paths", "last_device", "list_devices",
            "profile_for", "profiles", "remember_device", "rotate", "save_pdf", "scan", "thumbnail"]
 
 STATE_FILE = "scan_session.json"
@@ -77,6 +77,15 @@ def list_devices(data_dir: Path | None) -> tuple[list[DeviceInfo], list[str]]:
 
 def find_device(device_id: str, data_dir: Path | None) -> ScanDevice:
     return service.find_device(device_id, data_dir)
+
+
+def device_sources(device: ScanDevice) -> tuple[str, ...]:
+    """The sources this device offers, in the job's terms (manual duplex needs a feeder)."""
+    from desk_app.scanning.backend import on_scanner_thread
+
+    opts = on_scanner_thread(device.scanner.options, device.device_id)
+    out = tuple(opts.sources)
+    return out + (("manual_duplex",) if "feeder" in out else ())
 
 
 def profiles(data_dir: Path | None) -> dict[str, Profile]:
