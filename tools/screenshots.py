@@ -284,6 +284,9 @@ def shoot(tmp: Path, out: Path, size: str) -> int:
             save("cash-summary")
             cash.close()
         window.close()
+    # --- issue 14: the scan session (S2) ---
+    problems += shoot_scan_session(ctx, tmp, out, size, settle=settle, activate=activate,
+                                   wait_for=wait_for, check_fits=check_fits)
     ctx.close()
     for p in problems:
         print("PROBLEM:", p, file=sys.stderr)
@@ -509,6 +512,148 @@ def shoot_signing(tmp: Path, out: Path, size: str) -> int:
     for p in problems:
         print("PROBLEM:", p, file=sys.stderr)
     return 1 if problems else 0
+
+
+class TsvTranslator:
+    """Vietnamese for strings not yet in desk_vi.qm, from ``resources/i18n/new_vi_*.tsv``
+    (context<TAB>source<TAB>vi): the pictures show what the clerk will see once the integrator
+    has merged them."""
+
+    @staticmethod
+    def install(app):
+        from PySide6.QtCore import QTranslator
+
+        pairs = {}
+        for tsv in sorted((ROOT / "resources" / "i18n").glob("new_vi_*.tsv")):
+            for line in tsv.read_text(encoding="utf-8").splitlines():
+                parts = line.split("\t")
+                if len(parts) == 3 and parts[2].strip():
+                    pairs[(parts[0], parts[1].replace("\\n", "\n"))] = parts[2].replace("\\n", "\n")
+
+        class _Tr(QTranslator):
+            def translate(self, context, source, disambiguation=None, n=-1):
+                return pairs.get((context, source))      # None: not ours, ask the next translator
+
+            def isEmpty(self):
+                return not pairs
+
+        tr = _Tr(app)
+        app.installTranslator(tr)
+        return tr
+
+
+def _document_page(path: Path, title: str, lines: list[str]) -> Path:
+    """An A4 page at 100 dpi that looks like a filled-in form (for the session's thumbnails)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (827, 1169), (250, 249, 244))
+    d = ImageDraw.Draw(img)
+    font_file = next((f for f in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",) if Path(f).exists()), None)
+    big = ImageFont.truetype(font_file, 30) if font_file else ImageFont.load_default()
+    small = ImageFont.truetype(font_file, 18) if font_file else ImageFont.load_default()
+    d.text((120, 80), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=(10, 10, 10), font=small)
+    d.text((200, 180), title, fill=(10, 10, 10), font=big)
+    y = 280
+    for k in range(22):
+        d.text((80, y), lines[k % len(lines)], fill=(30, 30, 50), font=small)
+        y += 36
+    d.ellipse((560, 960, 720, 1120), outline=(200, 30, 30), width=6)
+    img.save(path, dpi=(100, 100))
+    return path
+
+
+def shoot_scan_session(ctx, tmp: Path, out: Path, size: str, *, settle, activate, wait_for,
+                       check_fits) -> list[str]:
+    """The scan session (issue 14) on the real SANE test backend (a private SANE_CONFIG_DIR):
+    two imported form pages, a feeder batch with a page flagged as likely blank, then a jam
+    reported in the session with the pages kept. Saves ``scan-<size>-*.png``."""
+    from PySide6.QtTest import QTest
+
+    from desk_app.ui.qt import QApplication, QTimer
+    from desk_app.ui.scan_session import ScanSessionDialog
+
+    problems: list[str] = []
+    sane_dir = tmp / "sane"
+    sane_dir.mkdir(exist_ok=True)
+    (sane_dir / "dll.conf").write_text("test\n", encoding="utf-8")
+    (sane_dir / "test.conf").write_text(
+        "number_of_devices 1\nmode Color\ndepth 8\nresolution 75.0\n"
+        'test-picture "Color pattern"\ngeometry_max 200.0\nbr_x 200.0\nbr_y 200.0\n', encoding="utf-8")
+    os.environ["SANE_CONFIG_DIR"] = str(sane_dir)
+    os.environ.setdefault("DESK_SCAN_PAGE_TIMEOUT", "20")
+    data = Path(ctx.data_dir)
+    (data / "scan_profiles.toml").write_text("[form]\ndpi = 75\nwidth_mm = 150\nheight_mm = 200\n"
+                                            "[certificate]\ndpi = 75\nlocked = true\n", encoding="utf-8")
+    (data / "scanners.json").write_text('{"sane_extra": {"sane:test:0": {"read_return_value": "Default"}}}',
+                                        encoding="utf-8")
+    keep = TsvTranslator.install(QApplication.instance())
+    pages = [_document_page(tmp / "to-khai-1.png", "TỜ KHAI ĐĂNG KÝ KHAI SINH",
+                            ["Họ, chữ đệm, tên người yêu cầu: Nguyễn Văn An",
+                             "Nơi cư trú: Số 12 Trần Phú, xã Tân Phong, tỉnh Lai Châu",
+                             "Giấy tờ tùy thân: Căn cước số 001090012345"]),
+             _document_page(tmp / "giay-chung-sinh.png", "GIẤY CHỨNG SINH",
+                            ["Họ tên mẹ: Trần Thị Bích", "Sinh lúc 08 giờ 30, ngày 15/03/2025",
+                             "Nơi sinh: Trạm y tế xã Tân Phong"])]
+    dlg = ScanSessionDialog(data, "Giấy chứng sinh do cơ sở y tế cấp", default_profile="form")
+    dlg.show()
+    settle(500)
+    activate(dlg)
+    if not wait_for(lambda: getattr(dlg, "devices_loaded", False) and not dlg.busy, 20_000):
+        problems.append(f"{size}: the scan session did not list its devices")
+    dlg.import_paths(pages)
+    wait_for(lambda: dlg.model.rowCount() == 2 and not dlg.busy)
+    device = dlg.scan_device() if dlg.device.count() else None
+    if device is None:
+        problems.append(f"{size}: no SANE test device for the scan session")
+    else:
+        device.scanner.before_page = lambda dev, i: setattr(
+            dev, "test_picture", "Solid white" if i == 1 else "Color pattern")
+        dlg.source.setCurrentIndex(dlg.source.findData("feeder"))
+        dlg.pages_limit.setValue(3)
+        dlg.start_scan()
+        wait_for(lambda: dlg.last_result is not None and not dlg.busy, 60_000)
+    wait_for(lambda: dlg.last_size is not None, 20_000)
+    settle(600)
+    check_fits(dlg, dlg.save_button, dlg.close_button, dlg.scan_button)
+
+    def grab(name: str) -> None:
+        settle(300)
+        path = out / f"scan-{size}-{name}.png"
+        QApplication.primaryScreen().grabWindow(0).save(str(path), "PNG")
+        print("wrote", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    grab("session")
+    wait_for(lambda: len(dlg.preset_sizes.get(dlg._signature(), {})) == 5, 30_000)
+    dlg.preset.showPopup()
+    settle(400)
+    grab("compression-sizes")
+    dlg.preset.hidePopup()
+    if device is not None:          # a jam after one page: the question, then the message
+        device.scanner.before_page = lambda dev, i: setattr(
+            dev, "read_return_value", "SANE_STATUS_JAMMED" if i >= 1 else "Default")
+        shown: list = []
+        dlg.handler.dialog_shown.connect(shown.append)
+        dlg.last_result = None
+        dlg.start_scan()
+        if wait_for(lambda: bool(shown), 30_000):
+            settle(500)
+            grab("jam-question")
+            box = shown[0]
+            QTimer.singleShot(0, box.reject)
+        wait_for(lambda: dlg.last_result is not None and not dlg.busy, 60_000)
+        wait_for(lambda: dlg.last_size is not None and "…" not in dlg.size_label.text(), 20_000)
+        settle(400)
+        grab("jam-kept")
+        device.scanner.before_page = None
+    dlg.profile.setCurrentIndex(dlg.profile.findData("certificate"))
+    settle(300)
+    if not dlg.lock_label.isVisible():
+        problems.append(f"{size}: the locked profile is not shown locked")
+    dlg.model.clear()
+    dlg.done(0)
+    QTest.qWait(100)
+    QApplication.instance().removeTranslator(keep)
+    return problems
 
 
 if __name__ == "__main__":

@@ -187,6 +187,11 @@ class DossierDetail(QDialog):
         self._show_more_forms()
         from desk_app.ui.signing_menu import add_detail_buttons  # issue 15: sign / check / certify
         add_detail_buttons(self, buttons)
+        self.scan_button = QPushButton(self.tr("Scan / attach…"), self)  # issue 14
+        self.scan_button.setObjectName("detailScan")
+        self.scan_button.setAutoDefault(False)
+        self.scan_button.clicked.connect(self.scan_and_attach)
+        buttons.addWidget(self.scan_button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
@@ -212,6 +217,12 @@ class DossierDetail(QDialog):
         layout.addWidget(tabs, 1)
         layout.addLayout(buttons)
         self.fit_to_screen()
+
+    def scan_and_attach(self):
+        """Issue 14: scan or import pages onto a component of this dossier."""
+        from desk_app.ui.scan_session_attach import open_for_dossier
+
+        return open_for_dossier(self)
 
     def _show_more_forms(self) -> None:
         kinds = {e.kind for e in getattr(self, "_events", ())}

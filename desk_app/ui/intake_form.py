@@ -222,6 +222,12 @@ class IntakeForm(QDialog):
         self.finder.qr_scanned.connect(self._on_qr_in_search)
         self.applicant_part.filled.connect(lambda: self.phone.setFocus())
         self.attach_button.clicked.connect(self.attach_files)
+        self.components_part.enable_scanning(  # issue 14: "Quét…" per component, "never scan twice"
+            self.ctx.data_dir, is_admin=getattr(getattr(getattr(self.session, "user", None), "role", None), "value", "") == "admin",
+            ctx=self.ctx, jobs=self.jobs, session=self.session, id_edit=self.id_number,
+            procedure=lambda: self.procedure.code if self.procedure else "",
+            apply_card=self.applicant_part.apply_qr_payload)
+        self.saved.connect(self.components_part.after_saved)
         self.components.dataChanged.connect(self._recheck_components)
         self.save_button.clicked.connect(self.save)
         self.refuse_button.clicked.connect(self.ask_refuse)
@@ -375,6 +381,7 @@ class IntakeForm(QDialog):
             applicant=self.applicant_part.applicant(birth),
             components=self.components.to_components(),
             attachments=self.components.to_attachments(),
+            reuse=self.components_part.reuse_list(),  # issue 14: held documents, no new scan
             on_behalf_of=self.on_behalf.text().strip(),
             delivery=self.delivery_part.mode,
             delivery_address=self.delivery_part.address(),
