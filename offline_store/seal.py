@@ -36,6 +36,12 @@ SEALED_DOSSIER_COLS = (
     "received_at", "due_at", "clerk", "receipt_no", "logbook_no", "origin", "created_at",
     "applicant_kind", "applicant_birth_date", "applicant_sex", "applicant_email",
     "applicant_old_id_number", "status", "version", "note", "search_folded", "updated_at")
+# Seal format 2 (a mac written as "2:<hex>") also covers the lifecycle columns of 0009/0010: an
+# edit of resolved_at or paused_working_days outside the app would change the on-time figures.
+# Seals written before (plain hex) are checked as format 1 until the app next writes the dossier.
+LIFECYCLE_COLS = ("channel", "original_due_at", "resolved_at", "returned_at", "paused_working_days",
+                  "paused_at", "delivery_done", "returned_to", "processing_agency", "portal_id")
+_INT_COLS = ("id", "desk_no", "fee_amount", "sets", "applicant_kind", "version", "paused_working_days")
 SYNC_STATES = ("local", "queued", "sending", "awaiting", "synced", "needs_attention")
 
 
@@ -84,11 +90,10 @@ def _raw(conn: sqlite3.Connection, sql: str, args: tuple) -> list[tuple]:
             for r in cur.execute(sql, args).fetchall()]
 
 
-def dossier_text(conn: sqlite3.Connection, dossier_id: int) -> str | None:
+def dossier_text(conn: sqlite3.Connection, dossier_id: int, fmt: int = 2) -> str | None:
     """The canonical text a dossier's seal covers (None: no such dossier)."""
-    cols = ", ".join(f"CAST({c} AS BLOB)" if c not in ("id", "desk_no", "fee_amount", "sets",
-                                                        "applicant_kind", "version") else c
-                     for c in SEALED_DOSSIER_COLS)
+    sealed = SEALED_DOSSIER_COLS + (LIFECYCLE_COLS if fmt >= 2 else ())
+    cols = ", ".join(c if c in _INT_COLS else f"CAST({c} AS BLOB)" for c in sealed)
     d = _raw(conn, f"SELECT {cols} FROM dossiers WHERE id = ?", (dossier_id,))
     if not d:
         return None
@@ -120,7 +125,7 @@ def reseal(conn: sqlite3.Connection, dossier_id: int) -> None:
         return
     conn.execute("INSERT INTO dossier_seals(dossier_id, mac) VALUES (?, ?) ON CONFLICT"
                  "(dossier_id) DO UPDATE SET mac = excluded.mac",
-                 (dossier_id, _mac(key, text)))
+                 (dossier_id, "2:" + _mac(key, text)))
 
 
 def _head_parts(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -216,8 +221,10 @@ def check(conn: sqlite3.Connection, key: bytes) -> list[str]:
             if bytes.fromhex(origin) == b"local":
                 problems.append(f"dossier {code_s}: no seal (added outside the app?)")
             continue
-        text = dossier_text(conn, did)
-        if text is None or not hmac.compare_digest(str(seals[did]), _mac(key, text)):
+        stored = str(seals[did])
+        fmt, mac = (2, stored[2:]) if stored.startswith("2:") else (1, stored)
+        text = dossier_text(conn, did, fmt)
+        if text is None or not hmac.compare_digest(mac, _mac(key, text)):
             problems.append(f"dossier {code_s}: content changed outside the app")
     for did in sorted(set(seals) - present):
         problems.append(f"dossier #{did}: sealed but missing (deleted outside the app)")

@@ -64,6 +64,9 @@ def test_a_clean_store_passes(sealed) -> None:
     "UPDATE dossiers SET applicant_name = 'Tên Giả' WHERE code = :code",
     "UPDATE dossiers SET receipt_no = 'X' WHERE code = :code",
     "UPDATE dossiers SET clerk = 'Người khác' WHERE code = :code",
+    "UPDATE dossiers SET resolved_at = received_at WHERE code = :code",
+    "UPDATE dossiers SET paused_working_days = 9 WHERE code = :code",
+    "UPDATE dossiers SET original_due_at = NULL WHERE code = :code",
     "UPDATE dossier_components SET name = 'Giấy khác' WHERE dossier_id ="
     " (SELECT id FROM dossiers WHERE code = :code) AND seq = 1",
     "UPDATE dossier_events SET actor = 'x' WHERE dossier_id = (SELECT id FROM dossiers WHERE"
@@ -173,6 +176,29 @@ def test_random_byte_flips_in_the_database(sealed, tmp_path: Path) -> None:
                 ok = False
             detected += not ok
     assert detected == changed
+
+
+def test_a_seal_of_the_first_format_still_holds_and_still_catches(sealed) -> None:
+    """A store sealed before seal format 2 (plain hex, no lifecycle columns) verifies clean, and
+    an edit of a column format 1 covered is still caught; the next write reseals as format 2."""
+    from offline_store import seal
+    from desk_app.services.admin import sealkey
+
+    d, codes = sealed
+    with open_desk(d, create=False) as ctx:
+        key = seal.key_of(ctx.store.conn)
+        assert key is not None
+        with ctx.store.transaction() as conn:
+            for (did,) in conn.execute("SELECT id FROM dossiers").fetchall():
+                conn.execute("UPDATE dossier_seals SET mac = ? WHERE dossier_id = ?",
+                             (seal._mac(key, seal.dossier_text(conn, did, 1)), did))
+    assert _verify(d)[0].ok
+    con = _raw(d)
+    con.execute("UPDATE dossiers SET clerk = 'Người khác' WHERE code = ?", (codes[0],))
+    con.close()
+    rep, checks = _verify(d)
+    assert not rep.ok and codes[0] in checks["seals"][1]
+    assert sealkey is not None
 
 
 def _sealed_dump(d: Path) -> object:
