@@ -54,7 +54,7 @@ from desk_app.scanning.errors import (
     ScanError,
 )
 from desk_app.scanning.imaging import to_bilevel
-from desk_app.scanning.sane_helper import decode_constraint
+from desk_app.scanning.sane_helper import SHIM_ENV, decode_constraint
 
 __all__ = ["HelperDied", "SaneHelper", "SaneScanner", "available", "map_sane_error"]
 
@@ -159,6 +159,10 @@ class SaneHelper:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])     # the folder holding desk_app/
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        shim = env.get(SHIM_ENV)
+        self.shim = bool(shim and sys.platform.startswith("linux") and os.path.isfile(shim))
+        if self.shim:   # libsane's readers keep deferred cancellation (see sane_helper.py)
+            env["LD_PRELOAD"] = " ".join(p for p in (shim, env.get("LD_PRELOAD")) if p)
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         self.proc = subprocess.Popen([sys.executable, "-m", HELPER_MODULE],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
@@ -168,6 +172,7 @@ class SaneHelper:
         self._hung = False
         self._dead = False
         self.notices: list[dict[str, Any]] = []
+        self.noticed = threading.Event()          # set at each notice (tests wait on it)
         self._reader = threading.Thread(target=self._read_loop, name="sane-helper-reader",
                                         daemon=True)
         self._reader.start()
@@ -178,7 +183,7 @@ class SaneHelper:
                                  f"The SANE driver cannot run: {ready['error']}")
         self.version = ready.get("version")
         debug_log.record("sane.helper", backend="sane", version=self.version,
-                         status="started")
+                         status="started with the cancel shim" if self.shim else "started")
 
     @property
     def alive(self) -> bool:
@@ -205,6 +210,7 @@ class SaneHelper:
                     msg["bytes"] = buf
                 if "notice" in msg:              # not an answer: a note on the way (test faults)
                     self.notices.append(msg)
+                    self.noticed.set()
                     continue
                 self._answers.put(msg)
         except (OSError, ValueError, EOFError):

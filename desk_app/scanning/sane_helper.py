@@ -20,6 +20,13 @@ This module has two halves:
   Errors are ``{"error": "<sane_strstatus text>"}``. stdin at EOF (the desk is gone) ends the
   helper even while a driver call hangs.
 
+The deadlock itself can be prevented: ``build_cancel_shim(folder)`` compiles (with the C compiler
+python-sane's build needs anyway) a tiny library that makes ``pthread_setcanceltype`` a no-op, so
+the readers keep *deferred* cancellation (cancelled only at a cancellation point — the ``write``,
+``read`` or ``usleep`` they block in — never inside ``malloc``). ``DESK_SANE_CANCEL_SHIM=<path>``
+makes the desk start the helper with it in ``LD_PRELOAD`` (Linux only; the desk's own process is
+untouched). ``python -m desk_app.scanning.sane_helper --build-shim DIR`` builds it (the installer).
+
 Test faults (only when ``DESK_SANE_HELPER_FAULTS=1`` is in the helper's environment):
 ``{"op": "fault", "kind": "hang"|"exit"}`` makes the next ``page`` block forever, or end the
 process, after sending a ``{"notice": "fault"}`` line.
@@ -33,9 +40,45 @@ import sys
 import threading
 from typing import Any
 
-__all__ = ["LocalSane", "decode_constraint", "encode_constraint", "main"]
+__all__ = ["LocalSane", "build_cancel_shim", "decode_constraint", "encode_constraint", "main"]
 
 FAULTS_ENV = "DESK_SANE_HELPER_FAULTS"
+SHIM_ENV = "DESK_SANE_CANCEL_SHIM"
+SHIM_NAME = "desk_sane_deferred_cancel.so"
+CANCEL_SHIM_C = r"""
+/* Loaded (LD_PRELOAD) into the desk's SANE helper process only. sanei_thread's reader threads ask
+   for PTHREAD_CANCEL_ASYNCHRONOUS and are then cancelled at the end of every page; a cancel that
+   lands inside malloc/free leaves the malloc arena locked and the reader's own exit deadlocks on
+   it (and so does sane_read/sane_cancel, joining it). Keep deferred cancellation instead. */
+#include <pthread.h>
+int pthread_setcanceltype(int type, int *oldtype) {
+    (void)type;
+    if (oldtype) *oldtype = PTHREAD_CANCEL_DEFERRED;
+    return 0;
+}
+"""
+
+
+def build_cancel_shim(folder: str | os.PathLike[str]) -> str | None:
+    """Compile the deferred-cancel shim into ``folder``; its path, or None (not Linux, no C
+    compiler, or the compiler failed)."""
+    import shutil
+    import subprocess
+
+    if not sys.platform.startswith("linux"):
+        return None
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    folder = os.fspath(folder)
+    os.makedirs(folder, exist_ok=True)
+    src = os.path.join(folder, "desk_sane_deferred_cancel.c")
+    out = os.path.join(folder, SHIM_NAME)
+    with open(src, "w", encoding="utf-8") as fh:
+        fh.write(CANCEL_SHIM_C)
+    done = subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", out, src],
+                          capture_output=True, text=True)
+    return out if done.returncode == 0 and os.path.exists(out) else None
 
 
 def encode_constraint(c: Any) -> Any:
@@ -215,4 +258,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--build-shim"] and len(sys.argv) == 3:
+        built = build_cancel_shim(sys.argv[2])
+        print(built or "cannot build the SANE cancel shim (Linux with a C compiler needed)")
+        sys.exit(0 if built else 1)
     sys.exit(main())
