@@ -256,12 +256,19 @@ class SaneHelper:
         debug_log.record("sane.helper", backend="sane", status="killed")
 
     def quit(self) -> None:
-        if self.alive:
+        """Ask the helper to close its devices and exit; kill it when it is busy in a call (at
+        exit nobody waits for a page) or does not answer."""
+        if self.alive and self._lock.acquire(blocking=False):
             try:
-                self.call("quit", timeout=5.0)
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(b'{"op": "quit"}\n')
+                self.proc.stdin.flush()
+                self._answer(5.0)
                 self.proc.wait(5.0)
-            except (HelperDied, SaneFailure, subprocess.TimeoutExpired):
+            except (OSError, ValueError, HelperDied, subprocess.TimeoutExpired):
                 pass
+            finally:
+                self._lock.release()
         if self.proc.poll() is None:
             self.kill(hung=False)
         self.proc.wait()

@@ -262,4 +262,8 @@ if __name__ == "__main__":
         built = build_cancel_shim(sys.argv[2])
         print(built or "cannot build the SANE cancel shim (Linux with a C compiler needed)")
         sys.exit(0 if built else 1)
-    sys.exit(main())
+    code = main()
+    # not sys.exit: the stdin thread is blocked in a read holding stdin's lock, and the normal
+    # interpreter shutdown aborts on that ("could not acquire lock … at interpreter shutdown")
+    sys.stderr.flush()
+    os._exit(code)
