@@ -176,7 +176,15 @@ class SaneHelper:
         self._reader = threading.Thread(target=self._read_loop, name="sane-helper-reader",
                                         daemon=True)
         self._reader.start()
-        ready = self._answer(timeout if timeout is not None else _call_timeout())
+        try:
+            ready = self._answer(timeout if timeout is not None else _call_timeout())
+        except HelperDied as exc:
+            if exc.hung:                             # sane_init hung (a network backend …)
+                raise
+            raise BackendMissing(
+                f"Không khởi động được trình điều khiển SANE ({sys.executable} -m {HELPER_MODULE}).",
+                f"The SANE driver helper did not start ({sys.executable} -m {HELPER_MODULE}).",
+                returncode=self.proc.wait()) from None
         if "error" in ready:
             self.kill()
             raise BackendMissing(f"Không chạy được trình điều khiển SANE: {ready['error']}",

@@ -142,3 +142,17 @@ def test_pages_come_through_the_helper_intact(sane_scanner) -> None:
     if sys.platform.startswith("linux"):            # the driver is loaded there, not here
         assert "libsane-test" in _maps(helper.proc.pid)
         assert "libsane-test" not in _maps("self")
+
+
+def test_a_helper_that_cannot_start_is_backend_missing(sane_scanner, monkeypatch) -> None:
+    from desk_app.scanning.errors import BackendMissing
+
+    old = _helper()
+    old.kill(hung=False)
+    old.proc.wait()
+    monkeypatch.setattr(sane_backend, "HELPER_MODULE", "desk_app.scanning.no_such_helper")
+    with pytest.raises(BackendMissing) as e:
+        on_scanner_thread(sane_scanner.list_devices)
+    assert "did not start" in e.value.en and e.value.details["returncode"] != 0
+    monkeypatch.undo()
+    assert on_scanner_thread(sane_scanner.list_devices)[0].id == DEV
