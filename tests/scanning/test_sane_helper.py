@@ -123,6 +123,32 @@ def test_the_helper_runs_with_the_cancel_shim(sane_scanner) -> None:
     assert "desk_sane_deferred_cancel" not in _maps("self")
 
 
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="glibc shim")
+def test_the_shim_keeps_cancellation_deferred() -> None:
+    """What the shim does: a thread asking for asynchronous cancellation (as sanei_thread's
+    readers do) keeps deferred cancellation; without the shim it gets asynchronous."""
+    import subprocess
+    import sys
+
+    shim = os.environ.get(SHIM_ENV)
+    if not shim:
+        pytest.skip("no C compiler here: the shim was not built")
+    probe = ("import ctypes; c = ctypes.CDLL(None); old = ctypes.c_int(-1)\n"
+             "c.pthread_setcanceltype(1, ctypes.byref(old))   # PTHREAD_CANCEL_ASYNCHRONOUS\n"
+             "c.pthread_setcanceltype(1, ctypes.byref(old))\n"
+             "print(old.value)")
+
+    def cancel_type(preload: str | None) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+        if preload:
+            env["LD_PRELOAD"] = preload
+        return subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    assert cancel_type(None) == "1"                 # asynchronous, as libsane asked
+    assert cancel_type(shim) == "0"                 # deferred
+
+
 def test_pages_come_through_the_helper_intact(sane_scanner) -> None:
     """Raw frames on the pipe: a colour page is width × height × 3 bytes, the same pixels the
     driver gave, and the scan ran in the helper, not in this process."""
