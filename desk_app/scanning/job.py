@@ -43,7 +43,9 @@ def _next_page(session) -> Any:
     """``session.next_page`` on the scanner thread, with a watchdog: a read that hangs is
     cancelled from here (``sane_cancel`` may be called at any time, from any thread), and if it
     still does not return the scanner thread is abandoned and the job reports NotResponding
-    with the pages kept — the clerk's window never freezes on a hung driver."""
+    with the pages kept — the clerk's window never freezes on a hung driver. (A SANE session
+    runs its driver in a helper process: it gives up on a hung call itself after the same limit,
+    and its ``abort`` kills the helper, so its scanner thread always comes back.)"""
     from concurrent.futures import TimeoutError as FutureTimeout
 
     from desk_app.devices.threads import abandon, device_thread
