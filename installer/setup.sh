@@ -39,6 +39,10 @@ install_python() {
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r requirements.lock
   .venv/bin/python -m pip install -q --no-deps -e .
+  # libsane cancels its reader threads asynchronously and can deadlock inside malloc (see
+  # desk_app/scanning/sane_helper.py): a tiny preload keeps them deferred in the SANE helper.
+  .venv/bin/python -m desk_app.scanning.sane_helper --build-shim .venv/lib/desk_sane >/dev/null \
+    || echo "setup: the SANE cancel shim was not built (scanning still recovers from a hang)" >&2
   # byte-compile our own code as an installed package would be: the editable install leaves it
   # as source, which costs ~25 ms of every start-up (more where PYTHONDONTWRITEBYTECODE is set)
   .venv/bin/python -m compileall -q desk_app offline_store reference_backend >/dev/null

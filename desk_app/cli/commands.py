@@ -232,6 +232,8 @@ def _message(result, args) -> None:
 
 
 FACES: dict[str, Face] = {
+    "dossier sign": Face(_sign),
+    "dossier sign-result": Face(_sign),
     "init": Face(_json_or(_init)),
     "catalog import": Face(_json_or(_catalog_import)),
     "catalog list": Face(_json_or(_catalog_list)),

@@ -431,10 +431,38 @@ def _sign_alias(argv: list[str]) -> list[str]:
     return argv
 
 
+def _verify_alias(argv: list[str]) -> list[str]:
+    """`desk-app verify [--trust PEM]... FILE.pdf [--json]` is `desk-app sign verify …` (a PDF's
+    signatures, no desk needed); `desk-app verify --data-dir D [--repair]` (no path) stays the
+    store check."""
+    valued = {"--lang", *(opt for opt, _dest, _help in GLOBAL_AUTH)}
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in valued:
+            i += 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        if a != "verify":
+            return argv
+        rest, j = argv[i + 1:], 0
+        while j < len(rest):
+            if rest[j] in ("--trust", "--data-dir", *valued):
+                j += 2
+            elif rest[j].startswith("-"):
+                j += 1
+            else:
+                return [*argv[:i], "sign", "verify", *rest]
+        return argv
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(argv)
-    argv = _sign_alias(_default_to_gui(argv))
+    argv = _verify_alias(_sign_alias(_default_to_gui(argv)))
     gui = _is_gui(argv)
     parser = _gui_parser() if gui else build_parser()
     try:

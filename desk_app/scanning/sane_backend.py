@@ -54,7 +54,14 @@ from desk_app.scanning.errors import (
     ScanError,
 )
 from desk_app.scanning.imaging import to_bilevel
-from desk_app.scanning.sane_helper import SHIM_ENV, decode_constraint
+from desk_app.scanning.sane_helper import SHIM_ENV, SHIM_NAME, decode_constraint
+
+
+def default_shim_path() -> str:
+    """Where the installer builds the deferred-cancel shim (``installer/setup.sh``): in the
+    environment the app runs from, ``<sys.prefix>/lib/desk_sane/``. Used when
+    ``DESK_SANE_CANCEL_SHIM`` is not set; a missing file means no shim (recovery still works)."""
+    return os.path.join(sys.prefix, "lib", "desk_sane", SHIM_NAME)
 
 __all__ = ["HelperDied", "SaneHelper", "SaneScanner", "available", "map_sane_error"]
 
@@ -159,7 +166,7 @@ class SaneHelper:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])     # the folder holding desk_app/
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        shim = env.get(SHIM_ENV)
+        shim = env.get(SHIM_ENV) or default_shim_path()
         self.shim = bool(shim and sys.platform.startswith("linux") and os.path.isfile(shim))
         if self.shim:   # libsane's readers keep deferred cancellation (see sane_helper.py)
             env["LD_PRELOAD"] = " ".join(p for p in (shim, env.get("LD_PRELOAD")) if p)

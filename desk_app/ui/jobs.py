@@ -343,6 +343,12 @@ class JobRunner(QObject):
             log.exception("job callback failed")
             self.error_reporter(exc, handle)
         finally:
+            # The worker thread may still hold this handle (its loop's local) until the next
+            # job: drop what refers to widgets here, on the GUI thread, so the last reference to
+            # a dialog is never released on the worker (a widget destroyed there crashes Qt).
+            handle.fn = handle.on_done = handle.on_error = None
+            if handle.error is not None:
+                handle.error.__traceback__ = None
             self.finished.emit()
 
     def _report(self, exc: BaseException, handle: JobHandle) -> None:

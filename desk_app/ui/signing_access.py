@@ -2,10 +2,9 @@
 
 Most of it is ``desk_app.services.signing`` through the registry (``sign files``, ``dossier
 sign``, ``dossier files``, ``sign verify``, ``certify``, ``certbook list``, ``certbook print``).
-Two things the services do not offer yet — listing the tokens and their certificates, and the
-fee rule of a certified copy (for the preview before signing) — are reached here and ONLY here,
-pending ``desk_app.services.signing.list_tokens`` / ``certification_fee`` (asked for in the G2
-report; when they exist, ``_core`` becomes an import from the services).
+The tokens and their certificates, and the fee rule of a certified copy (for the preview before
+signing), come from ``desk_app.services.signing`` (``list_tokens``, ``certification_fee``,
+``certification_fee_rule``).
 
 Nothing here runs on the GUI thread when it may block: ``tokens`` is called from a JobRunner
 job and hops onto the token thread (``on_token``) for every PKCS#11 call.
@@ -22,13 +21,6 @@ from desk_app.services.signing import files
 
 __all__ = ["BookPreview", "CertRow", "attachment_file", "book_for", "entry_month", "fee",
            "fee_rule", "next_entry", "next_number", "pkcs11_lib", "tokens", "tsa_url"]
-
-
-def _core():
-    """The core pieces the services do not re-export yet (see the module docstring)."""
-    from desk_app.signing import certbook, token  # pending services.signing.files exports
-
-    return token, certbook
 
 
 # --------------------------------------------------------------------------- configuration
@@ -93,9 +85,8 @@ class CertRow:
 def tokens(lib: str) -> list[CertRow]:
     """Every signing certificate (not CA, with a key) on every token of ``lib``. Blocks: call it
     from a job; the PKCS#11 calls run on the token thread."""
-    token, _ = _core()
     out: list[CertRow] = []
-    for t in files.on_token(token.list_tokens, lib):
+    for t in files.list_tokens(lib):
         for c in t.certificates:
             if c.is_ca or not c.has_key:
                 continue
@@ -117,13 +108,12 @@ def _cn(human: str) -> str:
 # --------------------------------------------------------------------------- certified copies
 
 def fee(pages: int) -> int:
-    return _core()[1].certification_fee(pages)
+    return files.certification_fee(pages)
 
 
 def fee_rule() -> tuple[int, int, int]:
     """(đồng per page for pages 1–2, from the third, the cap per copy)."""
-    cb = _core()[1]
-    return cb.FEE_FIRST_TWO, cb.FEE_FROM_THIRD, cb.FEE_CAP
+    return files.certification_fee_rule()
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,41 @@
     </message>
 </context>
 <context>
+    <name>BookModel</name>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Requested by</source>
+        <translation>Requested by</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <source>Copies</source>
+        <translation>Copies</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>Fee</translation>
+    </message>
+    <message>
+        <source>Certified by</source>
+        <translation>Certified by</translation>
+    </message>
+</context>
+<context>
     <name>CashModel</name>
     <message>
         <source>Clerk</source>
@@ -205,6 +240,211 @@
     <message>
         <source>Signed off.</source>
         <translation>Signed off.</translation>
+    </message>
+</context>
+<context>
+    <name>CertBookView</name>
+    <message>
+        <source>Certification book (copies from originals)</source>
+        <translation>Certification book (copies from originals)</translation>
+    </message>
+    <message>
+        <source>Print the month's book</source>
+        <translation>Print the month's book</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>Month:</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>Book %1/%2-SCT/BS — month %3/%2</source>
+        <translation>Book %1/%2-SCT/BS — month %3/%2</translation>
+    </message>
+    <message>
+        <source>Certifications this month: %1</source>
+        <translation>Certifications this month: %1</translation>
+    </message>
+    <message>
+        <source>fees %1</source>
+        <translation>fees %1</translation>
+    </message>
+    <message>
+        <source>Certification book — month %1</source>
+        <translation>Certification book — month %1</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesModel</name>
+    <message>
+        <source>Holder</source>
+        <translation>Holder</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Issued by</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>EXPIRED — cannot sign</source>
+        <translation>EXPIRED — cannot sign</translation>
+    </message>
+    <message>
+        <source>Not valid yet</source>
+        <translation>Not valid yet</translation>
+    </message>
+    <message>
+        <source>PIN locked</source>
+        <translation>PIN locked</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>PIN pad</source>
+        <translation>PIN pad</translation>
+    </message>
+</context>
+<context>
+    <name>CertifyDialog</name>
+    <message>
+        <source>Electronic certified copy from the original</source>
+        <translation>Electronic certified copy from the original</translation>
+    </message>
+    <message>
+        <source>The scanned original (PDF)</source>
+        <translation>The scanned original (PDF)</translation>
+    </message>
+    <message>
+        <source>Choose the scan…</source>
+        <translation>Choose the scan…</translation>
+    </message>
+    <message>
+        <source>e.g. Giấy khai sinh bản chính số 123</source>
+        <translation>e.g. Giấy khai sinh bản chính số 123</translation>
+    </message>
+    <message>
+        <source>%1 per page for pages 1–2, %2 per page from the third, at most %3 per copy</source>
+        <translation>%1 per page for pages 1–2, %2 per page from the third, at most %3 per copy</translation>
+    </message>
+    <message>
+        <source>(none now: the văn thư adds it later)</source>
+        <translation>(none now: the văn thư adds it later)</translation>
+    </message>
+    <message>
+        <source>Folder for the certified copy</source>
+        <translation>Folder for the certified copy</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Folder…</translation>
+    </message>
+    <message>
+        <source>Scanned original:</source>
+        <translation>Scanned original:</translation>
+    </message>
+    <message>
+        <source>Document:</source>
+        <translation>Document:</translation>
+    </message>
+    <message>
+        <source>Requested by:</source>
+        <translation>Requested by:</translation>
+    </message>
+    <message>
+        <source>Fee:</source>
+        <translation>Fee:</translation>
+    </message>
+    <message>
+        <source>Pages:</source>
+        <translation>Pages:</translation>
+    </message>
+    <message>
+        <source>Commune's signature:</source>
+        <translation>Commune's signature:</translation>
+    </message>
+    <message>
+        <source>Save in:</source>
+        <translation>Save in:</translation>
+    </message>
+    <message>
+        <source>Certify and sign</source>
+        <translation>Certify and sign</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>The officer's certificate:</source>
+        <translation>The officer's certificate:</translation>
+    </message>
+    <message>
+        <source>Statement written on the copy (preview; the number is given when signing):</source>
+        <translation>Statement written on the copy (preview; the number is given when signing):</translation>
+    </message>
+    <message>
+        <source>The scanned original</source>
+        <translation>The scanned original</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1 page(s)</source>
+        <translation>%1 page(s)</translation>
+    </message>
+    <message>
+        <source>This file cannot be read as a PDF: choose the scanned original again.</source>
+        <translation>This file cannot be read as a PDF: choose the scanned original again.</translation>
+    </message>
+    <message>
+        <source>(the officer)</source>
+        <translation>(the officer)</translation>
+    </message>
+    <message>
+        <source>Reading the book…</source>
+        <translation>Reading the book…</translation>
+    </message>
+    <message>
+        <source>Opening the token — enter the PIN when asked…</source>
+        <translation>Opening the token — enter the PIN when asked…</translation>
+    </message>
+    <message>
+        <source>dossier %1</source>
+        <translation>dossier %1</translation>
+    </message>
+    <message>
+        <source>Certified: %1. Fee %2. Copy: %3</source>
+        <translation>Certified: %1. Fee %2. Copy: %3</translation>
+    </message>
+    <message>
+        <source>the commune's signature was not added: %1</source>
+        <translation>the commune's signature was not added: %1</translation>
     </message>
 </context>
 <context>
@@ -256,8 +496,74 @@
         <translation>Attach scanned file… (Ctrl+O)</translation>
     </message>
     <message>
+        <source>Scan… (Ctrl+Shift+O)</source>
+        <translation>Scan… (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>Scan or import the pages of the selected component</source>
+        <translation>Scan or import the pages of the selected component</translation>
+    </message>
+    <message>
+        <source>Reuse digitised copy (Ctrl+D)</source>
+        <translation>Reuse digitised copy (Ctrl+D)</translation>
+    </message>
+    <message>
         <source>Bold: required by the procedure.</source>
         <translation>Bold: required by the procedure.</translation>
+    </message>
+    <message>
+        <source>No ID card QR code read from the scan: %1</source>
+        <translation>No ID card QR code read from the scan: %1</translation>
+    </message>
+    <message>
+        <source>The scanned ID card says:
+
+%1
+ID number: %2
+Born: %3 · %4
+%5
+
+Fill the applicant with these details?</source>
+        <translation>The scanned ID card says:
+
+%1
+ID number: %2
+Born: %3 · %4
+%5
+
+Fill the applicant with these details?</translation>
+    </message>
+    <message>
+        <source>ID card QR code</source>
+        <translation>ID card QR code</translation>
+    </message>
+    <message>
+        <source>Fill in</source>
+        <translation>Fill in</translation>
+    </message>
+    <message>
+        <source>Do not fill</source>
+        <translation>Do not fill</translation>
+    </message>
+    <message>
+        <source>%1. %2: %3 — will be reused (Ctrl+D to undo)</source>
+        <translation>%1. %2: %3 — will be reused (Ctrl+D to undo)</translation>
+    </message>
+    <message>
+        <source>%1. %2: %3 — Ctrl+D reuses it, no new scan</source>
+        <translation>%1. %2: %3 — Ctrl+D reuses it, no new scan</translation>
+    </message>
+    <message>
+        <source>No digitised copy of this component is on file.</source>
+        <translation>No digitised copy of this component is on file.</translation>
+    </message>
+    <message>
+        <source>%1. %2: the digitised copy (%3) was reused.</source>
+        <translation>%1. %2: the digitised copy (%3) was reused.</translation>
+    </message>
+    <message>
+        <source>Choose the procedure first.</source>
+        <translation>Choose the procedure first.</translation>
     </message>
 </context>
 <context>
@@ -297,6 +603,29 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>The two passwords differ.</translation>
+    </message>
+</context>
+<context>
+    <name>CropDialog</name>
+    <message>
+        <source>Crop the page</source>
+        <translation>Crop the page</translation>
+    </message>
+    <message>
+        <source>Left margin (%):</source>
+        <translation>Left margin (%):</translation>
+    </message>
+    <message>
+        <source>Top margin (%):</source>
+        <translation>Top margin (%):</translation>
+    </message>
+    <message>
+        <source>Right margin (%):</source>
+        <translation>Right margin (%):</translation>
+    </message>
+    <message>
+        <source>Bottom margin (%):</source>
+        <translation>Bottom margin (%):</translation>
     </message>
 </context>
 <context>
@@ -446,6 +775,45 @@
     <message>
         <source>Fee due:</source>
         <translation>Fee due:</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>Signing…</source>
+        <translation>Signing…</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>FAILED</translation>
+    </message>
+    <message>
+        <source>Not signed (stopped)</source>
+        <translation>Not signed (stopped)</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Processed</translation>
     </message>
 </context>
 <context>
@@ -604,6 +972,10 @@
         <translation>Form 06 (control slip)</translation>
     </message>
     <message>
+        <source>Scan / attach…</source>
+        <translation>Scan / attach…</translation>
+    </message>
+    <message>
         <source>Print preview — form %1 — %2</source>
         <translation>Print preview — form %1 — %2</translation>
     </message>
@@ -614,6 +986,33 @@
     <message>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>DossierScan</name>
+    <message>
+        <source>This dossier has no components to attach to.</source>
+        <translation>This dossier has no components to attach to.</translation>
+    </message>
+    <message>
+        <source>Scan / attach</source>
+        <translation>Scan / attach</translation>
+    </message>
+    <message>
+        <source>Attach the pages to which component?</source>
+        <translation>Attach the pages to which component?</translation>
+    </message>
+    <message>
+        <source>Scan…</source>
+        <translation>Scan…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>The scan is kept in %1.</source>
+        <translation>The scan is kept in %1.</translation>
     </message>
 </context>
 <context>
@@ -1407,6 +1806,237 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     </message>
 </context>
 <context>
+    <name>ScanSessionDialog</name>
+    <message>
+        <source>Scan — %1</source>
+        <translation>Scan — %1</translation>
+    </message>
+    <message>
+        <source>Pages for: %1</source>
+        <translation>Pages for: %1</translation>
+    </message>
+    <message>
+        <source>Test scanner</source>
+        <translation>Test scanner</translation>
+    </message>
+    <message>
+        <source>Refresh list</source>
+        <translation>Refresh list</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <source>Scan (F5)</source>
+        <translation>Scan (F5)</translation>
+    </message>
+    <message>
+        <source>Import files… (Ctrl+O)</source>
+        <translation>Import files… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Scanner:</source>
+        <translation>Scanner:</translation>
+    </message>
+    <message>
+        <source>Document type:</source>
+        <translation>Document type:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Source:</translation>
+    </message>
+    <message>
+        <source>Sheets:</source>
+        <translation>Sheets:</translation>
+    </message>
+    <message>
+        <source>Ctrl+↑/↓ move · R / Shift+R turn · C crop · Delete remove (Ctrl+Z undo) · Space keep a page flagged blank</source>
+        <translation>Ctrl+↑/↓ move · R / Shift+R turn · C crop · Delete remove (Ctrl+Z undo) · Space keep a page flagged blank</translation>
+    </message>
+    <message>
+        <source>Text recognition (OCR) in the background</source>
+        <translation>Text recognition (OCR) in the background</translation>
+    </message>
+    <message>
+        <source>Save and attach (Ctrl+S)</source>
+        <translation>Save and attach (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Compression:</source>
+        <translation>Compression:</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>Scanner</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <source>Stop scanning</source>
+        <translation>Stop scanning</translation>
+    </message>
+    <message>
+        <source>Flatbed (glass)</source>
+        <translation>Flatbed (glass)</translation>
+    </message>
+    <message>
+        <source>Document feeder</source>
+        <translation>Document feeder</translation>
+    </message>
+    <message>
+        <source>Feeder, both sides</source>
+        <translation>Feeder, both sides</translation>
+    </message>
+    <message>
+        <source>Both sides by hand (turn the stack over)</source>
+        <translation>Both sides by hand (turn the stack over)</translation>
+    </message>
+    <message>
+        <source>Black and white (smallest)</source>
+        <translation>Black and white (smallest)</translation>
+    </message>
+    <message>
+        <source>Grey (JPEG)</source>
+        <translation>Grey (JPEG)</translation>
+    </message>
+    <message>
+        <source>Colour (JPEG)</source>
+        <translation>Colour (JPEG)</translation>
+    </message>
+    <message>
+        <source>Colour, small (JPEG ≤ 200 dpi)</source>
+        <translation>Colour, small (JPEG ≤ 200 dpi)</translation>
+    </message>
+    <message>
+        <source>Scanner's own JPEG, untouched</source>
+        <translation>Scanner's own JPEG, untouched</translation>
+    </message>
+    <message>
+        <source>No scanner found. Check the cable and the power, or import files instead (Ctrl+O).</source>
+        <translation>No scanner found. Check the cable and the power, or import files instead (Ctrl+O).</translation>
+    </message>
+    <message>
+        <source>(locked)</source>
+        <translation>(locked)</translation>
+    </message>
+    <message>
+        <source>Locked by the administrator: the source and the settings of this profile cannot be changed.</source>
+        <translation>Locked by the administrator: the source and the settings of this profile cannot be changed.</translation>
+    </message>
+    <message>
+        <source>Choose a scanner first.</source>
+        <translation>Choose a scanner first.</translation>
+    </message>
+    <message>
+        <source>The scanner answers (a test page in %1 s).</source>
+        <translation>The scanner answers (a test page in %1 s).</translation>
+    </message>
+    <message>
+        <source>The scanner does not answer: %1</source>
+        <translation>The scanner does not answer: %1</translation>
+    </message>
+    <message>
+        <source>Choose a document type first.</source>
+        <translation>Choose a document type first.</translation>
+    </message>
+    <message>
+        <source>Choose a scanner first (or import files: Ctrl+O).</source>
+        <translation>Choose a scanner first (or import files: Ctrl+O).</translation>
+    </message>
+    <message>
+        <source>Scanning…</source>
+        <translation>Scanning…</translation>
+    </message>
+    <message>
+        <source>%1 pages of this batch are kept; fix the scanner and press Scan (F5) to go on.</source>
+        <translation>%1 pages of this batch are kept; fix the scanner and press Scan (F5) to go on.</translation>
+    </message>
+    <message>
+        <source>Scan stopped; %1 pages of this batch are kept.</source>
+        <translation>Scan stopped; %1 pages of this batch are kept.</translation>
+    </message>
+    <message>
+        <source>%1 pages scanned.</source>
+        <translation>%1 pages scanned.</translation>
+    </message>
+    <message>
+        <source>%1 pages look blank (marked in red): Space keeps, Delete removes.</source>
+        <translation>%1 pages look blank (marked in red): Space keeps, Delete removes.</translation>
+    </message>
+    <message>
+        <source>Import files for: %1</source>
+        <translation>Import files for: %1</translation>
+    </message>
+    <message>
+        <source>Images and PDFs (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
+        <translation>Images and PDFs (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</translation>
+    </message>
+    <message>
+        <source>%1 pages imported.</source>
+        <translation>%1 pages imported.</translation>
+    </message>
+    <message>
+        <source>Page deleted (Ctrl+Z puts it back).</source>
+        <translation>Page deleted (Ctrl+Z puts it back).</translation>
+    </message>
+    <message>
+        <source>Page put back.</source>
+        <translation>Page put back.</translation>
+    </message>
+    <message>
+        <source>No pages yet.</source>
+        <translation>No pages yet.</translation>
+    </message>
+    <message>
+        <source>PDF size: computing…</source>
+        <translation>PDF size: computing…</translation>
+    </message>
+    <message>
+        <source>PDF size: %1 for %2 pages (%3)</source>
+        <translation>PDF size: %1 for %2 pages (%3)</translation>
+    </message>
+    <message>
+        <source>There is no page to save yet.</source>
+        <translation>There is no page to save yet.</translation>
+    </message>
+    <message>
+        <source>%1 pages look blank: keep each one (Space) or delete it (Delete) before saving.</source>
+        <translation>%1 pages look blank: keep each one (Space) or delete it (Delete) before saving.</translation>
+    </message>
+    <message>
+        <source>Cannot write the scan: %1</source>
+        <translation>Cannot write the scan: %1</translation>
+    </message>
+    <message>
+        <source>Saving the PDF…</source>
+        <translation>Saving the PDF…</translation>
+    </message>
+    <message>
+        <source>Saving the PDF with text recognition (OCR)…</source>
+        <translation>Saving the PDF with text recognition (OCR)…</translation>
+    </message>
+    <message>
+        <source>Saved: %1 (%2).</source>
+        <translation>Saved: %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Discard the pages?</source>
+        <translation>Discard the pages?</translation>
+    </message>
+    <message>
+        <source>%1 scanned pages are not saved. Discard them?</source>
+        <translation>%1 scanned pages are not saved. Discard them?</translation>
+    </message>
+</context>
+<context>
     <name>ServerSettingsDialog</name>
     <message>
         <source>Set up the server</source>
@@ -1461,6 +2091,349 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     </message>
 </context>
 <context>
+    <name>SignDialog</name>
+    <message>
+        <source>Sign documents with the USB token</source>
+        <extracomment>the batch ended; the BatchReport (or None after an error before signing)</extracomment>
+        <translation>Sign documents with the USB token</translation>
+    </message>
+    <message>
+        <source>Token library (.dll / .so) of the certificate provider</source>
+        <translation>Token library (.dll / .so) of the certificate provider</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>Find tokens</source>
+        <translation>Find tokens</translation>
+    </message>
+    <message>
+        <source>Token library:</source>
+        <translation>Token library:</translation>
+    </message>
+    <message>
+        <source>Visible signature (top right of page 1)</source>
+        <translation>Visible signature (top right of page 1)</translation>
+    </message>
+    <message>
+        <source>Time-stamp (B-T): %1</source>
+        <translation>Time-stamp (B-T): %1</translation>
+    </message>
+    <message>
+        <source>No time-stamp service configured: signed as B-B, upgraded at the next sync</source>
+        <translation>No time-stamp service configured: signed as B-B, upgraded at the next sync</translation>
+    </message>
+    <message>
+        <source>Add PDF files…</source>
+        <translation>Add PDF files…</translation>
+    </message>
+    <message>
+        <source>Results awaiting signature</source>
+        <translation>Results awaiting signature</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Folder for the signed files</source>
+        <translation>Folder for the signed files</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Folder…</translation>
+    </message>
+    <message>
+        <source>Save signed files in:</source>
+        <translation>Save signed files in:</translation>
+    </message>
+    <message>
+        <source>Each signed file becomes a new version in its dossier (the unsigned one is kept); the signed version is what syncs and what the citizen receives.</source>
+        <translation>Each signed file becomes a new version in its dossier (the unsigned one is kept); the signed version is what syncs and what the citizen receives.</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <source>Stop after this document</source>
+        <translation>Stop after this document</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>1. Certificate</source>
+        <translation>1. Certificate</translation>
+    </message>
+    <message>
+        <source>2. Documents</source>
+        <translation>2. Documents</translation>
+    </message>
+    <message>
+        <source>Choose the token library of your certificate provider, then press “Find tokens”.</source>
+        <translation>Choose the token library of your certificate provider, then press “Find tokens”.</translation>
+    </message>
+    <message>
+        <source>Results awaiting signature: %1</source>
+        <translation>Results awaiting signature: %1</translation>
+    </message>
+    <message>
+        <source>No result is waiting for a signature.</source>
+        <translation>No result is waiting for a signature.</translation>
+    </message>
+    <message>
+        <source>Token library</source>
+        <translation>Token library</translation>
+    </message>
+    <message>
+        <source>PKCS#11 library (*.dll *.so *.dylib *.so.*)</source>
+        <translation>PKCS#11 library (*.dll *.so *.dylib *.so.*)</translation>
+    </message>
+    <message>
+        <source>Documents to sign</source>
+        <translation>Documents to sign</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>This token has a PIN pad: type the PIN on the device when asked.</source>
+        <translation>This token has a PIN pad: type the PIN on the device when asked.</translation>
+    </message>
+    <message>
+        <source>Careful: the token says %1 PIN tries are left.</source>
+        <translation>Careful: the token says %1 PIN tries are left.</translation>
+    </message>
+    <message>
+        <source>Careful: a wrong PIN was entered on this token before.</source>
+        <translation>Careful: a wrong PIN was entered on this token before.</translation>
+    </message>
+    <message>
+        <source>Signer: %1 — %2</source>
+        <translation>Signer: %1 — %2</translation>
+    </message>
+    <message>
+        <source>Looking for tokens…</source>
+        <translation>Looking for tokens…</translation>
+    </message>
+    <message>
+        <source>No certificate found: plug the token in and press “Find tokens”.</source>
+        <translation>No certificate found: plug the token in and press “Find tokens”.</translation>
+    </message>
+    <message>
+        <source>No certificate on the token can sign now (expired, not yet valid or PIN locked).</source>
+        <translation>No certificate on the token can sign now (expired, not yet valid or PIN locked).</translation>
+    </message>
+    <message>
+        <source>Opening the token — enter the PIN when asked…</source>
+        <translation>Opening the token — enter the PIN when asked…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current document…</source>
+        <translation>Stopping after the current document…</translation>
+    </message>
+    <message>
+        <source>version %1 in the dossier</source>
+        <translation>version %1 in the dossier</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>to be upgraded at the next sync</source>
+        <translation>to be upgraded at the next sync</translation>
+    </message>
+    <message>
+        <source>untouched</source>
+        <translation>untouched</translation>
+    </message>
+    <message>
+        <source>Signed: %1 · failed: %2 · not signed: %3</source>
+        <translation>Signed: %1 · failed: %2 · not signed: %3</translation>
+    </message>
+    <message>
+        <source>Signer: %1 — token %2</source>
+        <translation>Signer: %1 — token %2</translation>
+    </message>
+    <message>
+        <source>The token does not say how many tries are left; most tokens lock after 3 wrong PINs.</source>
+        <translation>The token does not say how many tries are left; most tokens lock after 3 wrong PINs.</translation>
+    </message>
+    <message>
+        <source>No document was signed; nothing was written.</source>
+        <translation>No document was signed; nothing was written.</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturesModel</name>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>Signer</translation>
+    </message>
+    <message>
+        <source>Signing time</source>
+        <translation>Signing time</translation>
+    </message>
+    <message>
+        <source>Integrity</source>
+        <translation>Integrity</translation>
+    </message>
+    <message>
+        <source>Added after signing</source>
+        <translation>Added after signing</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>Trust</translation>
+    </message>
+    <message>
+        <source>Revocation</source>
+        <translation>Revocation</translation>
+    </message>
+    <message>
+        <source>Time-stamp</source>
+        <translation>Time-stamp</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>VALID</source>
+        <translation>VALID</translation>
+    </message>
+    <message>
+        <source>VALID (time-stamp)</source>
+        <translation>VALID (time-stamp)</translation>
+    </message>
+    <message>
+        <source>NOT VALID</source>
+        <translation>NOT VALID</translation>
+    </message>
+    <message>
+        <source>the signed content was altered</source>
+        <translation>the signed content was altered</translation>
+    </message>
+    <message>
+        <source>the file was changed after signing</source>
+        <translation>the file was changed after signing</translation>
+    </message>
+    <message>
+        <source>the certificate is revoked</source>
+        <translation>the certificate is revoked</translation>
+    </message>
+    <message>
+        <source>the certificate does not chain to a trusted root</source>
+        <translation>the certificate does not chain to a trusted root</translation>
+    </message>
+    <message>
+        <source>the signature cannot be verified</source>
+        <translation>the signature cannot be verified</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nothing</translation>
+    </message>
+    <message>
+        <source>validation data / time-stamps only</source>
+        <translation>validation data / time-stamps only</translation>
+    </message>
+    <message>
+        <source>more signatures or form filling</source>
+        <translation>more signatures or form filling</translation>
+    </message>
+    <message>
+        <source>annotations</source>
+        <translation>annotations</translation>
+    </message>
+    <message>
+        <source>CONTENT CHANGED</source>
+        <translation>CONTENT CHANGED</translation>
+    </message>
+    <message>
+        <source>intact</source>
+        <translation>intact</translation>
+    </message>
+    <message>
+        <source>ALTERED</source>
+        <translation>ALTERED</translation>
+    </message>
+    <message>
+        <source>trusted</source>
+        <translation>trusted</translation>
+    </message>
+    <message>
+        <source>NOT trusted</source>
+        <translation>NOT trusted</translation>
+    </message>
+    <message>
+        <source>not revoked</source>
+        <translation>not revoked</translation>
+    </message>
+    <message>
+        <source>REVOKED</source>
+        <translation>REVOKED</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>not known</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>yes, trusted</source>
+        <translation>yes, trusted</translation>
+    </message>
+    <message>
+        <source>yes, NOT trusted</source>
+        <translation>yes, NOT trusted</translation>
+    </message>
+    <message>
+        <source>(signer's clock)</source>
+        <translation>(signer's clock)</translation>
+    </message>
+</context>
+<context>
+    <name>SigningMenu</name>
+    <message>
+        <source>Si&amp;gning</source>
+        <extracomment>action → the registry command it runs (the role rule)</extracomment>
+        <translation>Si&amp;gning</translation>
+    </message>
+    <message>
+        <source>Sign documents with the token…</source>
+        <translation>Sign documents with the token…</translation>
+    </message>
+    <message>
+        <source>Check signatures…</source>
+        <translation>Check signatures…</translation>
+    </message>
+    <message>
+        <source>Certified copy from the original…</source>
+        <translation>Certified copy from the original…</translation>
+    </message>
+    <message>
+        <source>Certification book…</source>
+        <translation>Certification book…</translation>
+    </message>
+</context>
+<context>
     <name>Sync</name>
     <message>
         <source>%1 dossiers waiting · %2 MB · no server set up</source>
@@ -1492,10 +2465,88 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     </message>
 </context>
 <context>
+    <name>ThumbnailModel</name>
+    <message>
+        <source>back</source>
+        <translation>back</translation>
+    </message>
+    <message>
+        <source>cropped</source>
+        <translation>cropped</translation>
+    </message>
+    <message>
+        <source>blank?</source>
+        <translation>blank?</translation>
+    </message>
+    <message>
+        <source>blank, kept</source>
+        <translation>blank, kept</translation>
+    </message>
+    <message>
+        <source>Page %1</source>
+        <translation>Page %1</translation>
+    </message>
+    <message>
+        <source>Looks blank: Space keeps it, Delete removes it.</source>
+        <translation>Looks blank: Space keeps it, Delete removes it.</translation>
+    </message>
+</context>
+<context>
     <name>TraceDialog</name>
     <message>
         <source>%1 dossiers</source>
         <translation>%1 dossiers</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationView</name>
+    <message>
+        <source>Check signatures</source>
+        <translation>Check signatures</translation>
+    </message>
+    <message>
+        <source>* time from the signer's own clock (no time-stamp). Trusted roots: the desk's trust store (national root CA and the government specialised root CA).</source>
+        <translation>* time from the signer's own clock (no time-stamp). Trusted roots: the desk's trust store (national root CA and the government specialised root CA).</translation>
+    </message>
+    <message>
+        <source>Open another PDF…</source>
+        <translation>Open another PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>PDF file to check</source>
+        <translation>PDF file to check</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>✘ NO SIGNATURE: this file is not signed.</source>
+        <translation>✘ NO SIGNATURE: this file is not signed.</translation>
+    </message>
+    <message>
+        <source>✔ VALID: %1 signature(s), all intact and trusted.</source>
+        <translation>✔ VALID: %1 signature(s), all intact and trusted.</translation>
+    </message>
+    <message>
+        <source>✘ NOT VALID — %1 (%2 of %3 signatures not valid). Do not accept this file as signed.</source>
+        <translation>✘ NOT VALID — %1 (%2 of %3 signatures not valid). Do not accept this file as signed.</translation>
+    </message>
+    <message>
+        <source>✘ CANNOT CHECK: %1</source>
+        <translation>✘ CANNOT CHECK: %1</translation>
     </message>
 </context>
 <context>
@@ -1642,6 +2693,25 @@ Is it the same person, whose name changed? Check the ID card before answering.</
     <message>
         <source>Withdraw</source>
         <translation>Withdraw</translation>
+    </message>
+</context>
+<context>
+    <name>_DetailButtons</name>
+    <message>
+        <source>Sign…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <source>Check signatures…</source>
+        <translation>Check signatures…</translation>
+    </message>
+    <message>
+        <source>Certified copy…</source>
+        <translation>Certified copy…</translation>
+    </message>
+    <message>
+        <source>Choose a PDF file in the “Files” tab first.</source>
+        <translation>Choose a PDF file in the “Files” tab first.</translation>
     </message>
 </context>
 </TS>

@@ -158,6 +158,41 @@
     </message>
 </context>
 <context>
+    <name>BookModel</name>
+    <message>
+        <source>No.</source>
+        <translation>Số</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <source>Requested by</source>
+        <translation>Người yêu cầu</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Tên giấy tờ</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>Số trang</translation>
+    </message>
+    <message>
+        <source>Copies</source>
+        <translation>Số bản</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>Lệ phí</translation>
+    </message>
+    <message>
+        <source>Certified by</source>
+        <translation>Người chứng thực</translation>
+    </message>
+</context>
+<context>
     <name>CashModel</name>
     <message>
         <source>Clerk</source>
@@ -205,6 +240,211 @@
     <message>
         <source>Signed off.</source>
         <translation>Đã ký xác nhận.</translation>
+    </message>
+</context>
+<context>
+    <name>CertBookView</name>
+    <message>
+        <source>Certification book (copies from originals)</source>
+        <translation>Sổ chứng thực bản sao từ bản chính</translation>
+    </message>
+    <message>
+        <source>Print the month's book</source>
+        <translation>In sổ tháng</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>Tháng:</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>Book %1/%2-SCT/BS — month %3/%2</source>
+        <translation>Quyển số %1/%2-SCT/BS — tháng %3/%2</translation>
+    </message>
+    <message>
+        <source>Certifications this month: %1</source>
+        <translation>Số việc chứng thực trong tháng: %1</translation>
+    </message>
+    <message>
+        <source>fees %1</source>
+        <translation>lệ phí %1</translation>
+    </message>
+    <message>
+        <source>Certification book — month %1</source>
+        <translation>Sổ chứng thực — tháng %1</translation>
+    </message>
+</context>
+<context>
+    <name>CertificatesModel</name>
+    <message>
+        <source>Holder</source>
+        <translation>Người được cấp</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Cơ quan</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Tổ chức cấp</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Hiệu lực đến</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Tình trạng</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Thiết bị ký số</translation>
+    </message>
+    <message>
+        <source>EXPIRED — cannot sign</source>
+        <translation>HẾT HẠN — không được ký</translation>
+    </message>
+    <message>
+        <source>Not valid yet</source>
+        <translation>Chưa có hiệu lực</translation>
+    </message>
+    <message>
+        <source>PIN locked</source>
+        <translation>Mã PIN đã bị khóa</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Còn hiệu lực</translation>
+    </message>
+    <message>
+        <source>PIN pad</source>
+        <translation>có bàn phím PIN</translation>
+    </message>
+</context>
+<context>
+    <name>CertifyDialog</name>
+    <message>
+        <source>Electronic certified copy from the original</source>
+        <translation>Chứng thực bản sao điện tử từ bản chính</translation>
+    </message>
+    <message>
+        <source>The scanned original (PDF)</source>
+        <translation>Bản quét của bản chính (PDF)</translation>
+    </message>
+    <message>
+        <source>Choose the scan…</source>
+        <translation>Chọn bản quét…</translation>
+    </message>
+    <message>
+        <source>e.g. Giấy khai sinh bản chính số 123</source>
+        <translation>ví dụ: Giấy khai sinh bản chính số 123</translation>
+    </message>
+    <message>
+        <source>%1 per page for pages 1–2, %2 per page from the third, at most %3 per copy</source>
+        <translation>%1/trang cho trang 1–2, %2/trang từ trang thứ ba, tối đa %3/bản</translation>
+    </message>
+    <message>
+        <source>(none now: the văn thư adds it later)</source>
+        <translation>(chưa ký: văn thư ký sau)</translation>
+    </message>
+    <message>
+        <source>Folder for the certified copy</source>
+        <translation>Thư mục lưu bản sao chứng thực</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Thư mục…</translation>
+    </message>
+    <message>
+        <source>Scanned original:</source>
+        <translation>Bản quét bản chính:</translation>
+    </message>
+    <message>
+        <source>Document:</source>
+        <translation>Tên giấy tờ:</translation>
+    </message>
+    <message>
+        <source>Requested by:</source>
+        <translation>Người yêu cầu:</translation>
+    </message>
+    <message>
+        <source>Fee:</source>
+        <translation>Lệ phí:</translation>
+    </message>
+    <message>
+        <source>Pages:</source>
+        <translation>Số trang:</translation>
+    </message>
+    <message>
+        <source>Commune's signature:</source>
+        <translation>Chữ ký của UBND xã:</translation>
+    </message>
+    <message>
+        <source>Save in:</source>
+        <translation>Lưu vào:</translation>
+    </message>
+    <message>
+        <source>Certify and sign</source>
+        <translation>Chứng thực và ký số</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>The officer's certificate:</source>
+        <translation>Chứng thư số của người thực hiện chứng thực:</translation>
+    </message>
+    <message>
+        <source>Statement written on the copy (preview; the number is given when signing):</source>
+        <translation>Lời chứng ghi trên bản sao (xem trước; số chứng thực được cấp khi ký):</translation>
+    </message>
+    <message>
+        <source>The scanned original</source>
+        <translation>Bản quét của bản chính</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1 page(s)</source>
+        <translation>%1 trang (bản chính)</translation>
+    </message>
+    <message>
+        <source>This file cannot be read as a PDF: choose the scanned original again.</source>
+        <translation>Không đọc được tệp này như một tệp PDF: hãy chọn lại bản quét của bản chính.</translation>
+    </message>
+    <message>
+        <source>(the officer)</source>
+        <translation>(người thực hiện chứng thực)</translation>
+    </message>
+    <message>
+        <source>Reading the book…</source>
+        <translation>Đang đọc sổ chứng thực…</translation>
+    </message>
+    <message>
+        <source>Opening the token — enter the PIN when asked…</source>
+        <translation>Đang mở thiết bị ký số — nhập mã PIN khi được hỏi…</translation>
+    </message>
+    <message>
+        <source>dossier %1</source>
+        <translation>hồ sơ %1</translation>
+    </message>
+    <message>
+        <source>Certified: %1. Fee %2. Copy: %3</source>
+        <translation>Đã chứng thực: %1. Lệ phí %2. Bản sao: %3</translation>
+    </message>
+    <message>
+        <source>the commune's signature was not added: %1</source>
+        <translation>chưa thêm được chữ ký của UBND xã: %1</translation>
     </message>
 </context>
 <context>
@@ -256,8 +496,74 @@
         <translation>Đính kèm tệp scan… (Ctrl+O)</translation>
     </message>
     <message>
+        <source>Scan… (Ctrl+Shift+O)</source>
+        <translation>Quét… (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>Scan or import the pages of the selected component</source>
+        <translation>Quét hoặc nhập tệp các trang của thành phần đang chọn</translation>
+    </message>
+    <message>
+        <source>Reuse digitised copy (Ctrl+D)</source>
+        <translation>Dùng lại bản số hóa (Ctrl+D)</translation>
+    </message>
+    <message>
         <source>Bold: required by the procedure.</source>
         <translation>Chữ đậm: giấy tờ bắt buộc.</translation>
+    </message>
+    <message>
+        <source>No ID card QR code read from the scan: %1</source>
+        <translation>Không đọc được mã QR của thẻ căn cước trên bản quét: %1</translation>
+    </message>
+    <message>
+        <source>The scanned ID card says:
+
+%1
+ID number: %2
+Born: %3 · %4
+%5
+
+Fill the applicant with these details?</source>
+        <translation>Thẻ căn cước trên bản quét ghi:
+
+%1
+Số định danh: %2
+Ngày sinh: %3 · %4
+%5
+
+Điền các thông tin này vào phần người nộp?</translation>
+    </message>
+    <message>
+        <source>ID card QR code</source>
+        <translation>Mã QR trên thẻ căn cước</translation>
+    </message>
+    <message>
+        <source>Fill in</source>
+        <translation>Điền vào</translation>
+    </message>
+    <message>
+        <source>Do not fill</source>
+        <translation>Không điền</translation>
+    </message>
+    <message>
+        <source>%1. %2: %3 — will be reused (Ctrl+D to undo)</source>
+        <translation>%1. %2: %3 — sẽ dùng lại (Ctrl+D để bỏ chọn)</translation>
+    </message>
+    <message>
+        <source>%1. %2: %3 — Ctrl+D reuses it, no new scan</source>
+        <translation>%1. %2: %3 — Ctrl+D để dùng lại, không cần quét lại</translation>
+    </message>
+    <message>
+        <source>No digitised copy of this component is on file.</source>
+        <translation>Chưa có bản số hóa nào của thành phần này.</translation>
+    </message>
+    <message>
+        <source>%1. %2: the digitised copy (%3) was reused.</source>
+        <translation>%1. %2: đã dùng lại bản số hóa (%3).</translation>
+    </message>
+    <message>
+        <source>Choose the procedure first.</source>
+        <translation>Hãy chọn thủ tục trước.</translation>
     </message>
 </context>
 <context>
@@ -297,6 +603,29 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>Hai mật khẩu không giống nhau.</translation>
+    </message>
+</context>
+<context>
+    <name>CropDialog</name>
+    <message>
+        <source>Crop the page</source>
+        <translation>Cắt trang</translation>
+    </message>
+    <message>
+        <source>Left margin (%):</source>
+        <translation>Cắt lề trái (%):</translation>
+    </message>
+    <message>
+        <source>Top margin (%):</source>
+        <translation>Cắt lề trên (%):</translation>
+    </message>
+    <message>
+        <source>Right margin (%):</source>
+        <translation>Cắt lề phải (%):</translation>
+    </message>
+    <message>
+        <source>Bottom margin (%):</source>
+        <translation>Cắt lề dưới (%):</translation>
     </message>
 </context>
 <context>
@@ -446,6 +775,45 @@
     <message>
         <source>Fee due:</source>
         <translation>Phí, lệ phí phải nộp:</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>Document</source>
+        <translation>Tài liệu</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Tình trạng</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Chi tiết</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Chờ ký</translation>
+    </message>
+    <message>
+        <source>Signing…</source>
+        <translation>Đang ký…</translation>
+    </message>
+    <message>
+        <source>Signed</source>
+        <translation>Đã ký</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>LỖI</translation>
+    </message>
+    <message>
+        <source>Not signed (stopped)</source>
+        <translation>Chưa ký (đã dừng)</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Đã xử lý</translation>
     </message>
 </context>
 <context>
@@ -604,6 +972,10 @@
         <translation>Mẫu 06 (phiếu kiểm soát)</translation>
     </message>
     <message>
+        <source>Scan / attach…</source>
+        <translation>Quét / đính kèm…</translation>
+    </message>
+    <message>
         <source>Print preview — form %1 — %2</source>
         <translation>Xem trước khi in — Mẫu %1 — %2</translation>
     </message>
@@ -614,6 +986,33 @@
     <message>
         <source>PDF (*.pdf)</source>
         <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>DossierScan</name>
+    <message>
+        <source>This dossier has no components to attach to.</source>
+        <translation>Hồ sơ này không có thành phần nào để đính kèm.</translation>
+    </message>
+    <message>
+        <source>Scan / attach</source>
+        <translation>Quét / đính kèm</translation>
+    </message>
+    <message>
+        <source>Attach the pages to which component?</source>
+        <translation>Đính kèm các trang vào thành phần hồ sơ nào?</translation>
+    </message>
+    <message>
+        <source>Scan…</source>
+        <translation>Quét…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>The scan is kept in %1.</source>
+        <translation>Bản quét vẫn được giữ tại %1.</translation>
     </message>
 </context>
 <context>
@@ -1407,6 +1806,237 @@ Trên phiếu đang ghi “%2”.
     </message>
 </context>
 <context>
+    <name>ScanSessionDialog</name>
+    <message>
+        <source>Scan — %1</source>
+        <translation>Quét — %1</translation>
+    </message>
+    <message>
+        <source>Pages for: %1</source>
+        <translation>Các trang của: %1</translation>
+    </message>
+    <message>
+        <source>Test scanner</source>
+        <translation>Thử máy quét</translation>
+    </message>
+    <message>
+        <source>Refresh list</source>
+        <translation>Làm mới danh sách</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>tất cả</translation>
+    </message>
+    <message>
+        <source>Scan (F5)</source>
+        <translation>Quét (F5)</translation>
+    </message>
+    <message>
+        <source>Import files… (Ctrl+O)</source>
+        <translation>Nhập tệp… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Scanner:</source>
+        <translation>Máy quét:</translation>
+    </message>
+    <message>
+        <source>Document type:</source>
+        <translation>Loại giấy tờ:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Nguồn quét:</translation>
+    </message>
+    <message>
+        <source>Sheets:</source>
+        <translation>Số tờ:</translation>
+    </message>
+    <message>
+        <source>Ctrl+↑/↓ move · R / Shift+R turn · C crop · Delete remove (Ctrl+Z undo) · Space keep a page flagged blank</source>
+        <translation>Ctrl+↑/↓ chuyển trang · R / Shift+R xoay · C cắt lề · Delete xóa (Ctrl+Z hoàn tác) · Space giữ trang bị đánh dấu trắng</translation>
+    </message>
+    <message>
+        <source>Text recognition (OCR) in the background</source>
+        <translation>Nhận dạng chữ (OCR) chạy nền</translation>
+    </message>
+    <message>
+        <source>Save and attach (Ctrl+S)</source>
+        <translation>Lưu và đính kèm (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Compression:</source>
+        <translation>Kiểu nén:</translation>
+    </message>
+    <message>
+        <source>Scanner</source>
+        <translation>Máy quét</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Stop scanning</source>
+        <translation>Dừng quét</translation>
+    </message>
+    <message>
+        <source>Flatbed (glass)</source>
+        <translation>Mặt kính</translation>
+    </message>
+    <message>
+        <source>Document feeder</source>
+        <translation>Khay nạp giấy</translation>
+    </message>
+    <message>
+        <source>Feeder, both sides</source>
+        <translation>Khay nạp giấy, hai mặt</translation>
+    </message>
+    <message>
+        <source>Both sides by hand (turn the stack over)</source>
+        <translation>Hai mặt thủ công (lật xấp giấy)</translation>
+    </message>
+    <message>
+        <source>Black and white (smallest)</source>
+        <translation>Đen trắng (nhỏ nhất)</translation>
+    </message>
+    <message>
+        <source>Grey (JPEG)</source>
+        <translation>Xám (JPEG)</translation>
+    </message>
+    <message>
+        <source>Colour (JPEG)</source>
+        <translation>Màu (JPEG)</translation>
+    </message>
+    <message>
+        <source>Colour, small (JPEG ≤ 200 dpi)</source>
+        <translation>Màu, dung lượng nhỏ (JPEG ≤ 200 dpi)</translation>
+    </message>
+    <message>
+        <source>Scanner's own JPEG, untouched</source>
+        <translation>Giữ nguyên JPEG của máy quét</translation>
+    </message>
+    <message>
+        <source>No scanner found. Check the cable and the power, or import files instead (Ctrl+O).</source>
+        <translation>Không tìm thấy máy quét. Hãy kiểm tra cáp và nguồn điện, hoặc nhập tệp (Ctrl+O).</translation>
+    </message>
+    <message>
+        <source>(locked)</source>
+        <translation>(đã khóa)</translation>
+    </message>
+    <message>
+        <source>Locked by the administrator: the source and the settings of this profile cannot be changed.</source>
+        <translation>Quản trị viên đã khóa: không đổi được nguồn quét và thiết lập của loại này.</translation>
+    </message>
+    <message>
+        <source>Choose a scanner first.</source>
+        <translation>Hãy chọn máy quét trước.</translation>
+    </message>
+    <message>
+        <source>The scanner answers (a test page in %1 s).</source>
+        <translation>Máy quét hoạt động (quét thử một trang trong %1 giây).</translation>
+    </message>
+    <message>
+        <source>The scanner does not answer: %1</source>
+        <translation>Máy quét không phản hồi: %1</translation>
+    </message>
+    <message>
+        <source>Choose a document type first.</source>
+        <translation>Hãy chọn loại giấy tờ trước.</translation>
+    </message>
+    <message>
+        <source>Choose a scanner first (or import files: Ctrl+O).</source>
+        <translation>Hãy chọn máy quét trước (hoặc nhập tệp: Ctrl+O).</translation>
+    </message>
+    <message>
+        <source>Scanning…</source>
+        <translation>Đang quét…</translation>
+    </message>
+    <message>
+        <source>%1 pages of this batch are kept; fix the scanner and press Scan (F5) to go on.</source>
+        <translation>Giữ lại %1 trang của lượt quét này; hãy xử lý máy quét rồi bấm Quét (F5) để quét tiếp.</translation>
+    </message>
+    <message>
+        <source>Scan stopped; %1 pages of this batch are kept.</source>
+        <translation>Đã dừng quét; giữ lại %1 trang của lượt quét này.</translation>
+    </message>
+    <message>
+        <source>%1 pages scanned.</source>
+        <translation>Đã quét %1 trang.</translation>
+    </message>
+    <message>
+        <source>%1 pages look blank (marked in red): Space keeps, Delete removes.</source>
+        <translation>%1 trang có vẻ là trang trắng (tô đỏ): Space để giữ, Delete để xóa.</translation>
+    </message>
+    <message>
+        <source>Import files for: %1</source>
+        <translation>Nhập tệp cho: %1</translation>
+    </message>
+    <message>
+        <source>Images and PDFs (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;All files (*)</source>
+        <translation>Ảnh và PDF (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>%1 pages imported.</source>
+        <translation>Đã nhập %1 trang.</translation>
+    </message>
+    <message>
+        <source>Page deleted (Ctrl+Z puts it back).</source>
+        <translation>Đã xóa trang (Ctrl+Z để lấy lại).</translation>
+    </message>
+    <message>
+        <source>Page put back.</source>
+        <translation>Đã lấy lại trang.</translation>
+    </message>
+    <message>
+        <source>No pages yet.</source>
+        <translation>Chưa có trang nào.</translation>
+    </message>
+    <message>
+        <source>PDF size: computing…</source>
+        <translation>Dung lượng PDF: đang tính…</translation>
+    </message>
+    <message>
+        <source>PDF size: %1 for %2 pages (%3)</source>
+        <translation>Dung lượng PDF: %1 cho %2 trang (%3)</translation>
+    </message>
+    <message>
+        <source>There is no page to save yet.</source>
+        <translation>Chưa có trang nào để lưu.</translation>
+    </message>
+    <message>
+        <source>%1 pages look blank: keep each one (Space) or delete it (Delete) before saving.</source>
+        <translation>%1 trang có vẻ là trang trắng: hãy giữ (Space) hoặc xóa (Delete) từng trang trước khi lưu.</translation>
+    </message>
+    <message>
+        <source>Cannot write the scan: %1</source>
+        <translation>Không ghi được bản quét: %1</translation>
+    </message>
+    <message>
+        <source>Saving the PDF…</source>
+        <translation>Đang lưu PDF…</translation>
+    </message>
+    <message>
+        <source>Saving the PDF with text recognition (OCR)…</source>
+        <translation>Đang lưu PDF và nhận dạng chữ (OCR)…</translation>
+    </message>
+    <message>
+        <source>Saved: %1 (%2).</source>
+        <translation>Đã lưu: %1 (%2).</translation>
+    </message>
+    <message>
+        <source>Discard the pages?</source>
+        <translation>Bỏ các trang đã quét?</translation>
+    </message>
+    <message>
+        <source>%1 scanned pages are not saved. Discard them?</source>
+        <translation>%1 trang đã quét chưa được lưu. Bỏ các trang này?</translation>
+    </message>
+</context>
+<context>
     <name>ServerSettingsDialog</name>
     <message>
         <source>Set up the server</source>
@@ -1461,6 +2091,349 @@ Trên phiếu đang ghi “%2”.
     </message>
 </context>
 <context>
+    <name>SignDialog</name>
+    <message>
+        <source>Sign documents with the USB token</source>
+        <extracomment>the batch ended; the BatchReport (or None after an error before signing)</extracomment>
+        <translation>Ký số tài liệu bằng thiết bị ký số (USB token)</translation>
+    </message>
+    <message>
+        <source>Token library (.dll / .so) of the certificate provider</source>
+        <translation>Thư viện token (.dll / .so) của nhà cung cấp chứng thư số</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source>Find tokens</source>
+        <translation>Tìm thiết bị</translation>
+    </message>
+    <message>
+        <source>Token library:</source>
+        <translation>Thư viện token:</translation>
+    </message>
+    <message>
+        <source>Visible signature (top right of page 1)</source>
+        <translation>Chữ ký hiển thị (góc trên bên phải trang 1)</translation>
+    </message>
+    <message>
+        <source>Time-stamp (B-T): %1</source>
+        <translation>Gắn dấu thời gian (B-T): %1</translation>
+    </message>
+    <message>
+        <source>No time-stamp service configured: signed as B-B, upgraded at the next sync</source>
+        <translation>Chưa cấu hình dịch vụ dấu thời gian: ký mức B-B, nâng cấp ở lần đồng bộ sau</translation>
+    </message>
+    <message>
+        <source>Add PDF files…</source>
+        <translation>Thêm tệp PDF…</translation>
+    </message>
+    <message>
+        <source>Results awaiting signature</source>
+        <translation>Kết quả chờ ký</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Bỏ khỏi danh sách</translation>
+    </message>
+    <message>
+        <source>Folder for the signed files</source>
+        <translation>Thư mục lưu tệp đã ký</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>Thư mục…</translation>
+    </message>
+    <message>
+        <source>Save signed files in:</source>
+        <translation>Lưu tệp đã ký vào:</translation>
+    </message>
+    <message>
+        <source>Each signed file becomes a new version in its dossier (the unsigned one is kept); the signed version is what syncs and what the citizen receives.</source>
+        <translation>Mỗi tệp đã ký thành một phiên bản mới trong hồ sơ (bản chưa ký vẫn được giữ); bản đã ký là bản được đồng bộ và trả cho người dân.</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Ký số</translation>
+    </message>
+    <message>
+        <source>Stop after this document</source>
+        <translation>Dừng sau tài liệu này</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>1. Certificate</source>
+        <translation>1. Chứng thư số</translation>
+    </message>
+    <message>
+        <source>2. Documents</source>
+        <translation>2. Tài liệu cần ký</translation>
+    </message>
+    <message>
+        <source>Choose the token library of your certificate provider, then press “Find tokens”.</source>
+        <translation>Chọn thư viện token của nhà cung cấp chứng thư số, rồi bấm “Tìm thiết bị”.</translation>
+    </message>
+    <message>
+        <source>Results awaiting signature: %1</source>
+        <translation>Kết quả chờ ký: %1</translation>
+    </message>
+    <message>
+        <source>No result is waiting for a signature.</source>
+        <translation>Không có kết quả nào chờ ký.</translation>
+    </message>
+    <message>
+        <source>Token library</source>
+        <translation>Thư viện token</translation>
+    </message>
+    <message>
+        <source>PKCS#11 library (*.dll *.so *.dylib *.so.*)</source>
+        <translation>Thư viện PKCS#11 (*.dll *.so *.dylib *.so.*)</translation>
+    </message>
+    <message>
+        <source>Documents to sign</source>
+        <translation>Tài liệu cần ký</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>This token has a PIN pad: type the PIN on the device when asked.</source>
+        <translation>Thiết bị này có bàn phím PIN: khi được hỏi, hãy nhập mã PIN trên thiết bị.</translation>
+    </message>
+    <message>
+        <source>Careful: the token says %1 PIN tries are left.</source>
+        <translation>Cẩn thận: thiết bị cho biết chỉ còn %1 lần nhập mã PIN.</translation>
+    </message>
+    <message>
+        <source>Careful: a wrong PIN was entered on this token before.</source>
+        <translation>Cẩn thận: thiết bị này đã từng bị nhập sai mã PIN.</translation>
+    </message>
+    <message>
+        <source>Signer: %1 — %2</source>
+        <translation>Người ký: %1 — %2</translation>
+    </message>
+    <message>
+        <source>Looking for tokens…</source>
+        <translation>Đang tìm thiết bị ký số…</translation>
+    </message>
+    <message>
+        <source>No certificate found: plug the token in and press “Find tokens”.</source>
+        <translation>Không thấy chứng thư số nào: cắm token vào máy rồi bấm “Tìm thiết bị”.</translation>
+    </message>
+    <message>
+        <source>No certificate on the token can sign now (expired, not yet valid or PIN locked).</source>
+        <translation>Không có chứng thư số nào trên thiết bị ký được lúc này (hết hạn, chưa có hiệu lực hoặc mã PIN bị khóa).</translation>
+    </message>
+    <message>
+        <source>Opening the token — enter the PIN when asked…</source>
+        <translation>Đang mở thiết bị ký số — nhập mã PIN khi được hỏi…</translation>
+    </message>
+    <message>
+        <source>Stopping after the current document…</source>
+        <translation>Sẽ dừng sau tài liệu đang ký…</translation>
+    </message>
+    <message>
+        <source>version %1 in the dossier</source>
+        <translation>phiên bản số %1 trong hồ sơ</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>to be upgraded at the next sync</source>
+        <translation>sẽ nâng cấp ở lần đồng bộ sau</translation>
+    </message>
+    <message>
+        <source>untouched</source>
+        <translation>không bị thay đổi</translation>
+    </message>
+    <message>
+        <source>Signed: %1 · failed: %2 · not signed: %3</source>
+        <translation>Đã ký: %1 · lỗi: %2 · chưa ký: %3</translation>
+    </message>
+    <message>
+        <source>Signer: %1 — token %2</source>
+        <translation>Người ký: %1 — thiết bị %2</translation>
+    </message>
+    <message>
+        <source>The token does not say how many tries are left; most tokens lock after 3 wrong PINs.</source>
+        <translation>Thiết bị không cho biết còn bao nhiêu lần thử; phần lớn token bị khóa sau 3 lần nhập sai.</translation>
+    </message>
+    <message>
+        <source>No document was signed; nothing was written.</source>
+        <translation>Chưa ký tài liệu nào; không ghi tệp nào.</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturesModel</name>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>Signer</source>
+        <translation>Người ký</translation>
+    </message>
+    <message>
+        <source>Signing time</source>
+        <translation>Thời gian ký</translation>
+    </message>
+    <message>
+        <source>Integrity</source>
+        <translation>Toàn vẹn</translation>
+    </message>
+    <message>
+        <source>Added after signing</source>
+        <translation>Thêm sau khi ký</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>Tin cậy</translation>
+    </message>
+    <message>
+        <source>Revocation</source>
+        <translation>Thu hồi</translation>
+    </message>
+    <message>
+        <source>Time-stamp</source>
+        <translation>Dấu thời gian</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Mức</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Trường chữ ký</translation>
+    </message>
+    <message>
+        <source>VALID</source>
+        <translation>HỢP LỆ</translation>
+    </message>
+    <message>
+        <source>VALID (time-stamp)</source>
+        <translation>HỢP LỆ (dấu thời gian)</translation>
+    </message>
+    <message>
+        <source>NOT VALID</source>
+        <translation>KHÔNG HỢP LỆ</translation>
+    </message>
+    <message>
+        <source>the signed content was altered</source>
+        <translation>nội dung đã ký bị sửa</translation>
+    </message>
+    <message>
+        <source>the file was changed after signing</source>
+        <translation>tệp bị sửa sau khi ký</translation>
+    </message>
+    <message>
+        <source>the certificate is revoked</source>
+        <translation>chứng thư số đã bị thu hồi</translation>
+    </message>
+    <message>
+        <source>the certificate does not chain to a trusted root</source>
+        <translation>chứng thư số không dẫn đến chứng thư gốc tin cậy</translation>
+    </message>
+    <message>
+        <source>the signature cannot be verified</source>
+        <translation>không kiểm tra được chữ ký</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>không có</translation>
+    </message>
+    <message>
+        <source>validation data / time-stamps only</source>
+        <translation>chỉ dữ liệu kiểm tra / dấu thời gian</translation>
+    </message>
+    <message>
+        <source>more signatures or form filling</source>
+        <translation>thêm chữ ký hoặc điền biểu mẫu</translation>
+    </message>
+    <message>
+        <source>annotations</source>
+        <translation>thêm chú thích</translation>
+    </message>
+    <message>
+        <source>CONTENT CHANGED</source>
+        <translation>NỘI DUNG BỊ THAY ĐỔI</translation>
+    </message>
+    <message>
+        <source>intact</source>
+        <translation>nguyên vẹn</translation>
+    </message>
+    <message>
+        <source>ALTERED</source>
+        <translation>BỊ SỬA</translation>
+    </message>
+    <message>
+        <source>trusted</source>
+        <translation>tin cậy</translation>
+    </message>
+    <message>
+        <source>NOT trusted</source>
+        <translation>KHÔNG tin cậy</translation>
+    </message>
+    <message>
+        <source>not revoked</source>
+        <translation>chưa bị thu hồi</translation>
+    </message>
+    <message>
+        <source>REVOKED</source>
+        <translation>ĐÃ BỊ THU HỒI</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>chưa xác định</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>không có</translation>
+    </message>
+    <message>
+        <source>yes, trusted</source>
+        <translation>có, tin cậy</translation>
+    </message>
+    <message>
+        <source>yes, NOT trusted</source>
+        <translation>có, KHÔNG tin cậy</translation>
+    </message>
+    <message>
+        <source>(signer's clock)</source>
+        <translation>(theo máy người ký)</translation>
+    </message>
+</context>
+<context>
+    <name>SigningMenu</name>
+    <message>
+        <source>Si&amp;gning</source>
+        <extracomment>action → the registry command it runs (the role rule)</extracomment>
+        <translation>&amp;Ký số</translation>
+    </message>
+    <message>
+        <source>Sign documents with the token…</source>
+        <translation>Ký số tài liệu bằng token…</translation>
+    </message>
+    <message>
+        <source>Check signatures…</source>
+        <translation>Kiểm tra chữ ký…</translation>
+    </message>
+    <message>
+        <source>Certified copy from the original…</source>
+        <translation>Chứng thực bản sao từ bản chính…</translation>
+    </message>
+    <message>
+        <source>Certification book…</source>
+        <translation>Sổ chứng thực…</translation>
+    </message>
+</context>
+<context>
     <name>Sync</name>
     <message>
         <source>%1 dossiers waiting · %2 MB · no server set up</source>
@@ -1492,10 +2465,88 @@ Trên phiếu đang ghi “%2”.
     </message>
 </context>
 <context>
+    <name>ThumbnailModel</name>
+    <message>
+        <source>back</source>
+        <translation>mặt sau</translation>
+    </message>
+    <message>
+        <source>cropped</source>
+        <translation>đã cắt lề</translation>
+    </message>
+    <message>
+        <source>blank?</source>
+        <translation>trắng?</translation>
+    </message>
+    <message>
+        <source>blank, kept</source>
+        <translation>trắng, giữ</translation>
+    </message>
+    <message>
+        <source>Page %1</source>
+        <translation>Trang số %1</translation>
+    </message>
+    <message>
+        <source>Looks blank: Space keeps it, Delete removes it.</source>
+        <translation>Có vẻ là trang trắng: Space để giữ, Delete để xóa.</translation>
+    </message>
+</context>
+<context>
     <name>TraceDialog</name>
     <message>
         <source>%1 dossiers</source>
         <translation>%1 hồ sơ</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationView</name>
+    <message>
+        <source>Check signatures</source>
+        <translation>Kiểm tra chữ ký số</translation>
+    </message>
+    <message>
+        <source>* time from the signer's own clock (no time-stamp). Trusted roots: the desk's trust store (national root CA and the government specialised root CA).</source>
+        <translation>* thời gian theo đồng hồ máy người ký (không có dấu thời gian). Chứng thư gốc tin cậy: kho tin cậy của quầy (Root CA quốc gia và Root CA chuyên dùng Chính phủ).</translation>
+    </message>
+    <message>
+        <source>Open another PDF…</source>
+        <translation>Mở tệp PDF khác…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>PDF file to check</source>
+        <translation>Tệp PDF cần kiểm tra chữ ký</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>Tệp: %1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Đang kiểm tra…</translation>
+    </message>
+    <message>
+        <source>✘ NO SIGNATURE: this file is not signed.</source>
+        <translation>✘ KHÔNG CÓ CHỮ KÝ: tệp này chưa được ký số.</translation>
+    </message>
+    <message>
+        <source>✔ VALID: %1 signature(s), all intact and trusted.</source>
+        <translation>✔ HỢP LỆ: %1 chữ ký, tất cả nguyên vẹn và tin cậy.</translation>
+    </message>
+    <message>
+        <source>✘ NOT VALID — %1 (%2 of %3 signatures not valid). Do not accept this file as signed.</source>
+        <translation>✘ KHÔNG HỢP LỆ — %1 (%2/%3 chữ ký không hợp lệ). Không chấp nhận tệp này là văn bản đã ký.</translation>
+    </message>
+    <message>
+        <source>✘ CANNOT CHECK: %1</source>
+        <translation>✘ KHÔNG KIỂM TRA ĐƯỢC: %1</translation>
     </message>
 </context>
 <context>
@@ -1642,6 +2693,25 @@ Trên phiếu đang ghi “%2”.
     <message>
         <source>Withdraw</source>
         <translation>Rút hồ sơ</translation>
+    </message>
+</context>
+<context>
+    <name>_DetailButtons</name>
+    <message>
+        <source>Sign…</source>
+        <translation>Ký số…</translation>
+    </message>
+    <message>
+        <source>Check signatures…</source>
+        <translation>Kiểm tra chữ ký…</translation>
+    </message>
+    <message>
+        <source>Certified copy…</source>
+        <translation>Chứng thực bản sao…</translation>
+    </message>
+    <message>
+        <source>Choose a PDF file in the “Files” tab first.</source>
+        <translation>Hãy chọn một tệp PDF ở thẻ “Tệp” trước.</translation>
     </message>
 </context>
 </TS>

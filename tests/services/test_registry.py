@@ -27,7 +27,8 @@ def test_every_command_is_declared_once_with_both_messages() -> None:
         assert c.help_vi and c.help_en, c.name
         assert c.fn is not None
         if c.job:
-            assert c.name in ("init", "verify", "sign files", "backup", "restore", "report") \
+            assert c.name in ("init", "verify", "sign files", "backup", "restore", "report",
+                              "dossier sign", "dossier sign-result") \
                 or c.name.startswith("scan ")
     with pytest.raises(ValueError):
         registry.command("verify", role=None, writes=False, help_vi="x", help_en="x")(print)

@@ -110,8 +110,6 @@ def test_sign_verify_needs_no_desk(desk, hsm, pki, make_pdf, tmp_path):
     assert run("sign", "verify", "--trust", root, str(junk)).returncode == 2
 
 
-@pytest.mark.xfail(strict=True, reason="needs the `verify FILE.pdf` alias in desk_app/cli/main.py"
-                                       " (described in the issue-15 report; not this helper's file)")
 def test_verify_with_a_pdf_path_verifies_the_pdf(desk, hsm, pki, make_pdf, tmp_path):
     signed = _signed_file(desk, hsm, make_pdf, tmp_path)
     root = str(pki.trust_dir / "test-root.pem")

@@ -108,6 +108,30 @@ def _rating_levels(v: str):
     return None
 
 
+def _pkcs11_lib(v: str):
+    if len(v) > 400 or any(ord(ch) < 32 for ch in v):
+        return ("đường dẫn thư viện không hợp lệ.", "invalid library path.")
+    if v and not (v.startswith(("/", "\\\\")) or re.match(r"^[A-Za-z]:[\\/]", v)):
+        return ("cần đường dẫn đầy đủ tới thư viện PKCS#11 của token (ví dụ C:\\Windows\\System32\\"
+                "vnpt-ca_csp11.dll), hoặc để trống.",
+                "expected the full path of the token's PKCS#11 library, or empty.")
+    return None
+
+
+def _tsa_url(v: str):
+    if v and not re.match(r"^https?://\S+$", v):
+        return ("cần một địa chỉ http(s):// của dịch vụ cấp dấu thời gian.",
+                "expected the http(s):// address of a time-stamp service.")
+    return None
+
+
+def _book(v: str):
+    if v and not re.match(r"^[0-9A-Za-z]{1,8}$", v):
+        return ("cần số quyển gồm 1–8 chữ số hoặc chữ cái, hoặc để trống (= số quầy).",
+                "expected a book number of 1–8 digits or letters, or empty (= the desk number).")
+    return None
+
+
 SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("afternoon_cutoff", "hhmm", "",
             "Giờ chốt buổi chiều của tỉnh: hồ sơ nhận sau giờ này tính từ ngày làm việc sau"
@@ -137,6 +161,18 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             " lòng | Hài lòng | Không hài lòng).",
             "The citizen's rating levels, best first, separated by | (empty: very satisfied |"
             " satisfied | not satisfied).", Role.ADMIN, _rating_levels),
+    Setting("pkcs11_lib", "text", "",
+            "Thư viện PKCS#11 của token ký số (để trống: chọn khi ký).",
+            "The signing token's PKCS#11 library (empty: chosen when signing).", Role.ADMIN,
+            _pkcs11_lib),
+    Setting("signing_tsa_url", "url", "",
+            "Dịch vụ cấp dấu thời gian cho chữ ký số (để trống: ký B-B, nâng cấp khi đồng bộ).",
+            "Time-stamp service for signatures (empty: sign B-B, upgraded at a later sync).",
+            Role.ADMIN, _tsa_url),
+    Setting("certbook_book", "text", "",
+            "Số quyển sổ chứng thực của quầy này (để trống: số quầy, 2 chữ số).",
+            "This desk's certification book number (empty: the desk number, 2 digits).",
+            Role.ADMIN, _book),
     Setting("backup_dir", "text", "",
             "Thư mục sao lưu tự động (ổ thứ hai hoặc USB; để trống = tắt).",
             "Folder for automatic backups (second disk or USB stick; empty = off).", Role.ADMIN,

@@ -90,10 +90,11 @@ def trace(ctx: DeskContext, figure: str, p: Period, *, group: str | None = None,
           value: str | None = None, now: datetime | None = None,
           limit: int | None = None) -> list[str]:
     """The dossier codes behind one figure (click → list)."""
-    if figure not in F.FIGURES:
+    known = F.all_figures()
+    if figure not in known:
         raise ValidationError("report_unknown_figure", f"Không có số liệu “{figure}” (có: "
-                              f"{', '.join(F.FIGURES)}).", f"No figure “{figure}” (there are: "
-                              f"{', '.join(F.FIGURES)}).", field="figure")
+                              f"{', '.join(known)}).", f"No figure “{figure}” (there are: "
+                              f"{', '.join(known)}).", field="figure")
     if group is not None and group not in F.GROUPS:
         raise ValidationError("report_unknown_group", f"Không có nhóm “{group}” (có: "
                               f"{', '.join(F.GROUPS)}).", f"No group “{group}” (there are: "

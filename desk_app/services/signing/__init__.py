@@ -15,10 +15,11 @@ from desk_app.services.signing.book import (BookEntry, CertifiedCopyRecord, cert
 from desk_app.services.signing.dossiers import (DossierSignReport, FileVersion, SignedVersion,
                                                 current_files, export_results, file_versions, sign_dossier_files,
                                                 to_sign)
-from desk_app.services.signing.files import (certify_copy, desk_paths, sign_files, upgrade_file,
-                                             verify_file)
+from desk_app.services.signing.files import (certification_fee, certification_fee_rule,
+                                             certify_copy, desk_paths, list_tokens, sign_files,
+                                             upgrade_file, verify_file)
 
 __all__ = ["BookEntry", "CertifiedCopyRecord", "DossierSignReport", "FileVersion",
-           "SignedVersion", "certify_copy", "certify_in_book", "current_files", "export_results", "desk_book",
+           "SignedVersion", "certification_fee", "certification_fee_rule", "list_tokens", "certify_copy", "certify_in_book", "current_files", "export_results", "desk_book",
            "desk_paths", "file_versions", "import_file_books", "list_entries", "print_month",
            "sign_dossier_files", "sign_files", "to_sign", "upgrade_file", "verify_file"]

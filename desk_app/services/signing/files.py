@@ -128,3 +128,27 @@ def verify_exit_code(report) -> int:
     from desk_app.signing.validate import exit_code
 
     return exit_code(report)
+
+
+# --------------------------------------------------------------------------- for the screens
+
+def list_tokens(lib_path: str, *, with_certs: bool = True) -> list:
+    """The tokens of a PKCS#11 module and their certificates (``signing.token.TokenInfo``);
+    the PKCS#11 calls run on the token thread. Blocks: call it from a job."""
+    from desk_app.signing import token
+
+    return on_token(token.list_tokens, lib_path, with_certs=with_certs)
+
+
+def certification_fee(pages: int) -> int:
+    """The fee of one certified copy of ``pages`` pages (per page, capped: catalog.md)."""
+    from desk_app.signing import certbook
+
+    return certbook.certification_fee(pages)
+
+
+def certification_fee_rule() -> tuple[int, int, int]:
+    """(đồng per page for pages 1–2, from the third page, the cap per copy)."""
+    from desk_app.signing import certbook
+
+    return certbook.FEE_FIRST_TWO, certbook.FEE_FROM_THIRD, certbook.FEE_CAP
