@@ -1,0 +1,232 @@
+"""Encryption at rest (issue 17 §3): which stores are encrypted, with which key, and the driver.
+
+A desk's database is encrypted by SQLCipher 4 (the ``sqlcipher3`` package: a DB-API module shaped
+like the standard ``sqlite3``, with SQLCipher and OpenSSL statically linked in its wheels for
+Windows and Linux), its blobs by AES-256-GCM (``offline_store.filecrypt``'s chunk format). Why
+SQLCipher and not SQLite3 Multiple Ciphers: ``docs/dev/integrity.md`` §6.
+
+The key is 32 random bytes per desk, never in the data folder. The folder holds only the
+*marker* ``desk.encryption.json`` (format, cipher, key id — nothing secret), so a store says it is
+encrypted before its database is opened, and a copied or moved folder finds its key on the same PC
+by the id. Where the key lives is the desk layer's business (``desk_app/services/admin/sealkey.py``:
+the OS keyring, else a 0600 file outside the data folder); this package asks for it through the key
+provider ``offline_store.store.set_key_provider`` registered, passing a :class:`KeyRequest`.
+Without a registered provider (tests of this package alone), keys are kept as the desk layer keeps
+them when ``DESK_APP_SEAL_KEY_DIR`` is set: ``<that folder>/db/<key id>.key``, 0600.
+
+``DESK_APP_ENCRYPT=1`` makes every *new* store encrypted (the province default an installer sets;
+the test suite runs with it to prove everything works encrypted). Existing stores never change
+kind on open: a plain store stays plain until ``desk-app encrypt`` converts it.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = "desk.encryption.json"
+ENV = "DESK_APP_ENCRYPT"
+CIPHER = "sqlcipher4"           # SQLCipher 4 defaults: AES-256-CBC, HMAC-SHA512 per page, 4 KiB
+BLOB_FORMAT = "aes-256-gcm-chunks-1"
+_KEY_DIR_ENV = "DESK_APP_SEAL_KEY_DIR"
+
+
+class EncryptionError(sqlite3.DatabaseError):
+    """An encrypted store cannot be opened; ``vi``/``en`` say why and what to do."""
+
+    code = "store_encryption"
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(vi)
+        self.vi, self.en = vi, en
+
+
+class KeyMissing(EncryptionError):
+    code = "store_key_missing"
+
+
+class KeyWrong(EncryptionError):
+    code = "store_key_wrong"
+
+
+class DriverMissing(EncryptionError):
+    code = "store_cipher_unavailable"
+
+
+@dataclass
+class KeyRequest:
+    """What ``Store.open`` asks the key provider for: the key named ``key_id`` (``create``: a new
+    key to keep under that id). The provider sets ``key`` (None: not on this PC) and, when it
+    creates one, ``kept`` ("keyring" or the key file's path)."""
+
+    data_dir: Path
+    key_id: str
+    create: bool = False
+    key: bytes | None = None
+    kept: str = ""
+
+
+def env_default() -> bool:
+    return os.environ.get(ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# --------------------------------------------------------------------------- the marker
+
+def read_marker(data_dir: Path) -> dict | None:
+    p = Path(data_dir) / MARKER
+    try:
+        raw = p.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise EncryptionError(f"Không đọc được tệp {MARKER} của quầy: {exc.strerror or exc}",
+                              f"Cannot read the desk's {MARKER}: {exc.strerror or exc}") from exc
+    try:
+        m = json.loads(raw)
+        if not isinstance(m, dict) or not isinstance(m.get("key_id"), str) or not m["key_id"]:
+            raise ValueError("no key id")
+    except ValueError:
+        raise EncryptionError(f"Tệp {MARKER} của quầy bị hỏng: không biết khóa nào mở được dữ"
+                              " liệu. Hãy gọi cán bộ CNTT (khôi phục từ bản sao lưu).",
+                              f"The desk's {MARKER} is damaged: the key of the data is unknown."
+                              " Call IT (restore from a backup).") from None
+    return m
+
+
+def write_marker(data_dir: Path, key_id: str) -> None:
+    """Durably (tmp → fsync → rename → fsync dir) and only once per store."""
+    from offline_store.blobs import _fsync_dir
+
+    data_dir = Path(data_dir)
+    body = {"format": 1, "cipher": CIPHER, "blobs": BLOB_FORMAT, "key_id": key_id,
+            "note": "no secret here: the key is in the OS keyring or a key file outside this folder"}
+    part = data_dir / (MARKER + ".part")
+    with open(part, "w", encoding="utf-8") as fh:
+        json.dump(body, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if os.name == "posix":
+        os.chmod(part, 0o600)
+    os.replace(part, data_dir / MARKER)
+    _fsync_dir(data_dir)
+
+
+# --------------------------------------------------------------------------- keys
+
+def new_key_id() -> str:
+    return secrets.token_hex(12)
+
+
+def blob_key(db_key: bytes) -> bytes:
+    """The blobs' AES-256-GCM key, derived from the desk's data key (one secret to keep; the two
+    ciphers never share a key)."""
+    return hmac.new(db_key, b"desk-app blob key v1", hashlib.sha256).digest()
+
+
+def _default_dir() -> Path | None:
+    env = os.environ.get(_KEY_DIR_ENV)
+    return Path(env) / "db" if env else None
+
+
+def default_provider(req: KeyRequest) -> None:
+    """No desk layer registered (this package's own tests): key files under
+    ``$DESK_APP_SEAL_KEY_DIR/db`` — the same files the desk layer uses with that variable set."""
+    d = _default_dir()
+    if d is None:
+        return
+    f = d / f"{req.key_id}.key"
+    if req.create:
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = secrets.token_bytes(32)
+        fd = os.open(f, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key.hex())
+            fh.flush()
+            os.fsync(fh.fileno())
+        req.key, req.kept = key, str(f)
+        return
+    try:
+        req.key = bytes.fromhex(f.read_text("ascii").strip())
+    except (OSError, ValueError):
+        req.key = None
+
+
+# --------------------------------------------------------------------------- the driver
+
+_driver = None
+
+
+def driver():
+    """``sqlcipher3.dbapi2`` with its exception classes made subclasses of ``sqlite3``'s, so every
+    ``except sqlite3.IntegrityError`` / ``sqlite3.Error`` in the code base (and in sqlite-utils)
+    catches the same errors on an encrypted store as on a plain one."""
+    global _driver
+    if _driver is not None:
+        return _driver
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError as exc:
+        raise DriverMissing("Dữ liệu của quầy được mã hóa nhưng máy này thiếu gói sqlcipher3;"
+                            " hãy cài lại chương trình (installer/setup.sh).",
+                            "The desk's data is encrypted but this PC lacks the sqlcipher3"
+                            " package; reinstall the program (installer/setup.sh).") from exc
+    for name in ("InterfaceError", "DatabaseError", "InternalError", "OperationalError",
+                 "ProgrammingError", "IntegrityError", "DataError", "NotSupportedError"):
+        ours, std = getattr(dbapi2, name), getattr(sqlite3, name)
+        if not issubclass(ours, std):
+            ours.__bases__ = ours.__bases__ + (std,)
+    _driver = dbapi2
+    return dbapi2
+
+
+def open_encrypted(path: Path, key: bytes, *, timeout: float):
+    """A ``sqlite3``-shaped connection to the SQLCipher database ``path`` (created if empty);
+    ``KeyWrong`` when the key does not open it (or its first page is damaged)."""
+    if len(key) != 32:
+        raise ValueError("a 32-byte key is needed")
+    drv = driver()
+    conn = drv.connect(str(path), isolation_level=None, timeout=timeout,
+                       check_same_thread=False)
+    try:
+        conn.row_factory = drv.Row
+        # raw key: no PBKDF2 on every open (the key is random, not a password)
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            raise KeyWrong("Không mở được dữ liệu đã mã hóa của quầy: khóa trên máy này không"
+                           " khớp, hoặc tệp cơ sở dữ liệu đã bị hỏng. Hãy gọi cán bộ CNTT (khôi"
+                           " phục bằng khóa khôi phục từ bản sao lưu).",
+                           "Cannot open the desk's encrypted data: the key on this PC does not"
+                           " match, or the database file is damaged. Call IT (restore from a"
+                           " backup with the recovery key).") from None
+        raise
+    return conn
+
+
+def is_plain_sqlite(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def missing_key_error() -> KeyMissing:
+    return KeyMissing("Dữ liệu của quầy được mã hóa nhưng khóa của nó không có trên máy này"
+                      " (kho khóa của hệ điều hành hoặc tệp khóa). Không mở được. Hãy gọi cán bộ"
+                      " CNTT: khôi phục từ bản sao lưu bằng khóa khôi phục (desk-app restore).",
+                      "The desk's data is encrypted and its key is not on this PC (the OS keyring"
+                      " or key file). It cannot be opened. Call IT: restore from a backup with"
+                      " the recovery key (desk-app restore).")
+
+
+__all__ = ["MARKER", "ENV", "KeyRequest", "EncryptionError", "KeyMissing", "KeyWrong",
+           "DriverMissing", "env_default", "read_marker", "write_marker", "new_key_id",
+           "blob_key", "default_provider", "driver", "open_encrypted", "is_plain_sqlite"]
