@@ -98,28 +98,49 @@ def read_marker(data_dir: Path) -> dict | None:
     return m
 
 
-def write_marker(data_dir: Path, key_id: str) -> None:
-    """Durably (tmp → fsync → rename → fsync dir) and only once per store."""
+def publish_marker(data_dir: Path, key_id: str) -> str:
+    """Write the marker naming ``key_id`` unless another process published one first; returns
+    the key id that won. Written whole to a private temporary file, fsync'd, then put in place
+    with an operation that never replaces (a hard link on POSIX, a rename on Windows): a reader
+    sees no marker or a complete one, and two processes creating the same store agree on one key.
+    """
     from offline_store.blobs import _fsync_dir
 
     data_dir = Path(data_dir)
     body = {"format": 1, "cipher": CIPHER, "blobs": BLOB_FORMAT, "key_id": key_id,
             "note": "no secret here: the key is in the OS keyring or a key file outside this folder"}
-    part = data_dir / (MARKER + ".part")
-    with open(part, "w", encoding="utf-8") as fh:
+    part = data_dir / f".{MARKER}.{key_id}.part"
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(body, fh, indent=1)
         fh.flush()
         os.fsync(fh.fileno())
-    if os.name == "posix":
-        os.chmod(part, 0o600)
-    os.replace(part, data_dir / MARKER)
+    target = data_dir / MARKER
+    try:
+        if os.name == "nt":
+            os.rename(part, target)             # fails when the target exists
+        else:
+            os.link(part, target)               # idem, and atomic
+            os.unlink(part)
+    except FileExistsError:
+        part.unlink(missing_ok=True)
+        m = read_marker(data_dir)
+        return m["key_id"] if m else key_id
     _fsync_dir(data_dir)
+    return key_id
 
 
 # --------------------------------------------------------------------------- keys
 
 def new_key_id() -> str:
     return secrets.token_hex(12)
+
+
+def _salt(db_key: bytes) -> bytes:
+    """SQLCipher's 16-byte salt, derived from the key instead of drawn at random: processes that
+    open a brand-new (empty) file at the same moment must agree on it (a random salt is chosen
+    by whoever writes page 1 first, and the others would fail their first HMAC check)."""
+    return hmac.new(db_key, b"desk-app sqlcipher salt v1", hashlib.sha256).digest()[:16]
 
 
 def blob_key(db_key: bytes) -> bytes:
@@ -195,7 +216,7 @@ def open_encrypted(path: Path, key: bytes, *, timeout: float):
     try:
         conn.row_factory = drv.Row
         # raw key: no PBKDF2 on every open (the key is random, not a password)
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}{_salt(key).hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -228,5 +249,5 @@ def missing_key_error() -> KeyMissing:
 
 
 __all__ = ["MARKER", "ENV", "KeyRequest", "EncryptionError", "KeyMissing", "KeyWrong",
-           "DriverMissing", "env_default", "read_marker", "write_marker", "new_key_id",
+           "DriverMissing", "env_default", "read_marker", "publish_marker", "new_key_id",
            "blob_key", "default_provider", "driver", "open_encrypted", "is_plain_sqlite"]

@@ -54,7 +54,7 @@ def tighten(data_dir: Path) -> None:
     for d in (data_dir, data_dir / "blobs", data_dir / "blobs" / "tmp", data_dir / "logs"):
         if d.is_dir() and not d.is_symlink():
             os.chmod(d, DIR_MODE)
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", cipher.MARKER):
         f = data_dir / name
         if f.is_file() and not f.is_symlink():
             os.chmod(f, FILE_MODE)
@@ -109,22 +109,25 @@ def _ask_key(req: "cipher.KeyRequest") -> None:
         cipher.default_provider(req)
 
 
-def _data_key(data_dir: Path, encrypt: bool | None) -> bytes | None:
-    """The database key of the store in ``data_dir`` (None: a plain store), creating the key and
+def _data_key(data_dir: Path, encrypt: bool | None) -> tuple[bytes | None, str]:
+    """The database key of the store in ``data_dir`` (None: a plain store) and, when it was
+    created now, where it was kept ("keyring" or the key file's path); creating the key and
     the marker first for a new store that is to be encrypted. Order for a kill at any moment: the
     key is kept, then the marker written (durably), then the database created with the key — a
     marker never names a key that was not kept, and a plain database never gets a marker."""
+    db = data_dir / DB_NAME
     marker = cipher.read_marker(data_dir)
+    new = not db.exists() or (db.stat().st_size == 0 and not (data_dir / (DB_NAME + "-wal")).exists())
+    if marker is None and not new:
+        marker = cipher.read_marker(data_dir)   # created by another process meanwhile?
     if marker is not None:
         req = cipher.KeyRequest(data_dir, marker["key_id"])
         _ask_key(req)
         if req.key is None:
             raise cipher.missing_key_error()
-        return req.key
-    db = data_dir / DB_NAME
-    new = not db.exists() or (db.stat().st_size == 0 and not (data_dir / (DB_NAME + "-wal")).exists())
+        return req.key, ""
     if not new or not (cipher.env_default() if encrypt is None else encrypt):
-        return None
+        return None, ""
     req = cipher.KeyRequest(data_dir, cipher.new_key_id(), create=True)
     _ask_key(req)
     if req.key is None:
@@ -132,8 +135,14 @@ def _data_key(data_dir: Path, encrypt: bool | None) -> bytes | None:
                                      " hành hay tệp khóa); dữ liệu chưa được tạo.",
                                      "No place could keep the encryption key (OS keyring or key"
                                      " file); nothing was created.")
-    cipher.write_marker(data_dir, req.key_id)
-    return req.key
+    won = cipher.publish_marker(data_dir, req.key_id)
+    if won != req.key_id:                   # another process created the store first
+        req = cipher.KeyRequest(data_dir, won)
+        _ask_key(req)
+        if req.key is None:
+            raise cipher.missing_key_error()
+        return req.key, ""
+    return req.key, req.kept
 
 
 class Store:
@@ -148,6 +157,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self.conn = conn
         self.encrypted = key is not None
+        self.key_kept = ""              # where a data key created by this open was kept
         self.blobs = BlobStore(self.data_dir / "blobs",
                                key=cipher.blob_key(key) if key is not None else None)
         self._lock = threading.RLock()
@@ -165,7 +175,7 @@ class Store:
         (``offline_store/cipher.py``), whose key the key provider finds (``cipher.KeyMissing``
         when it is not on this PC, ``cipher.KeyWrong`` when it does not open the file)."""
         data_dir = private_dir(data_dir)
-        key = _data_key(data_dir, encrypt)
+        key, kept = _data_key(data_dir, encrypt)
         private_file(data_dir / DB_NAME)       # before SQLite creates it with 0644
         conn = connect(data_dir / DB_NAME, key=key)
         try:
@@ -174,6 +184,7 @@ class Store:
             conn.close()
             raise
         store = cls(data_dir, conn, key=key)
+        store.key_kept = kept
         tighten(data_dir)
         store.blobs.clean_tmp()          # leftovers of writes killed before their rename
         if _key_provider is not None and target_version is None:   # older schemas: no seals
