@@ -205,17 +205,41 @@ def driver():
     return dbapi2
 
 
-def open_encrypted(path: Path, key: bytes, *, timeout: float):
+_conn_class = None
+
+
+def _connection_class():
+    """sqlcipher3's Connection plus what the standard one has and it lacks (``iterdump``)."""
+    global _conn_class
+    if _conn_class is None:
+        drv = driver()
+
+        class Connection(drv.Connection):
+            def iterdump(self):
+                from sqlite3.dump import _iterdump
+
+                return _iterdump(self)
+
+        _conn_class = Connection
+    return _conn_class
+
+
+def open_encrypted(path: Path, key: bytes, *, timeout: float, isolation_level: str | None = None,
+                   row_factory: bool = True):
     """A ``sqlite3``-shaped connection to the SQLCipher database ``path`` (created if empty);
     ``KeyWrong`` when the key does not open it (or its first page is damaged)."""
     if len(key) != 32:
         raise ValueError("a 32-byte key is needed")
     drv = driver()
-    conn = drv.connect(str(path), isolation_level=None, timeout=timeout,
-                       check_same_thread=False)
+    conn = drv.connect(str(path), isolation_level=isolation_level, timeout=timeout,
+                       check_same_thread=False, factory=_connection_class())
     try:
-        conn.row_factory = drv.Row
-        # raw key: no PBKDF2 on every open (the key is random, not a password)
+        if row_factory:
+            conn.row_factory = drv.Row
+        # SQLCipher would print its own errors on stderr (the clerk's terminal): they reach the
+        # caller as exceptions instead
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        # raw key + salt: no PBKDF2 on every open (the key is random, not a password)
         conn.execute(f"PRAGMA key = \"x'{key.hex()}{_salt(key).hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
