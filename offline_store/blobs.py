@@ -305,6 +305,35 @@ class BlobStore:
             raise
         return sha, reader.size, new
 
+    def encrypt_in_place(self, sha256: str) -> bool:
+        """A plaintext blob file of this (encrypted) store rewritten encrypted, atomically;
+        False when it already is, or does not hash to its name (left for ``verify`` to name)."""
+        from offline_store.filecrypt import encrypt_stream
+
+        if self.key is None:
+            raise ValueError("this blob store has no key")
+        try:
+            fh = open(self.path(sha256), "rb")
+        except FileNotFoundError:
+            return False
+        with fh:
+            if self._is_encrypted(fh):
+                return False
+            fd, tmp = tempfile.mkstemp(dir=self._tmp, prefix="enc-")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    got, _n = encrypt_stream(self.key, fh, out, magic=BLOB_MAGIC)
+                    out.flush()
+                    os.fsync(out.fileno())
+                if got != sha256:
+                    Path(tmp).unlink()
+                    return False
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        self._install(Path(tmp), sha256)
+        return True
+
     def remove(self, sha256: str) -> None:
         """Delete a blob (only for one the caller just wrote and no row refers to)."""
         self.path(sha256).unlink(missing_ok=True)

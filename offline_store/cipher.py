@@ -98,7 +98,7 @@ def read_marker(data_dir: Path) -> dict | None:
     return m
 
 
-def publish_marker(data_dir: Path, key_id: str) -> str:
+def publish_marker(data_dir: Path, key_id: str, *, pending: str | None = None) -> str:
     """Write the marker naming ``key_id`` unless another process published one first; returns
     the key id that won. Written whole to a private temporary file, fsync'd, then put in place
     with an operation that never replaces (a hard link on POSIX, a rename on Windows): a reader
@@ -109,6 +109,8 @@ def publish_marker(data_dir: Path, key_id: str) -> str:
     data_dir = Path(data_dir)
     body = {"format": 1, "cipher": CIPHER, "blobs": BLOB_FORMAT, "key_id": key_id,
             "note": "no secret here: the key is in the OS keyring or a key file outside this folder"}
+    if pending:
+        body["pending"] = pending
     part = data_dir / f".{MARKER}.{key_id}.part"
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -272,6 +274,140 @@ def missing_key_error() -> KeyMissing:
                       " the recovery key (desk-app restore).")
 
 
+# --------------------------------------------------------------------------- converting a store
+
+PENDING = "desk.sqlite3.encrypting"       # the encrypted copy, before it replaces the plain file
+
+
+def _rewrite_marker(data_dir: Path, marker: dict) -> None:
+    from offline_store.blobs import _fsync_dir
+
+    part = Path(data_dir) / f".{MARKER}.rewrite.part"
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(marker, fh, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(part, Path(data_dir) / MARKER)
+    _fsync_dir(Path(data_dir))
+
+
+def finish_pending(data_dir: Path, marker: dict) -> dict:
+    """Complete a conversion (``encrypt_store``) that a kill interrupted after its marker was
+    published: the encrypted copy replaces the plain file (whose WAL was emptied before the
+    marker), then the marker forgets the pending copy. Idempotent; a no-op without one."""
+    from offline_store.blobs import _fsync_dir
+
+    if not marker.get("pending"):
+        return marker
+    data_dir = Path(data_dir)
+    src = data_dir / str(marker["pending"])
+    if src.exists():
+        for suffix in ("-wal", "-shm"):                  # the plain file's (checkpointed, empty)
+            (data_dir / ("desk.sqlite3" + suffix)).unlink(missing_ok=True)
+        os.replace(src, data_dir / "desk.sqlite3")
+        _fsync_dir(data_dir)
+    marker = {k: v for k, v in marker.items() if k != "pending"}
+    _rewrite_marker(data_dir, marker)
+    return marker
+
+
+def encrypt_store(data_dir: Path, ask_key, *, on_blob=None) -> dict:
+    """Convert the plain store in ``data_dir`` to an encrypted one, crash-safely (issue 17 §3):
+
+    1. a new data key is kept (``ask_key``: the key provider protocol, ``KeyRequest``);
+    2. under the write lock, ``sqlcipher_export`` writes an encrypted copy ``desk.sqlite3.encrypting``
+       (schema version copied), fsync'd, reopened with the key and compared row counts;
+    3. the marker is published naming the key *and* the pending copy — from here on every
+       ``Store.open`` finishes the swap (``finish_pending``), so a kill leaves the old store
+       (before 3) or the new one (after);
+    4. the copy replaces ``desk.sqlite3``, the marker forgets it;
+    5. every plaintext blob is encrypted in place (tmp → fsync → rename; a reader takes both
+       forms, so a kill half-way leaves a readable store and the next run goes on).
+
+    Run it with the desk closed (GUI and sync worker stopped): a process that keeps the old file
+    open would write into the replaced file. An already encrypted store only gets step 5.
+    Returns {"key_id", "kept", "blobs_encrypted", "converted"}."""
+    from offline_store.blobs import BlobStore, _fsync_dir
+
+    data_dir = Path(data_dir)
+    db = data_dir / "desk.sqlite3"
+    marker = read_marker(data_dir)
+    kept, converted = "", False
+    if marker is None:
+        if not is_plain_sqlite(db):
+            raise EncryptionError(f"{db} không phải cơ sở dữ liệu của quầy (hoặc đã hỏng).",
+                                  f"{db} is not a desk database (or it is damaged).")
+        req = KeyRequest(data_dir, new_key_id(), create=True)
+        ask_key(req)
+        if req.key is None:
+            raise EncryptionError("Không có nơi nào giữ được khóa mã hóa (kho khóa của hệ điều"
+                                  " hành hay tệp khóa); dữ liệu không bị thay đổi.",
+                                  "No place could keep the encryption key (OS keyring or key"
+                                  " file); nothing was changed.")
+        kept = req.kept
+        tmp = data_dir / PENDING
+        tmp.unlink(missing_ok=True)
+        drv = driver()
+        conn = drv.connect(str(db), isolation_level=None, timeout=10.0, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute("ATTACH DATABASE ? AS enc KEY ?",
+                         (str(tmp), f"x'{req.key.hex()}{_salt(req.key).hex()}'"))
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SELECT sqlcipher_export('enc')")
+            version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+            conn.execute(f"PRAGMA enc.user_version = {version}")
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+            counts = {t: conn.execute(f'SELECT count(*) FROM main."{t}"').fetchone()[0]
+                      for t in tables}
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE enc")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        check = open_encrypted(tmp, req.key, timeout=10.0)
+        try:
+            if int(check.execute("PRAGMA user_version").fetchone()[0]) != version or any(
+                    check.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] != n
+                    for t, n in counts.items()):
+                raise EncryptionError("Bản mã hóa không khớp dữ liệu gốc; không thay đổi gì.",
+                                      "The encrypted copy does not match; nothing was changed.")
+            check.execute("PRAGMA journal_mode = WAL")
+        except BaseException:
+            check.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        check.close()
+        _fsync_dir(data_dir)
+        won = publish_marker(data_dir, req.key_id, pending=PENDING)
+        if won != req.key_id:
+            tmp.unlink(missing_ok=True)
+            raise EncryptionError("Một tiến trình khác vừa mã hóa quầy này.",
+                                  "Another process has just encrypted this desk.")
+        marker = read_marker(data_dir)
+        converted = True
+    marker = finish_pending(data_dir, marker)
+    req = KeyRequest(data_dir, marker["key_id"])
+    ask_key(req)
+    if req.key is None:
+        raise missing_key_error()
+    blobs = BlobStore(data_dir / "blobs", key=blob_key(req.key))
+    n = 0
+    for sha in blobs.all():
+        if blobs.encrypt_in_place(sha):
+            n += 1
+            if on_blob:
+                on_blob(n)
+    return {"key_id": marker["key_id"], "kept": kept, "blobs_encrypted": n,
+            "converted": converted}
+
+
 __all__ = ["MARKER", "ENV", "KeyRequest", "EncryptionError", "KeyMissing", "KeyWrong",
            "DriverMissing", "env_default", "read_marker", "publish_marker", "new_key_id",
-           "blob_key", "default_provider", "driver", "open_encrypted", "is_plain_sqlite"]
+           "blob_key", "default_provider", "driver", "open_encrypted", "is_plain_sqlite",
+           "encrypt_store", "finish_pending"]

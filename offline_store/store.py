@@ -121,6 +121,8 @@ def _data_key(data_dir: Path, encrypt: bool | None) -> tuple[bytes | None, str]:
     if marker is None and not new:
         marker = cipher.read_marker(data_dir)   # created by another process meanwhile?
     if marker is not None:
+        if marker.get("pending"):               # a conversion killed after its marker
+            marker = cipher.finish_pending(data_dir, marker)
         req = cipher.KeyRequest(data_dir, marker["key_id"])
         _ask_key(req)
         if req.key is None:

@@ -594,3 +594,4 @@ import desk_app.services.scanning.commands  # noqa: E402,F401  (scan list/test/d
 import desk_app.services.workflow.commands  # noqa: E402,F401  (dossier transition, form, fees)
 import desk_app.services.online.commands  # noqa: E402,F401  (online list/accept/refuse)
 import desk_app.services.reports.commands  # noqa: E402,F401  (report, queues, rate)
+import desk_app.services.admin.encryption  # noqa: E402,F401  (encrypt: a plain desk → encrypted)
