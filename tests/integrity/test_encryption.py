@@ -280,3 +280,64 @@ def test_sqlite_utils_errors_and_a_flipped_page_on_an_encrypted_store(tmp_path: 
         assert exc.code in ("store_malformed", "store_open_failed")
     except sqlite3.DatabaseError as exc:
         assert "malformed" in str(exc)
+
+
+KILL_ENCRYPT = """
+import sys
+from pathlib import Path
+import desk_app.services.desk  # noqa: F401 — the key provider
+from desk_app.services.admin import sealkey
+from offline_store import cipher
+print("go", flush=True)
+cipher.encrypt_store(Path(sys.argv[1]), sealkey.data_key)
+print("done", flush=True)
+"""
+
+
+def _rows(d: Path) -> tuple:
+    from desk_app.services import open_desk
+
+    with open_desk(d, create=False) as ctx:
+        c = ctx.store.conn
+        return (ctx.store.encrypted,
+                c.execute("SELECT count(*), group_concat(code) FROM dossiers").fetchone()[:],
+                c.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+                c.execute("PRAGMA user_version").fetchone()[0],
+                tuple(sorted((s, ctx.store.blobs.read_bytes(s)) for s in ctx.store.blobs.all())))
+
+
+def test_encrypt_an_existing_store_and_kill_9_leaves_old_or_new(desk_app_cmd, tmp_path: Path):
+    import random
+    import shutil
+
+    from desk_app.services import open_desk
+    from desk_app.services.admin import verify as verify_svc
+    from tests.integrity.test_backup import _run_and_kill, _timed
+
+    tpl = _desk(tmp_path, False)
+    with open_desk(tpl) as ctx:
+        _receive(ctx)
+        for i in range(6):                          # blobs big enough for kills to land among
+            ctx.store.blobs.put_bytes(SCAN + os.urandom(600_000) + bytes([i]))
+    want = _rows(tpl)
+    assert want[0] is False
+    rng = random.Random(17)
+    shutil.copytree(tpl, tmp_path / "timed")
+    span = _timed(KILL_ENCRYPT, [str(tmp_path / "timed")])   # kills land inside this span
+    kills, outcomes = 10, {"old": 0, "new": 0}
+    for k in range(kills):
+        d = tmp_path / f"k{k}"
+        shutil.copytree(tpl, d)
+        _run_and_kill(KILL_ENCRYPT, [str(d)], rng.uniform(0.0, span))
+        got = _rows(d)                               # opens (finishing a pending swap) …
+        assert got[1:] == want[1:]                   # … with every row and blob as before
+        outcomes["new" if got[0] else "old"] += 1
+        with open_desk(d, create=False) as ctx:
+            assert verify_svc.run(ctx).ok
+    print(f"encrypt kills: {outcomes} (conversion takes {span:.2f} s)")
+    # the command finishes what a kill left (blobs still plain), then nothing is readable
+    d = tmp_path / "k0"
+    p = _cli(desk_app_cmd, "encrypt", "--data-dir", str(d), "--json")
+    assert p.returncode == 0, p.stderr
+    assert _rows(d)[0] is True
+    assert not any(s in data for data in _files(d).values() for s in _secrets())
