@@ -407,7 +407,44 @@ def encrypt_store(data_dir: Path, ask_key, *, on_blob=None) -> dict:
             "converted": converted}
 
 
+def plain_copy(store, target: Path) -> None:
+    """A consistent plaintext copy of ``store``'s database at ``target`` (for backups, which
+    encrypt it with the backup key), from a separate connection so writers are not blocked.
+    Plain store: SQLite's online backup API, as before. Encrypted store: SQLCipher cannot back up
+    between encrypted and plain files, so ``sqlcipher_export`` inside one read transaction (a
+    snapshot, WAL: other connections keep writing), schema version copied."""
+    target = Path(target)
+    if not getattr(store, "encrypted", False):
+        src = sqlite3.connect(store.path, timeout=30)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        return
+    req = KeyRequest(store.data_dir, read_marker(store.data_dir)["key_id"])
+    from offline_store.store import _ask_key
+
+    _ask_key(req)
+    if req.key is None:
+        raise missing_key_error()
+    conn = open_encrypted(store.path, req.key, timeout=30.0, row_factory=False)
+    try:
+        conn.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
+        conn.execute("BEGIN")
+        conn.execute("SELECT sqlcipher_export('plain')")
+        version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+        conn.execute(f"PRAGMA plain.user_version = {version}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE plain")
+    finally:
+        conn.close()
+
+
 __all__ = ["MARKER", "ENV", "KeyRequest", "EncryptionError", "KeyMissing", "KeyWrong",
            "DriverMissing", "env_default", "read_marker", "publish_marker", "new_key_id",
            "blob_key", "default_provider", "driver", "open_encrypted", "is_plain_sqlite",
-           "encrypt_store", "finish_pending"]
+           "encrypt_store", "finish_pending", "plain_copy"]

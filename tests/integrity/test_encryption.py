@@ -341,3 +341,63 @@ def test_encrypt_an_existing_store_and_kill_9_leaves_old_or_new(desk_app_cmd, tm
     assert p.returncode == 0, p.stderr
     assert _rows(d)[0] is True
     assert not any(s in data for data in _files(d).values() for s in _secrets())
+
+
+# The two tests below need the small changes to files this work does not own, listed in
+# docs/dev/integrity.md §6 ("Changes needed elsewhere"): intake sniffs the blob's type through
+# ``BlobStore.head`` instead of reading the (ciphertext) file; backup takes its plain copy with
+# ``cipher.plain_copy`` and restore re-encrypts an encrypted desk. Strict: once those changes
+# land, these pass and the marks must go.
+NEEDS_ELSEWHERE = pytest.mark.xfail(strict=True, reason="needs the receive.py/backup.py changes"
+                                    " of docs/dev/integrity.md §6")
+
+
+@NEEDS_ELSEWHERE
+def test_intake_with_an_attachment_on_an_encrypted_desk(tmp_path: Path) -> None:
+    from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
+    from desk_app.services import open_desk
+    from desk_app.services.intake import IntakeRequest, receive
+
+    d = _desk(tmp_path, True)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(SCAN)
+    with open_desk(d) as ctx:
+        dossier = receive(ctx, IntakeRequest(
+            "1.004873", Applicant(IDN, NAME, phone=PHONE),
+            [DossierComponent(1, "Tờ khai", ComponentForm.ORIGINAL, 1)], [(scan, 1)],
+            clerk="Lò Văn Thắng"))
+        row = ctx.store.conn.execute("SELECT sha256, size, mime FROM attachments WHERE"
+                                     " dossier_id = (SELECT id FROM dossiers WHERE code = ?)",
+                                     (dossier.code,)).fetchone()
+        assert tuple(row) == (hashlib.sha256(SCAN).hexdigest(), len(SCAN), "application/pdf")
+        assert ctx.store.blobs.read_bytes(row[0]) == SCAN
+    assert not any(s in data for data in _files(d).values() for s in _secrets())
+
+
+@NEEDS_ELSEWHERE
+def test_backup_of_an_encrypted_desk_restores_encrypted_on_a_new_pc(tmp_path, monkeypatch):
+    from desk_app.services import open_desk
+    from desk_app.services.admin import backup
+    from offline_store import repo
+
+    d = _desk(tmp_path, True)
+    with open_desk(d) as ctx:
+        code = _receive(ctx)
+        sha, _n = ctx.store.blobs.put_bytes(SCAN)
+        with ctx.store.transaction() as conn:
+            did = conn.execute("SELECT id FROM dossiers WHERE code = ?", (code,)).fetchone()[0]
+            repo.insert_attachment(conn, did, {"component_seq": 1, "sha256": sha,
+                                               "size": len(SCAN), "filename": "scan.pdf",
+                                               "mime": "application/pdf"})
+        rep = backup.backup(ctx, tmp_path / "usb")
+    assert rep.recovery_key
+    monkeypatch.setenv("DESK_APP_SEAL_KEY_DIR", str(tmp_path / "new-pc-keys"))   # a new PC
+    target = tmp_path / "restored"
+    backup.restore(tmp_path / "usb", target, recovery_key=rep.recovery_key)
+    assert (target / "desk.encryption.json").is_file()
+    with open_desk(target, create=False) as ctx:
+        assert ctx.store.encrypted
+        assert ctx.store.conn.execute("SELECT applicant_name FROM dossiers WHERE code = ?",
+                                      (code,)).fetchone()[0] == NAME
+        assert ctx.store.blobs.read_bytes(sha) == SCAN
+    assert not any(s in data for data in _files(target).values() for s in _secrets())
