@@ -142,7 +142,7 @@ def test_cli_init_encrypt_then_open_without_or_with_a_wrong_key(desk_app_cmd, tm
 def test_init_encrypt_on_an_existing_plain_store_is_refused(desk_app_cmd, tmp_path: Path):
     d = tmp_path / "plain"
     base = ("init", "--data-dir", str(d), "--unit", UNIT, "--catalog", str(MINI_CATALOG))
-    assert _cli(desk_app_cmd, *base).returncode == 0
+    assert _cli(desk_app_cmd, *base, env={"DESK_APP_ENCRYPT": "0"}).returncode == 0
     before = (d / "desk.sqlite3").read_bytes()
     p = _cli(desk_app_cmd, *base, "--encrypt")
     assert p.returncode == 2, (p.stdout, p.stderr)
@@ -154,6 +154,7 @@ def test_init_encrypt_on_an_existing_plain_store_is_refused(desk_app_cmd, tmp_pa
 def test_env_default_encrypts_new_stores_only(tmp_path: Path, monkeypatch) -> None:
     from offline_store import Store
 
+    monkeypatch.delenv("DESK_APP_ENCRYPT", raising=False)
     Store.open(tmp_path / "old").close()                   # plain, made before the switch
     monkeypatch.setenv("DESK_APP_ENCRYPT", "1")
     with Store.open(tmp_path / "old") as s:
@@ -314,7 +315,7 @@ def test_encrypt_an_existing_store_and_kill_9_leaves_old_or_new(desk_app_cmd, tm
     from desk_app.services.admin import verify as verify_svc
     from tests.integrity.test_backup import _run_and_kill, _timed
 
-    tpl = _desk(tmp_path, False)
+    tpl = _desk(tmp_path, False)                 # plain whatever DESK_APP_ENCRYPT says
     with open_desk(tpl) as ctx:
         _receive(ctx)
         for i in range(6):                          # blobs big enough for kills to land among
