@@ -98,7 +98,14 @@ def read_marker(data_dir: Path) -> dict | None:
     return m
 
 
-def publish_marker(data_dir: Path, key_id: str, *, pending: str | None = None) -> str:
+def key_check(key: bytes) -> str:
+    """A check value of the key kept in the marker (an HMAC of a constant: it tells a wrong key
+    from a damaged file and reveals nothing of the key)."""
+    return hmac.new(key, b"desk-app data key check v1", hashlib.sha256).hexdigest()[:32]
+
+
+def publish_marker(data_dir: Path, key_id: str, *, pending: str | None = None,
+                   check: str | None = None) -> str:
     """Write the marker naming ``key_id`` unless another process published one first; returns
     the key id that won. Written whole to a private temporary file, fsync'd, then put in place
     with an operation that never replaces (a hard link on POSIX, a rename on Windows): a reader
@@ -111,6 +118,8 @@ def publish_marker(data_dir: Path, key_id: str, *, pending: str | None = None) -
             "note": "no secret here: the key is in the OS keyring or a key file outside this folder"}
     if pending:
         body["pending"] = pending
+    if check:
+        body["key_check"] = check
     part = data_dir / f".{MARKER}.{key_id}.part"
     fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -227,9 +236,11 @@ def _connection_class():
 
 
 def open_encrypted(path: Path, key: bytes, *, timeout: float, isolation_level: str | None = None,
-                   row_factory: bool = True):
+                   row_factory: bool = True, key_ok: bool = False):
     """A ``sqlite3``-shaped connection to the SQLCipher database ``path`` (created if empty);
-    ``KeyWrong`` when the key does not open it (or its first page is damaged)."""
+    ``KeyWrong`` when the key does not open it (or its first page is damaged). ``key_ok``: the
+    key matched the marker's check value, so a file it does not open is damaged — raised as
+    SQLite's "database disk image is malformed" (the desk layer's advice names the newest backup)."""
     if len(key) != 32:
         raise ValueError("a 32-byte key is needed")
     drv = driver()
@@ -246,6 +257,9 @@ def open_encrypted(path: Path, key: bytes, *, timeout: float, isolation_level: s
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if ("not a database" in str(exc) or "encrypted" in str(exc)) and key_ok:
+            raise sqlite3.DatabaseError("database disk image is malformed (its first page"
+                                        " fails its check with the right key)") from None
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise KeyWrong("Không mở được dữ liệu đã mã hóa của quầy: khóa trên máy này không"
                            " khớp, hoặc tệp cơ sở dữ liệu đã bị hỏng. Hãy gọi cán bộ CNTT (khôi"
@@ -384,7 +398,7 @@ def encrypt_store(data_dir: Path, ask_key, *, on_blob=None) -> dict:
             raise
         check.close()
         _fsync_dir(data_dir)
-        won = publish_marker(data_dir, req.key_id, pending=PENDING)
+        won = publish_marker(data_dir, req.key_id, pending=PENDING, check=key_check(req.key))
         if won != req.key_id:
             tmp.unlink(missing_ok=True)
             raise EncryptionError("Một tiến trình khác vừa mã hóa quầy này.",

@@ -61,7 +61,7 @@ def tighten(data_dir: Path) -> None:
 BUSY_TIMEOUT_MS = 10_000
 
 
-def connect(path: Path, *, key: bytes | None = None) -> sqlite3.Connection:
+def connect(path: Path, *, key: bytes | None = None, key_ok: bool = False) -> sqlite3.Connection:
     """A connection with the durability settings every process must share.
 
     journal_mode=WAL lets the sync worker write while the GUI reads; synchronous=FULL makes a
@@ -73,7 +73,7 @@ def connect(path: Path, *, key: bytes | None = None) -> sqlite3.Connection:
     ``sqlite3`` exceptions), so repositories, migrations and sqlite-utils do not notice.
     """
     if key is not None:
-        conn = cipher.open_encrypted(path, key, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = cipher.open_encrypted(path, key, timeout=BUSY_TIMEOUT_MS / 1000, key_ok=key_ok)
     else:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                check_same_thread=False)
@@ -109,6 +109,13 @@ def _ask_key(req: "cipher.KeyRequest") -> None:
         cipher.default_provider(req)
 
 
+def _key_matches(data_dir: Path, key: bytes | None) -> bool:
+    if key is None:
+        return False
+    m = cipher.read_marker(data_dir) or {}
+    return bool(m.get("key_check")) and m["key_check"] == cipher.key_check(key)
+
+
 def _data_key(data_dir: Path, encrypt: bool | None) -> tuple[bytes | None, str]:
     """The database key of the store in ``data_dir`` (None: a plain store) and, when it was
     created now, where it was kept ("keyring" or the key file's path); creating the key and
@@ -137,7 +144,7 @@ def _data_key(data_dir: Path, encrypt: bool | None) -> tuple[bytes | None, str]:
                                      " hành hay tệp khóa); dữ liệu chưa được tạo.",
                                      "No place could keep the encryption key (OS keyring or key"
                                      " file); nothing was created.")
-    won = cipher.publish_marker(data_dir, req.key_id)
+    won = cipher.publish_marker(data_dir, req.key_id, check=cipher.key_check(req.key))
     if won != req.key_id:                   # another process created the store first
         req = cipher.KeyRequest(data_dir, won)
         _ask_key(req)
@@ -179,7 +186,7 @@ class Store:
         data_dir = private_dir(data_dir)
         key, kept = _data_key(data_dir, encrypt)
         private_file(data_dir / DB_NAME)       # before SQLite creates it with 0644
-        conn = connect(data_dir / DB_NAME, key=key)
+        conn = connect(data_dir / DB_NAME, key=key, key_ok=_key_matches(data_dir, key))
         try:
             migrate(conn, target=target_version)
         except BaseException:

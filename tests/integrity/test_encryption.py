@@ -402,3 +402,17 @@ def test_backup_of_an_encrypted_desk_restores_encrypted_on_a_new_pc(tmp_path, mo
                                       (code,)).fetchone()[0] == NAME
         assert ctx.store.blobs.read_bytes(sha) == SCAN
     assert not any(s in data for data in _files(target).values() for s in _secrets())
+
+
+def test_a_damaged_first_page_is_told_apart_from_a_wrong_key(tmp_path: Path) -> None:
+    from desk_app.domain.errors import StorageError
+    from desk_app.services import open_desk
+
+    d = _desk(tmp_path, True)
+    db = d / "desk.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[200] ^= 0x01                       # page 1: with the right key it fails its HMAC
+    db.write_bytes(bytes(raw))
+    with pytest.raises(StorageError) as exc:
+        open_desk(d, create=False)
+    assert exc.value.code == "store_malformed"          # the advice that names the backup
