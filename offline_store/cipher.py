@@ -128,11 +128,22 @@ def publish_marker(data_dir: Path, key_id: str, *, pending: str | None = None,
         os.fsync(fh.fileno())
     target = data_dir / MARKER
     try:
-        if os.name == "nt":
-            os.rename(part, target)             # fails when the target exists
-        else:
-            os.link(part, target)               # idem, and atomic
-            os.unlink(part)
+        try:
+            if os.name == "nt":
+                os.rename(part, target)         # fails when the target exists
+            else:
+                os.link(part, target)           # idem, and atomic
+                os.unlink(part)
+        except FileExistsError:
+            raise
+        except OSError:                         # a file system without hard links
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_BINARY", 0), 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(body, fh, indent=1)
+                fh.flush()
+                os.fsync(fh.fileno())
+            part.unlink(missing_ok=True)
     except FileExistsError:
         part.unlink(missing_ok=True)
         m = read_marker(data_dir)

@@ -416,3 +416,20 @@ def test_a_damaged_first_page_is_told_apart_from_a_wrong_key(tmp_path: Path) -> 
     with pytest.raises(StorageError) as exc:
         open_desk(d, create=False)
     assert exc.value.code == "store_malformed"          # the advice that names the backup
+
+
+def test_processes_creating_one_encrypted_store_at_once_agree_on_its_key(tmp_path: Path) -> None:
+    import sys
+
+    code = ("import sys; from offline_store import Store;"
+            " s = Store.open(sys.argv[1], encrypt=True);"
+            " print(s.encrypted, s.schema_version, s.conn.execute('SELECT count(*) FROM meta')"
+            ".fetchone()[0] >= 0)")
+    for attempt in range(3):
+        d = tmp_path / f"d{attempt}"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(d)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, outs
+        assert len({o for o, _e in outs}) == 1 and outs[0][0].startswith("True"), outs
+        assert not list(d.glob(".desk.encryption.json.*.part"))
