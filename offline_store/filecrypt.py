@@ -49,11 +49,13 @@ def fsync_dir(path: Path) -> None:
 
 
 def encrypt_stream(key: bytes, src: BinaryIO, dst: BinaryIO,
-                   on_bytes: Callable[[int], None] | None = None) -> tuple[str, int]:
-    """Encrypt ``src`` into ``dst``; returns (sha256 of the plaintext, plaintext size)."""
+                   on_bytes: Callable[[int], None] | None = None, *,
+                   magic: bytes = MAGIC) -> tuple[str, int]:
+    """Encrypt ``src`` into ``dst``; returns (sha256 of the plaintext, plaintext size).
+    ``magic``: 6 bytes naming the kind of file (backups ``DKBK1``, a store's blobs ``DKBL1``)."""
     aead = _aead(key)
     prefix = secrets.token_bytes(8)
-    header = MAGIC + prefix
+    header = magic + prefix
     dst.write(header)
     digest, size, counter = hashlib.sha256(), 0, 0
     chunk = src.read(CHUNK)
@@ -73,15 +75,16 @@ def encrypt_stream(key: bytes, src: BinaryIO, dst: BinaryIO,
         chunk = nxt
 
 
-def decrypt_chunks(key: bytes, src: BinaryIO) -> Iterator[bytes]:
+def decrypt_chunks(key: bytes, src: BinaryIO, *, magic: bytes = MAGIC) -> Iterator[bytes]:
     """The plaintext of an encrypted file, chunk by chunk; ``DecryptError`` on any tampering."""
     from cryptography.exceptions import InvalidTag
 
     aead = _aead(key)
-    header = src.read(len(MAGIC) + 8)
-    if len(header) != len(MAGIC) + 8 or not header.startswith(MAGIC):
-        raise DecryptError("not an encrypted backup file")
-    prefix = header[len(MAGIC):]
+    header = src.read(len(magic) + 8)
+    if len(header) != len(magic) + 8 or not header.startswith(magic):
+        raise DecryptError("not an encrypted backup file" if magic == MAGIC
+                           else "not an encrypted file of this kind")
+    prefix = header[len(magic):]
     counter = 0
     while True:
         raw = src.read(_LEN.size)
@@ -108,6 +111,40 @@ def decrypt_chunks(key: bytes, src: BinaryIO) -> Iterator[bytes]:
             if src.read(1):
                 raise DecryptError("data after the last chunk")
             return
+
+
+def decrypt_chunk_at(key: bytes, src: BinaryIO, index: int, *,
+                     magic: bytes = MAGIC) -> tuple[bytes | None, bool]:
+    """Chunk ``index`` of an encrypted file opened for reading (random access: every chunk but
+    the last holds ``CHUNK`` bytes): (plaintext, is it the last chunk), or (None, True) past the
+    end. ``DecryptError`` on tampering, as in ``decrypt_chunks``."""
+    from cryptography.exceptions import InvalidTag
+
+    aead = _aead(key)
+    src.seek(0)
+    header = src.read(len(magic) + 8)
+    if len(header) != len(magic) + 8 or not header.startswith(magic):
+        raise DecryptError("not an encrypted file of this kind")
+    prefix = header[len(magic):]
+    src.seek(len(header) + index * (_LEN.size + CHUNK + 16))
+    raw = src.read(_LEN.size)
+    if not raw:
+        return None, True
+    if len(raw) != _LEN.size:
+        raise DecryptError("the file is truncated")
+    (n,) = _LEN.unpack(raw)
+    if n < 16 or n > CHUNK + 16:
+        raise DecryptError("a chunk length is invalid")
+    ct = src.read(n)
+    if len(ct) != n:
+        raise DecryptError("the file is truncated")
+    nonce = prefix + struct.pack(">I", index)
+    for last in (False, True):
+        try:
+            return aead.decrypt(nonce, ct, _aad(header, index, last)), last
+        except InvalidTag:
+            continue
+    raise DecryptError("wrong key, or the file was changed")
 
 
 def encrypt_file(key: bytes, src: Path, target: Path,

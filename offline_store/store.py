@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from offline_store import seal
+from offline_store import cipher, seal
 from offline_store.blobs import BlobStore
 from offline_store.migrate import current_version, migrate
 
@@ -54,23 +54,30 @@ def tighten(data_dir: Path) -> None:
     for d in (data_dir, data_dir / "blobs", data_dir / "blobs" / "tmp", data_dir / "logs"):
         if d.is_dir() and not d.is_symlink():
             os.chmod(d, DIR_MODE)
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", cipher.MARKER):
         f = data_dir / name
         if f.is_file() and not f.is_symlink():
             os.chmod(f, FILE_MODE)
 BUSY_TIMEOUT_MS = 10_000
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, key: bytes | None = None, key_ok: bool = False) -> sqlite3.Connection:
     """A connection with the durability settings every process must share.
 
     journal_mode=WAL lets the sync worker write while the GUI reads; synchronous=FULL makes a
     COMMIT survive a power cut (NORMAL may lose the last transactions in WAL mode); busy_timeout
     makes a second process wait for the write lock instead of failing.
+
+    ``key``: the store is SQLCipher-encrypted (``offline_store/cipher.py``); the connection is
+    ``sqlcipher3``'s, shaped like ``sqlite3``'s (same methods, ``Row``, exceptions that are
+    ``sqlite3`` exceptions), so repositories, migrations and sqlite-utils do not notice.
     """
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                           check_same_thread=False)
-    conn.row_factory = sqlite3.Row
+    if key is not None:
+        conn = cipher.open_encrypted(path, key, timeout=BUSY_TIMEOUT_MS / 1000, key_ok=key_ok)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":
@@ -93,6 +100,60 @@ def set_key_provider(provider: Callable[["Store"], object] | None) -> None:
     _key_provider = provider
 
 
+def _ask_key(req: "cipher.KeyRequest") -> None:
+    """The desk layer's provider fills ``req`` (``sealkey.attach`` answers a KeyRequest); without
+    one, ``cipher.default_provider``."""
+    if _key_provider is not None:
+        _key_provider(req)
+    else:
+        cipher.default_provider(req)
+
+
+def _key_matches(data_dir: Path, key: bytes | None) -> bool:
+    if key is None:
+        return False
+    m = cipher.read_marker(data_dir) or {}
+    return bool(m.get("key_check")) and m["key_check"] == cipher.key_check(key)
+
+
+def _data_key(data_dir: Path, encrypt: bool | None) -> tuple[bytes | None, str]:
+    """The database key of the store in ``data_dir`` (None: a plain store) and, when it was
+    created now, where it was kept ("keyring" or the key file's path); creating the key and
+    the marker first for a new store that is to be encrypted. Order for a kill at any moment: the
+    key is kept, then the marker written (durably), then the database created with the key — a
+    marker never names a key that was not kept, and a plain database never gets a marker."""
+    db = data_dir / DB_NAME
+    marker = cipher.read_marker(data_dir)
+    new = not db.exists() or (db.stat().st_size == 0 and not (data_dir / (DB_NAME + "-wal")).exists())
+    if marker is None and not new:
+        marker = cipher.read_marker(data_dir)   # created by another process meanwhile?
+    if marker is not None:
+        if marker.get("pending"):               # a conversion killed after its marker
+            marker = cipher.finish_pending(data_dir, marker)
+        req = cipher.KeyRequest(data_dir, marker["key_id"])
+        _ask_key(req)
+        if req.key is None:
+            raise cipher.missing_key_error()
+        return req.key, ""
+    if not new or not (cipher.env_default() if encrypt is None else encrypt):
+        return None, ""
+    req = cipher.KeyRequest(data_dir, cipher.new_key_id(), create=True)
+    _ask_key(req)
+    if req.key is None:
+        raise cipher.EncryptionError("Không có nơi nào giữ được khóa mã hóa (kho khóa của hệ điều"
+                                     " hành hay tệp khóa); dữ liệu chưa được tạo.",
+                                     "No place could keep the encryption key (OS keyring or key"
+                                     " file); nothing was created.")
+    won = cipher.publish_marker(data_dir, req.key_id, check=cipher.key_check(req.key))
+    if won != req.key_id:                   # another process created the store first
+        req = cipher.KeyRequest(data_dir, won)
+        _ask_key(req)
+        if req.key is None:
+            raise cipher.missing_key_error()
+        return req.key, ""
+    return req.key, req.kept
+
+
 class Store:
     """Database + blobs of one desk. Open with ``Store.open(data_dir)``.
 
@@ -101,27 +162,38 @@ class Store:
     transaction lock serialises them; plain reads outside a transaction are the caller's care.
     """
 
-    def __init__(self, data_dir: Path, conn: sqlite3.Connection):
+    def __init__(self, data_dir: Path, conn: sqlite3.Connection, *, key: bytes | None = None):
         self.data_dir = Path(data_dir)
         self.conn = conn
-        self.blobs = BlobStore(self.data_dir / "blobs")
+        self.encrypted = key is not None
+        self.key_kept = ""              # where a data key created by this open was kept
+        self.blobs = BlobStore(self.data_dir / "blobs",
+                               key=cipher.blob_key(key) if key is not None else None)
         self._lock = threading.RLock()
         self._db = None
         self._depth = 0
         self.seal_key: bytes | None = None
 
     @classmethod
-    def open(cls, data_dir: Path, *, target_version: int | None = None) -> "Store":
-        """Create or open ``data_dir/desk.sqlite3`` and migrate it to ``target_version`` (head)."""
+    def open(cls, data_dir: Path, *, target_version: int | None = None,
+             encrypt: bool | None = None) -> "Store":
+        """Create or open ``data_dir/desk.sqlite3`` and migrate it to ``target_version`` (head).
+
+        ``encrypt`` only matters for a *new* store (True/False; None: ``DESK_APP_ENCRYPT``): an
+        existing store opens as what it is — encrypted when its folder holds the marker
+        (``offline_store/cipher.py``), whose key the key provider finds (``cipher.KeyMissing``
+        when it is not on this PC, ``cipher.KeyWrong`` when it does not open the file)."""
         data_dir = private_dir(data_dir)
+        key, kept = _data_key(data_dir, encrypt)
         private_file(data_dir / DB_NAME)       # before SQLite creates it with 0644
-        conn = connect(data_dir / DB_NAME)
+        conn = connect(data_dir / DB_NAME, key=key, key_ok=_key_matches(data_dir, key))
         try:
             migrate(conn, target=target_version)
         except BaseException:
             conn.close()
             raise
-        store = cls(data_dir, conn)
+        store = cls(data_dir, conn, key=key)
+        store.key_kept = kept
         tighten(data_dir)
         store.blobs.clean_tmp()          # leftovers of writes killed before their rename
         if _key_provider is not None and target_version is None:   # older schemas: no seals

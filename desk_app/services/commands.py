@@ -111,15 +111,19 @@ def _data_dir(required: bool = True) -> Param:
              Param("unit", str, "mã định danh đơn vị", "unit identifier code"),
              Param("catalog", Path, "tệp danh mục thay cho danh mục mẫu kèm theo",
                    "catalog file instead of the bundled demo catalog"),
+             Param("encrypt", flag=True,
+                   help_vi="mã hóa dữ liệu quầy (mặc định của tỉnh: DESK_APP_ENCRYPT=1)",
+                   help_en="encrypt the desk's data (province default: DESK_APP_ENCRYPT=1)"),
              Param("n_dossiers", int, default=2000, hidden=True)))
 def init(session: "Session", *, data_dir: Path, demo: bool = False, desk: int = 1,
          unit: str | None = None, catalog: Path | None = None, n_dossiers: int = 2000,
-         progress: Any = None, cancel: Any = None):
+         progress: Any = None, cancel: Any = None, encrypt: bool = False):
     from desk_app.services.admin import setup
 
     non_negative(n_dossiers, "n-dossiers")
     return setup.init_store(data_dir, demo=demo, desk_no=desk, unit_code=unit,
                             n_dossiers=n_dossiers, catalog_path=catalog,
+                            encrypt=True if encrypt else None,
                             **_job_kwargs(setup.init_store, progress, cancel))
 
 
@@ -590,3 +594,4 @@ import desk_app.services.scanning.commands  # noqa: E402,F401  (scan list/test/d
 import desk_app.services.workflow.commands  # noqa: E402,F401  (dossier transition, form, fees)
 import desk_app.services.online.commands  # noqa: E402,F401  (online list/accept/refuse)
 import desk_app.services.reports.commands  # noqa: E402,F401  (report, queues, rate)
+import desk_app.services.admin.encryption  # noqa: E402,F401  (encrypt: a plain desk → encrypted)

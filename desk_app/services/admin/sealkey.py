@@ -7,6 +7,11 @@ Linux: keyring's ``fail`` backend) in a 0600 file under the user's config folder
 data dir — with a warning in the log. ``DESK_APP_SEAL_KEY_DIR`` overrides that folder (tests,
 kiosks). A store whose key is not on this PC (moved to a new PC without the key) opens
 unsealed; ``verify`` says so.
+
+The same mechanism keeps an encrypted store's *data key* (kind "db", issue 17 §3): named by the
+key id in the data folder's ``desk.encryption.json``, in the keyring (service ``desk-app-db``) or
+a 0600 file under ``…/desk-app/db-keys/``. ``Store.open`` asks for it through the key provider
+with an ``offline_store.cipher.KeyRequest``, which ``attach`` answers.
 """
 from __future__ import annotations
 
@@ -102,8 +107,36 @@ def create(key_id: str, kind: str = "seal", key: bytes | None = None) -> tuple[b
     return key, str(f)
 
 
+def data_key(req) -> bytes | None:
+    """Answer ``Store.open``'s ``KeyRequest`` for an encrypted store's data key: load it, or
+    (``req.create``) make and keep a new one. ``req.kept`` says where it went; when neither the
+    keyring nor a key file could keep it, the key is not handed out (the store is not created:
+    a key that was not kept would lock the data away at the next start)."""
+    if req.create:
+        try:
+            key, where = create(req.key_id, "db")
+        except OSError as exc:
+            log.warning("the data key could not be kept (%s); the store is not created", exc)
+            req.key, req.kept = None, ""
+            return None
+        if load(req.key_id, "db") != key:
+            log.warning("the data key was not found again where it was kept; not created")
+            req.key, req.kept = None, ""
+            return None
+        req.key, req.kept = key, where
+        return key
+    req.key = load(req.key_id, "db")
+    return req.key
+
+
 def attach(store: Store) -> bytes | None:
-    """Find (or, for a store never sealed, create) the store's key and register it."""
+    """Find (or, for a store never sealed, create) the store's key and register it.
+    Given an ``offline_store.cipher.KeyRequest`` instead (``Store.open`` of an encrypted store,
+    before its database is opened): the data key (``data_key``)."""
+    from offline_store.cipher import KeyRequest
+
+    if isinstance(store, KeyRequest):
+        return data_key(store)
     try:
         key_id = repo.get_meta(store.conn, "seal_key_id")
         if key_id is None:

@@ -24,6 +24,8 @@ class InitReport:
     calendar_days: int
     demo_dossiers: int
     seconds: float
+    encrypted: bool = False
+    key_kept: str = ""        # a new encrypted store: "keyring" or the key file's path
 
 
 def _national_days(years: range) -> list[dict]:
@@ -60,15 +62,36 @@ def _resolve_unit(conn, unit_code: str | None, catalog_units: list[dict]) -> str
     return unit_code
 
 
+def _check_encrypt_request(data_dir: Path, encrypt: bool | None) -> None:
+    """``init --encrypt`` on a desk that already holds plain data: refused, nothing changed."""
+    from offline_store import cipher
+    from offline_store.store import DB_NAME
+
+    db = Path(data_dir) / DB_NAME
+    if encrypt and db.is_file() and db.stat().st_size > 0 and \
+            cipher.read_marker(data_dir) is None:
+        raise ValidationError("store_exists_plain",
+                              f"Quầy tại {data_dir} đã có dữ liệu chưa mã hóa; “init --encrypt”"
+                              " không đổi được. Dùng “desk-app encrypt --data-dir …” để mã hóa"
+                              " dữ liệu hiện có.",
+                              f"The desk at {data_dir} already holds unencrypted data; “init"
+                              " --encrypt” cannot change that. Use “desk-app encrypt --data-dir"
+                              " …” to encrypt the existing data.", field="encrypt")
+
+
 def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str | None = None,
                n_dossiers: int = 2000, seed: int = 2025, catalog_path: Path | None = None,
-               progress=None, cancel=None) -> InitReport:
+               progress=None, cancel=None, encrypt: bool | None = None) -> InitReport:
     """Create or update the desk at ``data_dir``: schema, shipped catalog and units, national
     calendar 2025–2027, desk number and unit; with ``demo`` also ``n_dossiers`` sample dossiers
     (only into a store without dossiers, so running init twice never duplicates).
 
     A job: with ``demo`` the dossiers come in batches (one transaction each) and ``cancel`` is
-    honoured between batches, so a cancelled init leaves a usable desk with whole batches."""
+    honoured between batches, so a cancelled init leaves a usable desk with whole batches.
+
+    ``encrypt`` (issue 17 §3) decides for a new store: True encrypted, False plain, None the
+    province default (``DESK_APP_ENCRYPT``, set by the installer). An existing store keeps its
+    kind: asking to encrypt a plain one is refused here (``desk-app encrypt`` converts it)."""
     import time as _time
 
     from desk_app.domain.dossier_code import serial_block
@@ -79,7 +102,8 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
         _check_unit_shape(unit_code.strip())
     data_dir = Path(data_dir)
     data = catalog_svc.load_catalog_file(catalog_path or catalog_svc.DEMO_CATALOG)
-    store = Store.open(data_dir)
+    _check_encrypt_request(data_dir, encrypt)
+    store = Store.open(data_dir, encrypt=encrypt)
     try:
         ctx = DeskContext(data_dir, store)
         ctx.reload()
@@ -109,7 +133,8 @@ def init_store(data_dir: Path, *, demo: bool, desk_no: int = 1, unit_code: str |
             made = generate_dossiers(ctx, n_dossiers, seed=seed, progress=progress,
                                      cancel=cancel)
         return InitReport(str(data_dir), desk_no, unit, rep.procedures, rep.units, len(days),
-                          made, round(_time.perf_counter() - t0, 2))
+                          made, round(_time.perf_counter() - t0, 2), store.encrypted,
+                          store.key_kept)
     finally:
         store.close()
 
