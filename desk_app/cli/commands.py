@@ -58,6 +58,11 @@ def _init(rep, args) -> None:
               f" ({rep.seconds} giây).",
         f"Desk {rep.desk_no} of unit {rep.unit_code} set up at {rep.data_dir}:"
         f" {rep.procedures} procedures, {rep.demo_dossiers} demo dossiers ({rep.seconds} s).")
+    if getattr(rep, "encrypted", False):
+        where = ("kho khóa của hệ điều hành" if rep.key_kept == "keyring" else rep.key_kept,
+                 "the OS keyring" if rep.key_kept == "keyring" else rep.key_kept)
+        say(args, f"Dữ liệu được mã hóa; khóa giữ ở {where[0]}.",
+            f"The data is encrypted; the key is kept in {where[1]}.")
 
 
 def _catalog_import(rep, args) -> None:
@@ -232,6 +237,7 @@ def _message(result, args) -> None:
 
 
 FACES: dict[str, Face] = {
+    "encrypt": Face(_json_or(_message)),
     "dossier sign": Face(_sign),
     "dossier sign-result": Face(_sign),
     "init": Face(_json_or(_init)),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desk_app.domain.errors import NotFoundError, StorageError
 from desk_app.services.context import DeskContext
-from offline_store import Store
+from offline_store import Store, cipher
 from offline_store.store import DB_NAME, set_key_provider
 
 
@@ -77,6 +77,8 @@ def open_desk(data_dir: Path, *, create: bool = True) -> DeskContext:
                                data_dir=str(data_dir)) from exc
     try:
         store = Store.open(data_dir)
+    except cipher.EncryptionError as exc:        # no key on this PC, wrong key, no sqlcipher3
+        raise StorageError(exc.code, exc.vi, exc.en, data_dir=str(data_dir)) from exc
     except sqlite3.DatabaseError as exc:
         if "malformed" in str(exc) or "not a database" in str(exc):
             raise _malformed(data_dir, exc) from exc

@@ -583,7 +583,8 @@ class SyncEngine:
                 continue
             seen.add(sha)
             out.append(Attachment(sha256=sha, size=int(a.get("KichThuoc") or 0),
-                                  filename=a.get("TenTepDinhKem") or sha, path=self.db.store.blobs.path(sha)))
+                                  filename=a.get("TenTepDinhKem") or sha, path=self.db.store.blobs.path(sha),
+                                  reader=functools.partial(self.db.store.blobs.read_range, sha)))
         # result documents (issue 16): their size is the blob's own (_check_blob reads it)
         for d in it.payload.get("DanhSachGiayToKetQua") or []:
             sha = d.get("TepDinhKemId") if isinstance(d, dict) else None
@@ -591,7 +592,8 @@ class SyncEngine:
                 continue
             seen.add(sha)
             out.append(Attachment(sha256=sha, size=0, filename=d.get("TenGiayTo") or sha,
-                                  path=self.db.store.blobs.path(sha)))
+                                  path=self.db.store.blobs.path(sha),
+                                  reader=functools.partial(self.db.store.blobs.read_range, sha)))
         return out
 
     def _check_blob(self, att: Attachment) -> None:

@@ -409,8 +409,7 @@ async def fetch_result(item: Any, ctx: deferred.DeferredContext) -> None:
         await ctx.run_db(store.blobs.put_bytes, body)
 
     def record() -> None:
-        with open(store.blobs.path(sha), "rb") as fh:
-            kind = sniff(fh.read(16)) or ("application/octet-stream", ".bin")
+        kind = sniff(store.blobs.head(sha, 16)) or ("application/octet-stream", ".bin")
         size = store.blobs.size(sha)
         with store.transaction() as conn:
             d = repo.get_dossier_by_record_id(conn, p["record_id"])

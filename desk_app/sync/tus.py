@@ -59,6 +59,9 @@ class Attachment:
     size: int
     filename: str
     path: Path
+    # (offset, length) -> plaintext bytes; the blob store's reader (encrypted stores: the file
+    # at ``path`` is ciphertext). None: read ``path`` directly.
+    reader: Callable[[int, int], bytes] | None = None
 
 
 def upload_key(record_id: str, sha: str, generation: int = 0) -> str:
@@ -221,7 +224,10 @@ class Uploader:
         checksum_failures = 0
         while offset < att.size:
             length = min(self.chunk_size, att.size - offset)
-            chunk = await asyncio.to_thread(_read_range, att.path, offset, length)
+            if att.reader is not None:
+                chunk = await asyncio.to_thread(att.reader, offset, length)
+            else:
+                chunk = await asyncio.to_thread(_read_range, att.path, offset, length)
             if len(chunk) != length:
                 raise reasons.blob_missing(att.sha256)
             digest = base64.b64encode(hashlib.sha256(chunk).digest()).decode("ascii")

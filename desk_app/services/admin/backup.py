@@ -299,27 +299,25 @@ def backup(ctx, to: Path, *, keep_daily: int = 7, keep_weekly: int = 4,
         # 1. a consistent copy of the database (other connections may keep writing)
         _step(progress, "backup.db", 0, 1, "Đang chép cơ sở dữ liệu", "Copying the database")
         plain = work / "desk.sqlite3"
-        src = sqlite3.connect(ctx.store.path, timeout=30)
+        from offline_store.cipher import plain_copy
+
+        plain_copy(ctx.store, plain)       # encrypted stores: sqlcipher_export, same snapshot
+        dst = sqlite3.connect(plain)
         try:
-            dst = sqlite3.connect(plain)
-            try:
-                src.backup(dst)
-                ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-                if ok != "ok":
-                    raise StorageError("backup_source_corrupt",
-                                       "Cơ sở dữ liệu của quầy có lỗi nên không sao lưu được;"
-                                       " chạy “desk-app verify” và báo cán bộ CNTT.",
-                                       "The desk's database has errors and cannot be backed"
-                                       " up; run “desk-app verify” and tell IT.")
-                n_dossiers = dst.execute("SELECT count(*) FROM dossiers").fetchone()[0]
-                blobs = [(r[0], int(r[1])) for r in dst.execute(
-                    "SELECT DISTINCT sha256, size FROM attachments ORDER BY sha256")]
-                seal_key_id = (dst.execute("SELECT value FROM meta WHERE key = 'seal_key_id'")
-                               .fetchone() or [None])[0]
-            finally:
-                dst.close()
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if ok != "ok":
+                raise StorageError("backup_source_corrupt",
+                                   "Cơ sở dữ liệu của quầy có lỗi nên không sao lưu được;"
+                                   " chạy “desk-app verify” và báo cán bộ CNTT.",
+                                   "The desk's database has errors and cannot be backed"
+                                   " up; run “desk-app verify” and tell IT.")
+            n_dossiers = dst.execute("SELECT count(*) FROM dossiers").fetchone()[0]
+            blobs = [(r[0], int(r[1])) for r in dst.execute(
+                "SELECT DISTINCT sha256, size FROM attachments ORDER BY sha256")]
+            seal_key_id = (dst.execute("SELECT value FROM meta WHERE key = 'seal_key_id'")
+                           .fetchone() or [None])[0]
         finally:
-            src.close()
+            dst.close()
         db_sha, db_size = encrypt_file(key, plain, tmp / "desk.sqlite3.enc")
         plain.unlink()
 
@@ -372,7 +370,7 @@ def backup(ctx, to: Path, *, keep_daily: int = 7, keep_weekly: int = 4,
         manifest = {"format": FORMAT, "created_at": now.isoformat(), "install_id": install_id,
                     "key_id": key_id, "key_check": _key_check(key),
                     "db": {"file": "desk.sqlite3.enc", "sha256": db_sha, "size": db_size},
-                    "dossiers": n_dossiers,
+                    "dossiers": n_dossiers, "encrypted": bool(ctx.store.encrypted),
                     "blobs": [[_pool_name(key, s), s, n] for s, n in blobs]}
         manifest["mac"] = _manifest_mac(key, manifest)
         _write_json(tmp / "manifest.json", manifest)
@@ -580,6 +578,13 @@ def restore(src: Path, data_dir: Path, *, recovery_key: str | None = None,
             sk.create(keys["seal_key_id"], "seal", key=bytes.fromhex(keys["seal_key"]))
         if sk.load(str(m["key_id"]), "backup") is None:
             sk.create(str(m["key_id"]), "backup", key=key)   # later backups continue the set
+        if m.get("encrypted"):      # an encrypted desk comes back encrypted, with this PC's key
+            from offline_store.cipher import EncryptionError, encrypt_store
+
+            try:
+                encrypt_store(staging, sk.data_key)
+            except EncryptionError as exc:
+                raise StorageError(exc.code, exc.vi, exc.en) from exc
         # full verify of what will become the desk (opened with the restored seal key)
         _step(progress, "restore.verify", 0, 1, "Đang kiểm tra toàn bộ dữ liệu",
               "Verifying everything")

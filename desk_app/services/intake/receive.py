@@ -494,8 +494,7 @@ def _write(ctx: DeskContext, req: IntakeRequest, proc: Procedure, *, status: Dos
             sha, size, new = ctx.store.blobs.put_file_ex(Path(path), max_bytes=max_bytes)
             if new:
                 fresh.append(sha)
-            with open(ctx.store.blobs.path(sha), "rb") as fh:
-                mime = sniff(fh.read(16))
+            mime = sniff(ctx.store.blobs.head(sha, 16))
             if size == 0 or mime is None:     # changed between validate and copy
                 raise ValidationError("attachment_changed",
                                       f"Tệp {excerpt(Path(path).name)} đã thay đổi khi đang đọc.",

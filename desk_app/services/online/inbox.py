@@ -165,13 +165,17 @@ _FORMS = {"original": ComponentForm.ORIGINAL, "copy": ComponentForm.COPY,
           "certified_copy": ComponentForm.CERTIFIED_COPY}
 
 
-def _request(ctx: DeskContext, o: OnlineDossier, clerk: str, actor: str):  # noqa: ANN202
+def _request(ctx: DeskContext, o: OnlineDossier, clerk: str, actor: str,
+             files: dict[str, Path] | None = None):  # noqa: ANN202
+    """The intake request of an online dossier; ``files`` maps a file's sha256 to a plaintext copy
+    (an encrypted store's blob files are ciphertext), else the blob files themselves."""
     from desk_app.services.intake import IntakeRequest
 
     comps = [DossierComponent(seq=int(c["seq"]), name=c["name"], form=_FORMS.get(c.get("form"), ComponentForm.ORIGINAL),
                               quantity=max(1, int(c.get("quantity") or 1))) for c in o.components]
     seqs = {c.seq for c in comps}
-    atts = [(ctx.store.blobs.path(f.sha256), f.component if f.component in seqs else None) for f in o.files]
+    atts = [((files or {}).get(f.sha256) or ctx.store.blobs.path(f.sha256),
+             f.component if f.component in seqs else None) for f in o.files]
     return IntakeRequest(
         procedure_code=o.procedure_code,
         applicant=Applicant(id_number=o.applicant_id_number, full_name=o.applicant_name, kind=o.applicant_kind,
@@ -182,14 +186,9 @@ def _request(ctx: DeskContext, o: OnlineDossier, clerk: str, actor: str):  # noq
 
 def accept(ctx: DeskContext, portal_id: str, *, clerk: str = "", actor: str = "") -> AcceptResult:
     """Accept an online dossier offline: a dossier (channel online) with its code and due date."""
-    from desk_app.services import catalog
-    import importlib
+    import tempfile
 
-    intake = importlib.import_module("desk_app.services.intake.receive")  # the module, not the function
-    from desk_app.domain.ids import new_op_id
-    from desk_app.services.dossiers import load
-    from desk_app.services.record import national_record
-    from offline_store import repo, seal
+    from desk_app.services import catalog
 
     o = get(ctx, portal_id)
     if o.state != "pending":
@@ -202,7 +201,28 @@ def accept(ctx: DeskContext, portal_id: str, *, clerk: str = "", actor: str = ""
                               portal_id=o.portal_id)
     proc = catalog.get_procedure(ctx, o.procedure_code)
     clerk = clerk or ctx.clerk_name or "cán bộ một cửa"
-    req = _request(ctx, o, clerk, actor or clerk)
+    if getattr(ctx.store, "encrypted", False):     # hand intake plaintext copies (same sha256)
+        (ctx.data_dir / "tmp").mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=ctx.data_dir / "tmp", prefix="online-") as tmp:
+            files = {}
+            for i, f in enumerate(o.files):
+                files[f.sha256] = Path(tmp) / f"{i}{Path(f.filename).suffix[:8]}"
+                files[f.sha256].write_bytes(ctx.store.blobs.read_bytes(f.sha256))
+            return _accept(ctx, o, proc, clerk, actor, files)
+    return _accept(ctx, o, proc, clerk, actor, None)
+
+
+def _accept(ctx: DeskContext, o: "OnlineDossier", proc, clerk: str, actor: str,
+            files: dict[str, Path] | None) -> AcceptResult:
+    import importlib
+
+    intake = importlib.import_module("desk_app.services.intake.receive")  # the module, not the function
+    from desk_app.services.dossiers import load
+    from desk_app.services.record import national_record
+    from desk_app.domain.ids import new_op_id
+    from offline_store import repo, seal
+
+    req = _request(ctx, o, clerk, actor or clerk, files)
     intake._raise_problems(intake.validate(ctx, req))
     req = intake._clean(req)
     due = intake._due(ctx, proc, req.received_at)
@@ -281,6 +301,7 @@ def decide(ctx: DeskContext, portal_id: str, decision: str, reason: str, *, cler
     return get(ctx, o.portal_id)
 
 
-def blob_path(ctx: DeskContext, sha256: str) -> Path:
-    """Where a fetched file of an online dossier is (for a viewer)."""
-    return ctx.store.blobs.path(sha256)
+def file_bytes(ctx: DeskContext, sha256: str) -> bytes:
+    """A fetched file of an online dossier, as the citizen sent it (for a viewer; the blob file
+    itself is ciphertext on an encrypted store)."""
+    return ctx.store.blobs.read_bytes(sha256)

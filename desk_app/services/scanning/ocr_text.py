@@ -112,7 +112,7 @@ def ocr_attachment(ctx: DeskContext, code: str, attachment_id: int | None = None
             continue
         with tempfile.TemporaryDirectory(prefix=".desk-ocr-", dir=ctx.data_dir) as tmp:
             src = Path(tmp) / "in.pdf"
-            src.write_bytes(ctx.store.blobs.path(a["sha256"]).read_bytes())
+            src.write_bytes(ctx.store.blobs.read_bytes(a["sha256"]))   # plaintext, encrypted store or not
             text = ocr_pdf(src, Path(tmp) / "out.pdf", lang=lang, pdfa=False, cancel=cancel)
         store_text(ctx, int(a["id"]), text, lang)
         done.append(int(a["id"]))

@@ -23,7 +23,7 @@ __all__ = ["Plan", "StoreUpgrader", "install"]
 class Plan:
     data_dir: Path
     attachment_id: int
-    blob: Path
+    blob: bytes          # the signed file as stored (read through the blob store: plaintext)
     tsa: str
     signed_by: str
 
@@ -44,7 +44,7 @@ class StoreUpgrader:
             raise deferred.DeferredError(
                 "chưa có địa chỉ dịch vụ cấp dấu thời gian (thiết lập signing_tsa_url) / "
                 "no time-stamp service configured (setting signing_tsa_url)", retryable=True)
-        return Plan(Path(store.data_dir), aid, store.blobs.path(a["sha256"]), tsa,
+        return Plan(Path(store.data_dir), aid, store.blobs.read_bytes(a["sha256"]), tsa,
                     a["signed_by"])
 
     def upgrade(self, plan: Plan) -> bytes:
@@ -55,7 +55,7 @@ class StoreUpgrader:
         tmp_root.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=tmp_root, prefix="upgrade-") as tmp:
             src, out = Path(tmp) / "signed.pdf", Path(tmp) / "ltv.pdf"
-            src.write_bytes(plan.blob.read_bytes())
+            src.write_bytes(plan.blob)
             try:
                 upgrade_file(src, out, tsa=plan.tsa, data_dir=plan.data_dir)
             except E.SigningError as exc:
