@@ -40,26 +40,13 @@ class FixedPin:
 
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory):
-    p = P.start_pki(tmp_path_factory.mktemp("pki"))
-    yield p
-    p.close()
+    yield P.shared_pki(lambda: tmp_path_factory.mktemp("pki"))
+    P.close_shared()
 
 
 @pytest.fixture(scope="session")
 def hsm(tmp_path_factory, pki):
-    from desk_app.signing.token import load_module, on_token
-
-    h = P.init_softhsm(tmp_path_factory.mktemp("softhsm"))
-    P.init_token(h, P.OFFICER_TOKEN)
-    P.init_token(h, P.ORG_TOKEN)
-    lib = on_token(load_module, h.lib)      # SoftHSM reads SOFTHSM2_CONF here
-    for token, label, key_id in ((P.OFFICER_TOKEN, "officer", b"\x01"),
-                                 (P.OFFICER_TOKEN, "expired", b"\x02"),
-                                 (P.OFFICER_TOKEN, "revoked", b"\x03"),
-                                 (P.ORG_TOKEN, "org", b"\x11")):
-        on_token(P.import_identity, lib, token, pki, label, key_id,
-                 with_chain=label in ("officer", "org"))
-    return h
+    return P.shared_hsm(lambda: tmp_path_factory.mktemp("softhsm"), pki)
 
 
 @pytest.fixture(scope="session")

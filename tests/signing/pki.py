@@ -423,3 +423,44 @@ def pdfsig_nss_dir(base: Path, pki: TestPKI) -> Path:
         subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "test-root", "-t", "CT,C,C",
                         "-i", str(pki.cert_path("root"))], check=True, capture_output=True)
     return nss
+
+
+# --------------------------------------------------------------------------- one set per process
+# The PKCS#11 module reads SOFTHSM2_CONF once, when it is loaded: a second SoftHSM2 in the same
+# process would be invisible and a second import of the keys would duplicate them on the first
+# tokens. tests/signing and tests/ui (signing screens) therefore share one PKI and one SoftHSM2
+# per test process, whichever asks first (pytest-xdist workers are processes of their own).
+_SHARED: dict[str, object] = {}
+
+
+def shared_pki(folder_factory):
+    """The process's test PKI (``folder_factory()`` gives a fresh folder when one is made)."""
+    if "pki" not in _SHARED:
+        _SHARED["pki"] = start_pki(folder_factory())
+    return _SHARED["pki"]
+
+
+def shared_hsm(folder_factory, pki):
+    """The process's SoftHSM2 with the officer's token (officer, expired, revoked) and the
+    commune's (org), keys and certificates from ``pki``."""
+    if "hsm" not in _SHARED:
+        from desk_app.signing.token import load_module, on_token
+
+        h = init_softhsm(folder_factory())
+        init_token(h, OFFICER_TOKEN)
+        init_token(h, ORG_TOKEN)
+        lib = on_token(load_module, h.lib)      # SoftHSM reads SOFTHSM2_CONF here
+        for token, label, key_id in ((OFFICER_TOKEN, "officer", b"\x01"),
+                                     (OFFICER_TOKEN, "expired", b"\x02"),
+                                     (OFFICER_TOKEN, "revoked", b"\x03"),
+                                     (ORG_TOKEN, "org", b"\x11")):
+            on_token(import_identity, lib, token, pki, label, key_id,
+                     with_chain=label in ("officer", "org"))
+        _SHARED["hsm"] = h
+    return _SHARED["hsm"]
+
+
+def close_shared() -> None:
+    p = _SHARED.pop("pki", None)
+    if p is not None:
+        p.close()

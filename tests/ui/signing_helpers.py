@@ -10,63 +10,19 @@ import pytest
 
 from tests.signing import pki as P
 
-# One test PKI and one SoftHSM2 per process. The PKCS#11 module reads SOFTHSM2_CONF once, when it
-# is loaded, so a second set of tokens would be invisible and a second import of the keys would
-# duplicate them on the first tokens: when tests/signing already made its session fixtures in
-# this run (it sorts first), their values are reused; otherwise they are made here, once, with
-# the same functions (tests/signing/pki.py).
-_made: dict[str, object] = {}
-
-
-def _from_tests_signing(request, name: str):
-    fm = request._fixturemanager  # noqa: SLF001 — pytest keeps no public handle on this
-    defs = []
-    for table in ("_arg2node2fixturedefs", "_arg2nodeid2fixturedefs", "_arg2fixturedefs"):
-        for group in (getattr(fm, table, {}) or {}).get(name, {}).values() \
-                if isinstance((getattr(fm, table, {}) or {}).get(name), dict) \
-                else [(getattr(fm, table, {}) or {}).get(name, ())]:
-            defs += list(group)
-    for fd in defs:
-        cached = getattr(fd, "cached_result", None)
-        if getattr(fd, "func", None) is not None and fd.func.__module__ == "tests.signing.conftest" \
-                and cached is not None and cached[2] is None:
-            return cached[0]
-    return None
-
-
-def _shared(request, name: str, make):
-    value = _made.get(name)
-    if value is None:
-        value = _from_tests_signing(request, name)
-    if value is None:
-        value = make()
-        request.session.config.add_cleanup(getattr(value, "close", lambda: None))
-    _made[name] = value
-    return value
+# One test PKI and one SoftHSM2 per process, shared with tests/signing (tests/signing/pki.py
+# says why).
 
 
 @pytest.fixture(scope="session")
 def pki(request, tmp_path_factory):
-    return _shared(request, "pki", lambda: P.start_pki(tmp_path_factory.mktemp("pki-ui")))
+    request.session.config.add_cleanup(P.close_shared)
+    return P.shared_pki(lambda: tmp_path_factory.mktemp("pki-ui"))
 
 
 @pytest.fixture(scope="session")
-def hsm(request, tmp_path_factory, pki):
-    def make():
-        from desk_app.signing.token import load_module, on_token
-
-        h = P.init_softhsm(tmp_path_factory.mktemp("softhsm-ui"))
-        P.init_token(h, P.OFFICER_TOKEN)
-        P.init_token(h, P.ORG_TOKEN)
-        lib = on_token(load_module, h.lib)
-        for token, label, key_id in ((P.OFFICER_TOKEN, "officer", b"\x01"),
-                                     (P.OFFICER_TOKEN, "expired", b"\x02"),
-                                     (P.OFFICER_TOKEN, "revoked", b"\x03"),
-                                     (P.ORG_TOKEN, "org", b"\x11")):
-            on_token(P.import_identity, lib, token, pki, label, key_id,
-                     with_chain=label in ("officer", "org"))
-        return h
-    return _shared(request, "hsm", make)
+def hsm(tmp_path_factory, pki):
+    return P.shared_hsm(lambda: tmp_path_factory.mktemp("softhsm-ui"), pki)
 
 
 @pytest.fixture(scope="session")
@@ -84,12 +40,12 @@ def cache(pki):
 
 
 @pytest.fixture(scope="session")
-def nss_dir(request, tmp_path_factory, pki):
+def nss_dir(tmp_path_factory, pki):
     import shutil as _sh
 
     if _sh.which("certutil") is None or _sh.which("pdfsig") is None:
         pytest.fail("pdfsig / certutil missing: run installer/setup.sh (poppler-utils, libnss3-tools)")
-    return _shared(request, "nss_dir", lambda: P.pdfsig_nss_dir(tmp_path_factory.mktemp("nss-ui"), pki))
+    return P.pdfsig_nss_dir(tmp_path_factory.mktemp("nss-ui"), pki)
 
 
 @pytest.fixture(scope="session")
@@ -193,8 +149,11 @@ def tsv_pairs() -> dict[tuple[str, str], str]:
 
 
 def install_signing_translations(folder: Path) -> None:
-    """Until the integrator merges new_vi_g2.tsv into desk_vi.ts/.qm: compile the TSV into a
-    .qm of its own (pyside6-lrelease) and install it on top of the shipped Vietnamese."""
+    """The signing screens' strings are in the shipped desk_vi.qm (``i18n.install("vi")``); a
+    new_vi_g2.tsv still waiting to be merged (while someone adds strings) is compiled into a .qm
+    of its own (pyside6-lrelease) and installed on top."""
+    if not TSV.is_file():
+        return
     import subprocess
     import sys
     import xml.etree.ElementTree as ET
