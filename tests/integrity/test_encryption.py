@@ -345,15 +345,8 @@ def test_encrypt_an_existing_store_and_kill_9_leaves_old_or_new(desk_app_cmd, tm
 
 
 # The two tests below need the small changes to files this work does not own, listed in
-# docs/dev/integrity.md §6 ("Changes needed elsewhere"): intake sniffs the blob's type through
-# ``BlobStore.head`` instead of reading the (ciphertext) file; backup takes its plain copy with
-# ``cipher.plain_copy`` and restore re-encrypts an encrypted desk. Strict: once those changes
-# land, these pass and the marks must go.
-NEEDS_ELSEWHERE = pytest.mark.xfail(strict=True, reason="needs the receive.py/backup.py changes"
-                                    " of docs/dev/integrity.md §6")
-
-
-@NEEDS_ELSEWHERE
+# Intake sniffs the blob's type through ``BlobStore.head`` (the file is ciphertext); backup takes
+# its plain copy with ``cipher.plain_copy`` and restore re-encrypts an encrypted desk.
 def test_intake_with_an_attachment_on_an_encrypted_desk(tmp_path: Path) -> None:
     from desk_app.domain.models import Applicant, ComponentForm, DossierComponent
     from desk_app.services import open_desk
@@ -375,7 +368,6 @@ def test_intake_with_an_attachment_on_an_encrypted_desk(tmp_path: Path) -> None:
     assert not any(s in data for data in _files(d).values() for s in _secrets())
 
 
-@NEEDS_ELSEWHERE
 def test_backup_of_an_encrypted_desk_restores_encrypted_on_a_new_pc(tmp_path, monkeypatch):
     from desk_app.services import open_desk
     from desk_app.services.admin import backup
