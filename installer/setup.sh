@@ -64,7 +64,9 @@ case "$mode" in
   --test)
     export QT_QPA_PLATFORM=offscreen OMP_THREAD_LIMIT=1
     set +e
-    .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+    # pytest-xdist: one worker per core, at most 4 (DESK_TEST_WORKERS=0 runs it in one process)
+    .venv/bin/python -m pytest -q -p no:cacheprovider -n "${DESK_TEST_WORKERS:-auto}" \
+      --maxprocesses 4 "$@"
     rc=$?
     set -e
     [ $rc -eq 5 ] && { echo "setup: pytest collected no tests" >&2; exit 1; }
