@@ -64,12 +64,12 @@ class DossierScan(QObject):
                                 is_admin=is_admin,
                                 default_profile=scan_session.profile_for(comp.name))
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.saved.connect(lambda path: self.attach(seq, Path(path)))
+        dlg.saved.connect(lambda path: self.attach(seq, Path(path), getattr(dlg, "ocr_text", None)))
         self.session = dlg
         dlg.open()
         return dlg
 
-    def attach(self, seq: int, path: Path) -> None:
+    def attach(self, seq: int, path: Path, ocr_text: str | None = None) -> None:
         detail = self.detail
         code = detail.dossier.code
         session = detail.session
@@ -80,7 +80,8 @@ class DossierScan(QObject):
             from desk_app.services.scanning import attach
 
             ctx = wctx if wctx is not None else detail.ctx
-            outcome = attach.attach_file(ctx, code, seq, path, actor=actor, role=role, kind="scan")
+            outcome = attach.attach_file(ctx, code, seq, path, actor=actor, role=role, kind="scan",
+                                         ocr_text=ocr_text)
             path.unlink(missing_ok=True)          # it is in the blob store now
             return outcome
 

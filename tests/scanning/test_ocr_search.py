@@ -50,6 +50,14 @@ def test_stored_text_is_found_without_diacritics(ctx):
         ocr_text.store_text(ctx, 99999, "x")
 
 
+def test_the_scan_sessions_ocr_text_is_kept_with_the_attachment(ctx):
+    d = receive(ctx)
+    attach_file(ctx, d.code, 1, pdf_bytes("giấy chứng sinh"), filename="chung-sinh.pdf",
+                ocr_text="GIẤY CHỨNG SINH\nBệnh viện Đa khoa huyện Mường Tè", **CLERK)
+    assert [h.code for h in ocr_text.search_content(ctx, "muong te")] == [d.code]
+    assert ocr_text.search_content(ctx, "khai sinh") == []
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=80))
 def test_any_typed_text_is_a_valid_query(ctx, text):

@@ -225,13 +225,15 @@ def write_attachment(ctx: DeskContext, conn: sqlite3.Connection, row: sqlite3.Ro
 def attach_file(ctx: DeskContext, code: str, component_seq: int | None,
                 path_or_bytes: Path | str | bytes, *, actor: str, role: Role | str,
                 kind: str = "scan", doc_type: str | None = None,
-                filename: str | None = None) -> AttachOutcome:
+                filename: str | None = None, ocr_text: str | None = None) -> AttachOutcome:
     """Attach a file (path) or a PDF/image in memory (bytes, e.g. the GUI's scan session;
     ``filename`` names it) to component ``component_seq`` of dossier ``code``.
 
     ``kind="result"``: a digitised result (component optional; the dossier must have a result).
     ``doc_type``: the paper's type for "never scan twice" (a key of doc_types.json); default:
     derived from the component's name (or the procedure's result type for a result).
+    ``ocr_text``: the text the scan session recognised (its OCR layer), kept for content search
+    ("tìm trong nội dung hồ sơ"; never used to fill names).
     Exit codes through the errors: 2 bad input (nothing changed), 3 not permitted."""
     from desk_app.services.intake.receive import clean_filename
     from desk_app.services.scanning import doc_types
@@ -306,6 +308,14 @@ def attach_file(ctx: DeskContext, code: str, component_seq: int | None,
         vi = f"Đã đính kèm {shown} ({pages or '?'} trang) vào {where_vi} của hồ sơ {row['code']}."
         en = f"Attached {shown} ({pages or '?'} page(s)) to {where_en} of {row['code']}."
     log.info("attach %s to %s (%s, %d B, new blob: %s)", sha[:12], row["code"], kind, size, new)
+    if ocr_text and ocr_text.strip():
+        from desk_app.services.scanning import ocr_text as ocr_store
+
+        att = ctx.store.conn.execute("SELECT id FROM attachments WHERE dossier_id = ? AND sha256 = ?"
+                                     " AND kind = ? ORDER BY id DESC LIMIT 1",
+                                     (int(row["id"]), sha, kind)).fetchone()
+        if att is not None:
+            ocr_store.store_text(ctx, int(att[0]), ocr_text)
     return AttachOutcome(row["code"], component_seq, kind, sha, size, pages, mime, shown,
                          doc_type or "", facts["document_id"], new and not facts["already"],
                          False, facts["queued"], not facts["on_server"] and not facts["already"],
