@@ -33,7 +33,7 @@ def test_attach_writes_blob_row_document_outbox_and_audit_once(ctx, desk, tmp_pa
     assert after["attachments"] == before["attachments"] + 1
     assert after["outbox"] == before["outbox"] + 1
     assert after["applicant_documents"] == before["applicant_documents"] + 1
-    assert ctx.store.blobs.path(out.sha256).read_bytes() == f.read_bytes()   # the PDF as it was
+    assert ctx.store.blobs.read_bytes(out.sha256) == f.read_bytes()   # the PDF as it was
     con = ctx.store.conn
     item = con.execute("SELECT kind, lane, payload_json, base_version FROM outbox ORDER BY id DESC"
                        " LIMIT 1").fetchone()
@@ -62,7 +62,7 @@ def test_image_is_stored_as_one_pdf(ctx, tmp_path):
     Image.new("RGB", (600, 400), (200, 180, 160)).save(f, "JPEG")
     out = _attach(ctx, d.code, 2, f)
     assert out.mime == "application/pdf" and out.filename == "anh.pdf" and out.pages == 1
-    assert ctx.store.blobs.path(out.sha256).read_bytes().startswith(b"%PDF-")
+    assert ctx.store.blobs.read_bytes(out.sha256).startswith(b"%PDF-")
     assert out.doc_type == "birth_notice"
 
 

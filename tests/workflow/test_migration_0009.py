@@ -2,7 +2,6 @@
 the events (first due date, resolved, returned/closed, delivery, paused clock, event kinds)."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from offline_store.store import Store
@@ -38,8 +37,7 @@ def test_backfill_from_version_8(tmp_path: Path) -> None:
     con.commit()
     store.close()
     store = Store.open(tmp_path)
-    con = store.conn
-    con.row_factory = sqlite3.Row
+    con = store.conn                       # rows by name already (Store.open's row factory)
     got = {r["code"]: dict(r) for r in con.execute(
         "SELECT code, channel, original_due_at, resolved_at, returned_at, paused_at,"
         " paused_working_days, delivery_done FROM dossiers")}
