@@ -9,7 +9,6 @@ op_id, or another entry under a number already held, is 409). Numbers are never 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .common import ApiError, canonical_json, storable_text
-from .db import Database, idempotency, metadata
+from .db import Database, metadata, remember, replayed
 
 certbook = sa.Table(
     "certbook_entries", metadata,
@@ -81,13 +80,9 @@ def record_entry(db: Database, who: Any, body: Any) -> dict:
     now = time.time()
     with db.write() as conn:
         db.lock_unit(conn, unit)
-        prior = conn.execute(sa.select(idempotency).where(idempotency.c.unit_code == unit,
-                                                          idempotency.c.op_id == op_id)).first()
+        prior = replayed(conn, unit, op_id, fingerprint)
         if prior is not None:
-            if prior.fingerprint != fingerprint:
-                raise ApiError(409, "idempotency_mismatch", "op_id đã dùng cho nội dung khác",
-                               "op_id already used with a different body")
-            return {**json.loads(prior.result_json), "status": "replayed"}
+            return prior
         held = conn.execute(sa.select(certbook.c.op_id).where(
             certbook.c.unit_code == unit, certbook.c.book == b["SoQuyen"],
             certbook.c.year == b["Nam"], certbook.c.number == b["So"])).first()
@@ -103,10 +98,7 @@ def record_entry(db: Database, who: Any, body: Any) -> dict:
             ma_ho_so=code, created_at=now))
         result = {"op_id": op_id, "status": "accepted", "SoQuyen": b["SoQuyen"], "Nam": b["Nam"],
                   "So": b["So"]}
-        conn.execute(sa.insert(idempotency).values(unit_code=unit, op_id=op_id,
-                                                   fingerprint=fingerprint,
-                                                   result_json=canonical_json(result),
-                                                   created_at=now))
+        remember(conn, unit, op_id, fingerprint, result, now)
     return result
 
 
