@@ -409,53 +409,48 @@ def _run_job(cmd: "Command", session, args: argparse.Namespace, params: dict[str
                    lang=args.lang, **params)
 
 
-def _sign_alias(argv: list[str]) -> list[str]:
-    """`desk-app sign [options] FILE.pdf…` is `desk-app sign files …` (the issue's spelling);
-    `sign upgrade` / `sign verify` stay as they are."""
+def _command_at(argv: list[str]) -> int | None:
+    """Index of the first word that is not an option or a global option's value (the command)."""
     valued = {"--lang", *(opt for opt, _dest, _help in GLOBAL_AUTH)}
     i = 0
     while i < len(argv):
-        a = argv[i]
-        if a in valued:
+        if argv[i] in valued:
             i += 2
-            continue
-        if a.startswith("-"):
+        elif argv[i].startswith("-"):
             i += 1
-            continue
-        if a != "sign":
-            return argv                          # the command is another one
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if nxt in ("files", "upgrade", "verify", "-h", "--help"):
-            return argv
-        return [*argv[:i + 1], "files", *argv[i + 1:]]
-    return argv
+        else:
+            return i
+    return None
+
+
+def _sign_alias(argv: list[str]) -> list[str]:
+    """`desk-app sign [options] FILE.pdf…` is `desk-app sign files …` (the issue's spelling);
+    `sign upgrade` / `sign verify` stay as they are."""
+    i = _command_at(argv)
+    if i is None or argv[i] != "sign":
+        return argv                              # the command is another one
+    nxt = argv[i + 1] if i + 1 < len(argv) else None
+    if nxt in ("files", "upgrade", "verify", "-h", "--help"):
+        return argv
+    return [*argv[:i + 1], "files", *argv[i + 1:]]
 
 
 def _verify_alias(argv: list[str]) -> list[str]:
     """`desk-app verify [--trust PEM]... FILE.pdf [--json]` is `desk-app sign verify …` (a PDF's
     signatures, no desk needed); `desk-app verify --data-dir D [--repair]` (no path) stays the
     store check."""
-    valued = {"--lang", *(opt for opt, _dest, _help in GLOBAL_AUTH)}
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a in valued:
-            i += 2
-            continue
-        if a.startswith("-"):
-            i += 1
-            continue
-        if a != "verify":
-            return argv
-        rest, j = argv[i + 1:], 0
-        while j < len(rest):
-            if rest[j] in ("--trust", "--data-dir", *valued):
-                j += 2
-            elif rest[j].startswith("-"):
-                j += 1
-            else:
-                return [*argv[:i], "sign", "verify", *rest]
+    i = _command_at(argv)
+    if i is None or argv[i] != "verify":
         return argv
+    valued = {"--trust", "--data-dir", "--lang", *(opt for opt, _dest, _help in GLOBAL_AUTH)}
+    rest, j = argv[i + 1:], 0
+    while j < len(rest):
+        if rest[j] in valued:
+            j += 2
+        elif rest[j].startswith("-"):
+            j += 1
+        else:
+            return [*argv[:i], "sign", "verify", *rest]
     return argv
 
 
