@@ -316,8 +316,9 @@ def test_imported_pdf_pages_turned_and_cropped_without_rasterising(qtbot, sessio
         assert len(pdf.pages) == 2
 
 
-@pytest.mark.skipif(__import__("shutil").which("ocrmypdf") is None, reason="ocrmypdf not installed")
 def test_ocr_checkbox_adds_the_text_layer_off_the_gui_thread(qtbot, session, tmp_path) -> None:
+    if __import__("shutil").which("ocrmypdf") is None:
+        pytest.fail("ocrmypdf missing: run installer/setup.sh (ocrmypdf, tesseract-ocr-vie)")
     from PIL import Image, ImageDraw, ImageFont
 
     font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
