@@ -54,7 +54,8 @@ install_python
 case "$mode" in
   --demo)
     DATA=${DESK_DATA_DIR:-$HOME/.local/share/mot-cua-desk/demo}
-    if [ ! -f "$DATA/desk.sqlite3" ]; then .venv/bin/desk-app init --data-dir "$DATA" --demo; fi
+    # the demo desk is encrypted at rest, as a province would set up its desks (issue 17)
+    if [ ! -f "$DATA/desk.sqlite3" ]; then .venv/bin/desk-app init --data-dir "$DATA" --demo --encrypt; fi
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
       echo "setup: no display; starting the app on a virtual screen (Xvfb). Set DISPLAY to see it."
       exec xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/desk-app gui --data-dir "$DATA" "$@"
