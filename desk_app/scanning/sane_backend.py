@@ -166,7 +166,7 @@ class SaneHelper:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])     # the folder holding desk_app/
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        shim = env.get(SHIM_ENV) or default_shim_path()
+        shim = env[SHIM_ENV] if SHIM_ENV in env else default_shim_path()   # "" = none
         self.shim = bool(shim and sys.platform.startswith("linux") and os.path.isfile(shim))
         if self.shim:   # libsane's readers keep deferred cancellation (see sane_helper.py)
             env["LD_PRELOAD"] = " ".join(p for p in (shim, env.get("LD_PRELOAD")) if p)

@@ -306,6 +306,17 @@ def test_time_the_server_spends_is_not_charged_to_the_client_rate(make_server) -
     assert r.headers["Upload-Offset"] == str(len(data))
 
 
+async def _until(pred, what: str) -> None:
+    """Let the event loop run the tasks until ``pred()`` holds (each task reaches its wait)."""
+    import asyncio
+
+    for _ in range(10_000):
+        if pred():
+            return
+        await asyncio.sleep(0)      # one turn of the loop, not a timed wait
+    raise AssertionError(f"never reached: {what}")
+
+
 def test_the_hash_pool_serves_clean_logins_before_suspect_ones() -> None:
     """LoginGate: while every hash slot is busy, a login of an account and address without recent
     failures is served before queued logins from an address that keeps failing."""
@@ -327,11 +338,11 @@ def test_the_hash_pool_serves_clean_logins_before_suspect_ones() -> None:
                     await hold.wait()
 
         first = asyncio.create_task(login("first", "nobody", "10.0.0.66", holder))
-        await asyncio.sleep(0)
+        await _until(lambda: order == ["first"], "the first login holds the slot")
         flood = [asyncio.create_task(login(f"bogus{i}", "nobody", "10.0.0.66")) for i in range(4)]
-        await asyncio.sleep(0)
+        await _until(lambda: len(gate._waiters) == 4, "the flood queued")
         real = asyncio.create_task(login("real", "desk-1", "10.0.0.7"))
-        await asyncio.sleep(0)
+        await _until(lambda: len(gate._waiters) == 5, "the real login queued")
         holder.set()
         await asyncio.gather(first, real, *flood)
         assert gate.free == 1 and gate.suspect_busy == 0 and not gate._waiters
@@ -356,10 +367,10 @@ def test_the_hash_pool_serves_clean_logins_before_suspect_ones() -> None:
                 await release.wait()
 
         flood = [asyncio.create_task(login(f"bogus{i}", "nobody", "10.0.0.66")) for i in range(3)]
-        await asyncio.sleep(0)
-        assert order == ["bogus0"] and gate.free == 1 and len(gate._waiters) == 2
+        await _until(lambda: len(gate._waiters) == 2, "two of the flood queued")
+        assert order == ["bogus0"] and gate.free == 1
         real = asyncio.create_task(login("real", "desk-1", "10.0.0.7"))
-        await asyncio.sleep(0)
+        await _until(lambda: "real" in order, "the real login served")
         assert order == ["bogus0", "real"] and gate.free == 0
         release.set()
         await asyncio.gather(real, *flood)

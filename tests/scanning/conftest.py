@@ -25,9 +25,10 @@ os.environ["SANE_CONFIG_DIR"] = str(_SANE_DIR)
 # here with the C compiler python-sane needs); a hang that still happens is recovered by killing
 # the helper after 20 s (that test fails with NotResponding, the others go on).
 # DESK_TEST_SANE_SHIM=0 runs the helper without it (to watch real deadlocks being recovered)
-_SHIM = build_cancel_shim(_SANE_DIR) if os.environ.get("DESK_TEST_SANE_SHIM") != "0" else None
-if _SHIM:
-    os.environ[SHIM_ENV] = _SHIM
+# (an empty DESK_SANE_CANCEL_SHIM: no shim, not even the one the installer built).
+SHIM_OFF = os.environ.get("DESK_TEST_SANE_SHIM") == "0"
+_SHIM = None if SHIM_OFF else build_cancel_shim(_SANE_DIR)
+os.environ[SHIM_ENV] = _SHIM or ""
 os.environ.setdefault("DESK_SCAN_PAGE_TIMEOUT", "20")
 # the SANE helper process (scanning/sane_helper.py) accepts test faults (a hang, a crash)
 os.environ["DESK_SANE_HELPER_FAULTS"] = "1"
