@@ -22,22 +22,15 @@ from desk_app.signing.pades import Appearance, SignedFile, SignOptions, sign_pdf
 from desk_app.signing.token import TokenConfig, on_token, open_session
 from desk_app.signing.trust import PresignReport, RevocationCache, TrustStore, presign_check
 
-__all__ = ["BatchReport", "sign_batch"]
+__all__ = ["BatchReport", "BatchSummary", "sign_batch"]
 
 STEP = "sign.batch"
 
 
-@dataclass
-class BatchReport:
-    signed: list[SignedFile] = field(default_factory=list)
-    failed: list[tuple[Path, str, str]] = field(default_factory=list)   # (file, vi, en)
-    not_done: list[Path] = field(default_factory=list)                  # untouched
-    stopped: str | None = None     # None = ran to the end; else an error code / "cancelled"
-    stop_vi: str = ""
-    stop_en: str = ""
-    presign: PresignReport | None = None
-    signer: str = ""
-    device: str = ""
+class BatchSummary:
+    """``complete`` and the one-line summary of a signing batch: shared by the file batch here and
+    the services' dossier batch (fields ``signed``, ``failed``, ``not_done``, ``stopped``,
+    ``stop_vi``, ``stop_en``)."""
 
     @property
     def complete(self) -> bool:
@@ -51,6 +44,19 @@ class BatchReport:
         if self.stopped:
             text += " " + (self.stop_en if en else self.stop_vi)
         return text
+
+
+@dataclass
+class BatchReport(BatchSummary):
+    signed: list[SignedFile] = field(default_factory=list)
+    failed: list[tuple[Path, str, str]] = field(default_factory=list)   # (file, vi, en)
+    not_done: list[Path] = field(default_factory=list)                  # untouched
+    stopped: str | None = None     # None = ran to the end; else an error code / "cancelled"
+    stop_vi: str = ""
+    stop_en: str = ""
+    presign: PresignReport | None = None
+    signer: str = ""
+    device: str = ""
 
 
 def sign_batch(files: Iterable[str | Path], out_dir: str | Path, *, token_cfg: TokenConfig,

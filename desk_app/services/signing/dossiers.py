@@ -21,7 +21,7 @@ from desk_app.devices import DeviceHandler
 from desk_app.domain.errors import NotFoundError, ValidationError
 from desk_app.jobs import CancelToken, ProgressFn, no_progress
 from desk_app.services.context import DeskContext
-from desk_app.signing.batch import sign_batch
+from desk_app.signing.batch import BatchSummary, sign_batch
 from desk_app.signing.pades import Appearance
 from desk_app.signing.token import TokenConfig
 from desk_app.signing.trust import RevocationCache
@@ -72,7 +72,7 @@ class SignedVersion:
 
 
 @dataclass
-class DossierSignReport:
+class DossierSignReport(BatchSummary):
     signed: list[SignedVersion] = field(default_factory=list)
     failed: list[tuple[int, str, str]] = field(default_factory=list)    # (attachment id, vi, en)
     not_done: list[int] = field(default_factory=list)                   # untouched attachment ids
@@ -80,19 +80,6 @@ class DossierSignReport:
     stop_vi: str = ""
     stop_en: str = ""
     signer: str = ""
-
-    @property
-    def complete(self) -> bool:
-        return self.stopped is None and not self.failed
-
-    def summary(self, lang: str = "vi") -> str:
-        en = lang.lower().startswith("en")
-        n, f, r = len(self.signed), len(self.failed), len(self.not_done)
-        text = (f"Signed {n}, failed {f}, not signed {r}." if en
-                else f"Đã ký {n}, lỗi {f}, chưa ký {r}.")
-        if self.stopped:
-            text += " " + (self.stop_en if en else self.stop_vi)
-        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {"signed": [s.to_dict() for s in self.signed],
