@@ -45,7 +45,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class _VerifyingReader:
+class _BlobReader:
+    """A read-only file-like view of one blob over the open file ``self._fh``."""
+
+    _fh: BinaryIO
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _VerifyingReader(_BlobReader):
     """File wrapper that hashes while reading and raises BlobCorrupt at EOF on a mismatch."""
 
     def __init__(self, sha256: str, fh: BinaryIO):
@@ -62,15 +77,6 @@ class _VerifyingReader:
             if self._h.hexdigest() != self._sha:
                 raise BlobCorrupt(self._sha, "content does not match its SHA-256 name")
         return data
-
-    def close(self) -> None:
-        self._fh.close()
-
-    def __enter__(self) -> "_VerifyingReader":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 TMP_GRACE_S = 120.0
@@ -116,7 +122,7 @@ class _LimitedReader:
         return data
 
 
-class _DecryptingReader:
+class _DecryptingReader(_BlobReader):
     """Plaintext of an encrypted blob, read like a file; hashes and raises BlobCorrupt at EOF on
     a mismatch (like ``_VerifyingReader``), and on any chunk that fails to decrypt."""
 
@@ -162,15 +168,6 @@ class _DecryptingReader:
             if self._h is not None and self._h.hexdigest() != self._sha:
                 raise BlobCorrupt(self._sha, "content does not match its SHA-256 name")
         return data
-
-    def close(self) -> None:
-        self._fh.close()
-
-    def __enter__(self) -> "_DecryptingReader":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class BlobStore:
